@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"atrium/internal/studio"
+)
+
+const projectCols = `id, name, client_name, client_email, address, budget_cents, internal_notes,
+	start_date, target_date, created_by, created_at, updated_at`
+
+func scanProject(row interface{ Scan(...any) error }) (*studio.Project, error) {
+	var p studio.Project
+	var budget sql.NullInt64
+	var createdBy sql.NullString
+	var created, updated string
+	if err := row.Scan(&p.ID, &p.Name, &p.ClientName, &p.ClientEmail, &p.Address, &budget, &p.InternalNotes,
+		&p.StartDate, &p.TargetDate, &createdBy, &created, &updated); err != nil {
+		return nil, err
+	}
+	p.BudgetCents = intPtr(budget)
+	p.CreatedBy = createdBy.String
+	p.CreatedAt, p.UpdatedAt = parseTime(created), parseTime(updated)
+	return &p, nil
+}
+
+// CreateProject inserts p with a new id and timestamps.
+func (s *Store) CreateProject(ctx context.Context, p *studio.Project) error {
+	p.ID = NewID()
+	p.CreatedAt = s.now()
+	p.UpdatedAt = p.CreatedAt
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO projects (`+projectCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		p.ID, p.Name, p.ClientName, p.ClientEmail, p.Address, nullInt(p.BudgetCents), p.InternalNotes,
+		p.StartDate, p.TargetDate, nullStr(p.CreatedBy), fmtTime(p.CreatedAt), fmtTime(p.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: create project: %w", err)
+	}
+	return nil
+}
+
+// UpdateProject saves every editable field of p and bumps updated_at.
+func (s *Store) UpdateProject(ctx context.Context, p *studio.Project) error {
+	p.UpdatedAt = s.now()
+	res, err := s.w.ExecContext(ctx, s.q(`UPDATE projects SET name = ?, client_name = ?, client_email = ?, address = ?,
+		budget_cents = ?, internal_notes = ?, start_date = ?, target_date = ?, updated_at = ? WHERE id = ?`),
+		p.Name, p.ClientName, p.ClientEmail, p.Address, nullInt(p.BudgetCents), p.InternalNotes,
+		p.StartDate, p.TargetDate, fmtTime(p.UpdatedAt), p.ID)
+	if err != nil {
+		return fmt.Errorf("store: update project: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("Project")
+	}
+	return nil
+}
+
+// Project finds one project (without its rooms and renderings).
+func (s *Store) Project(ctx context.Context, id string) (*studio.Project, error) {
+	p, err := scanProject(s.r.QueryRowContext(ctx, s.q(`SELECT `+projectCols+` FROM projects WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Project")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: project: %w", err)
+	}
+	return p, nil
+}
+
+// Projects lists all projects, most recently updated first, each with its
+// overall progress.
+func (s *Store) Projects(ctx context.Context) ([]studio.Project, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+projectCols+` FROM projects ORDER BY updated_at DESC, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: projects: %w", err)
+	}
+	defer rows.Close()
+	projects := []studio.Project{}
+	index := map[string]int{}
+	for rows.Next() {
+		p, err := scanProject(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: projects: %w", err)
+		}
+		index[p.ID] = len(projects)
+		projects = append(projects, *p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: projects: %w", err)
+	}
+	rows.Close()
+
+	// Progress from status counts, without loading every phase.
+	counts, err := s.r.QueryContext(ctx, `SELECT r.project_id, ph.status, COUNT(*) FROM phases ph
+		JOIN rooms r ON r.id = ph.room_id GROUP BY r.project_id, ph.status`)
+	if err != nil {
+		return nil, fmt.Errorf("store: project progress: %w", err)
+	}
+	defer counts.Close()
+	phases := map[string][]studio.Phase{}
+	for counts.Next() {
+		var pid string
+		var status studio.PhaseStatus
+		var n int
+		if err := counts.Scan(&pid, &status, &n); err != nil {
+			return nil, fmt.Errorf("store: project progress: %w", err)
+		}
+		for range n {
+			phases[pid] = append(phases[pid], studio.Phase{Status: status})
+		}
+	}
+	for pid, ps := range phases {
+		if i, ok := index[pid]; ok {
+			projects[i].OverallProgress = studio.Progress(ps)
+		}
+	}
+	return projects, counts.Err()
+}
+
+// ProjectDetail loads a project with its team, rooms and phases, renderings
+// and comments: everything the staff project page shows.
+func (s *Store) ProjectDetail(ctx context.Context, id string) (*studio.ProjectDetail, error) {
+	d, err := s.projectTree(ctx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if d.Team, err = s.team(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Comments, err = s.comments(ctx, id); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// ProjectForClient loads what the client view is built from: the project,
+// its rooms and phases, and its approved renderings only.
+func (s *Store) ProjectForClient(ctx context.Context, id string) (*studio.ProjectDetail, error) {
+	return s.projectTree(ctx, id, true)
+}
+
+func (s *Store) projectTree(ctx context.Context, id string, approvedOnly bool) (*studio.ProjectDetail, error) {
+	p, err := s.Project(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &studio.ProjectDetail{Project: *p, Team: []studio.TeamMember{}, Comments: []studio.Comment{}}
+	if d.Rooms, err = s.rooms(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Renderings, err = s.renderings(ctx, id, approvedOnly); err != nil {
+		return nil, err
+	}
+	d.OverallProgress = studio.OverallProgress(d.Rooms)
+	return d, nil
+}
+
+// AddTeamMember puts a staff member on a project, or changes their role on it.
+func (s *Store) AddTeamMember(ctx context.Context, m *studio.TeamMember) error {
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO project_team (project_id, user_id, role_on_project) VALUES (?, ?, ?)
+		ON CONFLICT (project_id, user_id) DO UPDATE SET role_on_project = excluded.role_on_project`),
+		m.ProjectID, m.UserID, m.Role)
+	if err != nil {
+		if isForeignKeyViolation(err) {
+			return studio.Invalid("userId", "No such staff member or project.")
+		}
+		return fmt.Errorf("store: add team member: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) team(ctx context.Context, projectID string) ([]studio.TeamMember, error) {
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT t.project_id, t.user_id, t.role_on_project, u.name, u.email
+		FROM project_team t JOIN users u ON u.id = t.user_id WHERE t.project_id = ? ORDER BY u.name`), projectID)
+	if err != nil {
+		return nil, fmt.Errorf("store: team: %w", err)
+	}
+	defer rows.Close()
+	team := []studio.TeamMember{}
+	for rows.Next() {
+		var m studio.TeamMember
+		if err := rows.Scan(&m.ProjectID, &m.UserID, &m.Role, &m.Name, &m.Email); err != nil {
+			return nil, fmt.Errorf("store: team: %w", err)
+		}
+		team = append(team, m)
+	}
+	return team, rows.Err()
+}
+
+// CreateComment records internal discussion on a project, optionally about
+// one of its renderings.
+func (s *Store) CreateComment(ctx context.Context, c *studio.Comment) error {
+	c.ID = NewID()
+	c.CreatedAt = s.now()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: create comment: %w", err)
+	}
+	defer tx.Rollback()
+	if c.RenderingID != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM renderings WHERE id = ? AND project_id = ?`),
+			c.RenderingID, c.ProjectID).Scan(&n); err != nil {
+			return fmt.Errorf("store: create comment: %w", err)
+		}
+		if n == 0 {
+			return studio.Invalid("renderingId", "No such rendering in this project.")
+		}
+	}
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO comments (id, project_id, rendering_id, author_id, body, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`),
+		c.ID, c.ProjectID, nullStr(c.RenderingID), c.AuthorID, c.Body, fmtTime(c.CreatedAt))
+	if err != nil {
+		if isForeignKeyViolation(err) {
+			return notFound("Project")
+		}
+		return fmt.Errorf("store: create comment: %w", err)
+	}
+	return tx.Commit()
+}
+
+func (s *Store) comments(ctx context.Context, projectID string) ([]studio.Comment, error) {
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT c.id, c.project_id, COALESCE(c.rendering_id, ''), c.author_id, u.name, c.body, c.created_at
+		FROM comments c JOIN users u ON u.id = c.author_id WHERE c.project_id = ? ORDER BY c.created_at, c.id`), projectID)
+	if err != nil {
+		return nil, fmt.Errorf("store: comments: %w", err)
+	}
+	defer rows.Close()
+	comments := []studio.Comment{}
+	for rows.Next() {
+		var c studio.Comment
+		var created string
+		if err := rows.Scan(&c.ID, &c.ProjectID, &c.RenderingID, &c.AuthorID, &c.AuthorName, &c.Body, &created); err != nil {
+			return nil, fmt.Errorf("store: comments: %w", err)
+		}
+		c.CreatedAt = parseTime(created)
+		comments = append(comments, c)
+	}
+	return comments, rows.Err()
+}
+
+// touchProject bumps a project's updated_at inside a change to its content.
+func (s *Store) touchProject(ctx context.Context, tx *sql.Tx, projectID string) error {
+	_, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET updated_at = ? WHERE id = ?`), fmtTime(s.now()), projectID)
+	return err
+}

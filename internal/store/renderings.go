@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"atrium/internal/studio"
+)
+
+const renderingCols = `id, project_id, room_id, title, description, status, approved_at, approved_by, uploaded_by,
+	original_name, file_key, content_type, bytes, width, height, sha256, thumb_key, preview_key, internal_notes,
+	created_at, updated_at`
+
+func scanRendering(row interface{ Scan(...any) error }) (*studio.Rendering, error) {
+	var r studio.Rendering
+	var room, approvedAt, approvedBy, uploadedBy sql.NullString
+	var created, updated string
+	if err := row.Scan(&r.ID, &r.ProjectID, &room, &r.Title, &r.Description, &r.Status, &approvedAt, &approvedBy, &uploadedBy,
+		&r.OriginalName, &r.FileKey, &r.ContentType, &r.Bytes, &r.Width, &r.Height, &r.SHA256, &r.ThumbKey, &r.PreviewKey,
+		&r.InternalNotes, &created, &updated); err != nil {
+		return nil, err
+	}
+	r.RoomID, r.ApprovedBy, r.UploadedBy = room.String, approvedBy.String, uploadedBy.String
+	r.ApprovedAt = parseTimePtr(approvedAt)
+	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+	return &r, nil
+}
+
+// CreateRendering records an uploaded rendering whose files are already
+// stored. r.ID must be set (the files are keyed by it). A room of another
+// project is invalid input.
+func (s *Store) CreateRendering(ctx context.Context, r *studio.Rendering) error {
+	r.CreatedAt = s.now()
+	r.UpdatedAt = r.CreatedAt
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: create rendering: %w", err)
+	}
+	defer tx.Rollback()
+	if err := s.checkRoom(ctx, tx, r.ProjectID, r.RoomID); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO renderings (`+renderingCols+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		r.ID, r.ProjectID, nullStr(r.RoomID), r.Title, r.Description, string(r.Status), fmtTimePtr(r.ApprovedAt),
+		nullStr(r.ApprovedBy), nullStr(r.UploadedBy), r.OriginalName, r.FileKey, r.ContentType, r.Bytes, r.Width, r.Height,
+		r.SHA256, r.ThumbKey, r.PreviewKey, r.InternalNotes, fmtTime(r.CreatedAt), fmtTime(r.UpdatedAt))
+	if err != nil {
+		if isForeignKeyViolation(err) {
+			return notFound("Project")
+		}
+		return fmt.Errorf("store: create rendering: %w", err)
+	}
+	if r.Status == studio.RenderingApproved {
+		if err := s.touchProject(ctx, tx, r.ProjectID); err != nil {
+			return fmt.Errorf("store: create rendering: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: create rendering: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) checkRoom(ctx context.Context, tx *sql.Tx, projectID, roomID string) error {
+	if roomID == "" {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM rooms WHERE id = ? AND project_id = ?`), roomID, projectID).Scan(&n); err != nil {
+		return fmt.Errorf("store: check room: %w", err)
+	}
+	if n == 0 {
+		return studio.Invalid("roomId", "No such room in this project.")
+	}
+	return nil
+}
+
+// Rendering finds one rendering.
+func (s *Store) Rendering(ctx context.Context, id string) (*studio.Rendering, error) {
+	r, err := scanRendering(s.r.QueryRowContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Rendering")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: rendering: %w", err)
+	}
+	return r, nil
+}
+
+// ApprovedRendering finds a rendering only if it is approved and belongs to
+// the project: the one lookup the client side may make.
+func (s *Store) ApprovedRendering(ctx context.Context, projectID, id string) (*studio.Rendering, error) {
+	r, err := scanRendering(s.r.QueryRowContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings
+		WHERE id = ? AND project_id = ? AND status = 'approved'`), id, projectID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Rendering")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: rendering: %w", err)
+	}
+	return r, nil
+}
+
+func (s *Store) renderings(ctx context.Context, projectID string, approvedOnly bool) ([]studio.Rendering, error) {
+	query := `SELECT ` + renderingCols + ` FROM renderings WHERE project_id = ?`
+	if approvedOnly {
+		query += ` AND status = 'approved'`
+	}
+	rows, err := s.r.QueryContext(ctx, s.q(query+` ORDER BY created_at, id`), projectID)
+	if err != nil {
+		return nil, fmt.Errorf("store: renderings: %w", err)
+	}
+	defer rows.Close()
+	list := []studio.Rendering{}
+	for rows.Next() {
+		r, err := scanRendering(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: renderings: %w", err)
+		}
+		list = append(list, *r)
+	}
+	return list, rows.Err()
+}
+
+// UpdateRendering saves a rendering's editable fields (status, approval,
+// text, room, notes). Client-visible changes bump the project's updated_at.
+func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error {
+	r.UpdatedAt = s.now()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: update rendering: %w", err)
+	}
+	defer tx.Rollback()
+	if err := s.checkRoom(ctx, tx, r.ProjectID, r.RoomID); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE renderings SET room_id = ?, title = ?, description = ?, status = ?,
+		approved_at = ?, approved_by = ?, internal_notes = ?, updated_at = ? WHERE id = ?`),
+		nullStr(r.RoomID), r.Title, r.Description, string(r.Status), fmtTimePtr(r.ApprovedAt), nullStr(r.ApprovedBy),
+		r.InternalNotes, fmtTime(r.UpdatedAt), r.ID)
+	if err != nil {
+		return fmt.Errorf("store: update rendering: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("Rendering")
+	}
+	if err := s.touchProject(ctx, tx, r.ProjectID); err != nil {
+		return fmt.Errorf("store: update rendering: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: update rendering: %w", err)
+	}
+	return nil
+}
+
+// DeleteRendering removes a rendering's row; the caller removes its files.
+func (s *Store) DeleteRendering(ctx context.Context, id string) error {
+	res, err := s.w.ExecContext(ctx, s.q(`DELETE FROM renderings WHERE id = ?`), id)
+	if err != nil {
+		return fmt.Errorf("store: delete rendering: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("Rendering")
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+package studio
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes shared by the API, the HTML pages and the CLI. Each maps to one
+// HTTP status in the web package.
+const (
+	ECodeInvalidInput       = "invalid_input"
+	ECodeNotFound           = "not_found"
+	ECodeUnauthenticated    = "unauthenticated"
+	ECodeForbidden          = "forbidden"
+	ECodeInvalidCredentials = "invalid_credentials"
+	ECodeRateLimited        = "rate_limited"
+	ECodeInvalidImage       = "invalid_image"
+	ECodeTooLarge           = "too_large"
+	ECodeConflict           = "conflict"
+	ECodeLinkInvalid        = "link_invalid"
+	ECodeLinkExpired        = "link_expired"
+	ECodeLinkDeactivated    = "link_deactivated"
+	ECodeInternal           = "internal"
+)
+
+// Error is a domain error with a public message. Its text is safe to show
+// to whoever made the request; anything else is logged and hidden.
+type Error struct {
+	Code    string
+	Message string
+	Field   string // for invalid_input: the offending JSON field, if any
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Errorf makes a domain error with a formatted public message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid reports a bad value in a named input field.
+func Invalid(field, format string, args ...any) *Error {
+	return &Error{Code: ECodeInvalidInput, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrNotFound is returned by lookups of unknown ids. Wrap it with context.
+var ErrNotFound = &Error{Code: ECodeNotFound, Message: "Not found."}
+
+// ErrorCode returns the code of the domain error inside err, or "internal".
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ECodeInternal
+}
+
+// ErrorMessage returns the public message of err; internal errors get a
+// generic text so that no internal detail leaves the server.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Something went wrong on our side. Please try again."
+}

@@ -1,0 +1,135 @@
+package studio
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"time"
+)
+
+// Link is a client's access to one project's portal.
+type Link struct {
+	ID             string     `json:"id"`
+	ProjectID      string     `json:"projectId"`
+	Label          string     `json:"label"`
+	TokenDigest    string     `json:"-"`
+	TokenHint      string     `json:"tokenHint"`
+	CreatedBy      string     `json:"createdBy"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	ExpiresAt      *time.Time `json:"expiresAt"`
+	Active         bool       `json:"active"`
+	DeactivatedAt  *time.Time `json:"deactivatedAt"`
+	DeactivatedBy  string     `json:"deactivatedBy"`
+	AccessCount    int64      `json:"accessCount"`
+	LastAccessedAt *time.Time `json:"lastAccessedAt"`
+	DownloadCount  int64      `json:"downloadCount"`
+	UniqueIPs      int64      `json:"uniqueIps"`
+}
+
+// State says whether the link opens the portal at time now: "" when it does,
+// otherwise the code of the refusal (link_deactivated or link_expired).
+func (l *Link) State(now time.Time) string {
+	if !l.Active {
+		return ECodeLinkDeactivated
+	}
+	if l.ExpiresAt != nil && !now.Before(*l.ExpiresAt) {
+		return ECodeLinkExpired
+	}
+	return ""
+}
+
+// Access actions written to the access log.
+const (
+	ActionView     = "view"
+	ActionAPI      = "api"
+	ActionDownload = "download"
+	ActionDenied   = "denied"
+)
+
+// AccessEvent is one row of a link's access log.
+type AccessEvent struct {
+	ID          int64     `json:"-"`
+	LinkID      string    `json:"linkId"`
+	ProjectID   string    `json:"-"`
+	Action      string    `json:"action"`
+	RenderingID string    `json:"renderingId"`
+	Reason      string    `json:"reason"`
+	IP          string    `json:"ip"`
+	UserAgent   string    `json:"userAgent"`
+	At          time.Time `json:"at"`
+}
+
+// MaxUserAgent is how much of a user agent the access log keeps.
+const MaxUserAgent = 512
+
+// Counts reports whether the action bumps access_count and last_accessed_at.
+func (e *AccessEvent) Counts() bool {
+	return e.Action == ActionView || e.Action == ActionAPI || e.Action == ActionDownload
+}
+
+// DayCount is the number of views of a link on one UTC day (YYYY-MM-DD).
+type DayCount struct {
+	Day   string `json:"day"`
+	Views int64  `json:"views"`
+}
+
+// TokenLen is the length of a client token: 32 base62 characters, ~190 bits.
+const TokenLen = 32
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// LinkToken derives a link's token from the server secret and the link id
+// (HMAC-SHA256), so that staff can copy an active link again while the
+// database holds only the token's digest: the database alone opens nothing.
+// Bytes are mapped to base62 by rejection sampling, so there is no bias.
+func LinkToken(secret []byte, linkID string) string {
+	out := make([]byte, 0, TokenLen)
+	for block := uint32(0); len(out) < TokenLen; block++ {
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte("atrium-link-token\x00"))
+		m.Write([]byte(linkID))
+		var ctr [4]byte
+		binary.BigEndian.PutUint32(ctr[:], block)
+		m.Write(ctr[:])
+		for _, b := range m.Sum(nil) {
+			if b >= 248 { // 248 = 4×62: keep the map uniform
+				continue
+			}
+			out = append(out, base62[b%62])
+			if len(out) == TokenLen {
+				break
+			}
+		}
+	}
+	return string(out)
+}
+
+// TokenDigest is what the database keeps to look a token up.
+func TokenDigest(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// TokenHint is the part of a token that staff see in lists and logs.
+func TokenHint(token string) string {
+	if len(token) < 4 {
+		return token
+	}
+	return token[:4]
+}
+
+// WellFormedToken reports whether s could be a token: exactly TokenLen base62
+// characters. Anything else is refused before touching the database.
+func WellFormedToken(s string) bool {
+	if len(s) != TokenLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
