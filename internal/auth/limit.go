@@ -1,0 +1,81 @@
+package auth
+
+import (
+	"math"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter counts failures per key (an IP, an account) with a token bucket:
+// Blocked says whether the key has used up its allowance, Fail spends one.
+// Successes cost nothing, so legitimate traffic is never throttled by it.
+type Limiter struct {
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	buckets map[string]*bucket
+	sweep   time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// NewLimiter allows burst failures, refilled at perMinute a minute.
+func NewLimiter(perMinute, burst int) *Limiter {
+	if perMinute <= 0 {
+		perMinute = 1
+	}
+	if burst <= 0 {
+		burst = perMinute
+	}
+	return &Limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*bucket{}}
+}
+
+func (l *Limiter) get(key string, now time.Time) *bucket {
+	if now.Sub(l.sweep) > time.Minute {
+		// Drop buckets that have refilled completely: they hold no state.
+		full := time.Duration(float64(l.burst)/float64(l.every)) * time.Second
+		for k, b := range l.buckets {
+			if now.Sub(b.seen) > full {
+				delete(l.buckets, k)
+			}
+		}
+		l.sweep = now
+	}
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	return b
+}
+
+// Blocked reports whether key has no failures left, and when to retry.
+func (l *Limiter) Blocked(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	b, ok := l.buckets[key]
+	if !ok {
+		return false, 0
+	}
+	tokens := b.lim.TokensAt(now)
+	if tokens >= 1 {
+		return false, 0
+	}
+	wait := time.Duration((1 - tokens) / float64(l.every) * float64(time.Second))
+	return true, time.Duration(math.Ceil(wait.Seconds())) * time.Second
+}
+
+// Fail spends one failure of key's allowance.
+func (l *Limiter) Fail(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	l.get(key, now).lim.AllowN(now, 1)
+}

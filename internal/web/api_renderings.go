@@ -1,0 +1,271 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atrium/internal/files"
+	"atrium/internal/store"
+	"atrium/internal/studio"
+)
+
+// multipartSlack is what the form fields and part headers may add to the
+// file's own size before the whole body counts as too large.
+const multipartSlack = 1 << 20
+
+// apiUploadRendering streams a multipart upload (file, title, description?,
+// roomId?) into storage, then records it as a draft. Fields may come before
+// or after the file. Any failure removes the stored files: no half-saved
+// rendering remains.
+func (s *Server) apiUploadRendering(w http.ResponseWriter, r *http.Request) {
+	projectID, err := pathID(r, "Project")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.store.Project(r.Context(), projectID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rd := &studio.Rendering{
+		ID:         store.NewID(),
+		ProjectID:  projectID,
+		Status:     studio.RenderingDraft,
+		UploadedBy: userFrom(r.Context()).ID,
+	}
+	ing, err := s.readRenderingUpload(w, r, rd)
+	if err == nil {
+		rd.FileKey, rd.ContentType, rd.Bytes = ing.Key, ing.ContentType, ing.Bytes
+		rd.Width, rd.Height, rd.SHA256 = ing.Width, ing.Height, ing.SHA256
+		rd.ThumbKey, rd.PreviewKey = ing.Thumb.Key, ing.Preview.Key
+		err = s.store.CreateRendering(r.Context(), rd)
+	}
+	if err != nil {
+		if ing != nil {
+			s.removeFiles(ing.Key, ing.Thumb.Key, ing.Preview.Key)
+		}
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, rd)
+}
+
+// readRenderingUpload reads the multipart parts of an upload. The file goes
+// straight to files.Ingest; the text fields are validated into rd.
+func (s *Server) readRenderingUpload(w http.ResponseWriter, r *http.Request, rd *studio.Rendering) (ing *files.Ingested, err error) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+multipartSlack)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, studio.Invalid("file", "Send the rendering as multipart/form-data with a file field.")
+	}
+	defer func() {
+		if err != nil && ing != nil {
+			s.removeFiles(ing.Key, ing.Thumb.Key, ing.Preview.Key)
+			ing = nil
+		}
+	}()
+	seen := map[string]bool{}
+	for {
+		part, perr := mr.NextPart()
+		if perr == io.EOF {
+			break
+		}
+		if perr != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(perr, &mbe) {
+				return ing, studio.Errorf(studio.ECodeTooLarge, "The upload is larger than the limit.")
+			}
+			return ing, studio.Invalid("file", "The multipart body is malformed or was cut off.")
+		}
+		name := part.FormName()
+		if seen[name] {
+			return ing, studio.Invalid(name, "%s was sent twice.", name)
+		}
+		seen[name] = true
+		switch name {
+		case "file":
+			rd.OriginalName = cleanFileName(part.FileName())
+			ing, err = files.Ingest(r.Context(), s.files, s.cfg.TempDir, "renderings/"+rd.ID, part,
+				files.Limits{MaxBytes: s.cfg.MaxUploadBytes, MaxPixels: s.cfg.MaxPixels})
+			if err != nil {
+				return nil, err
+			}
+		case "title", "description", "roomId":
+			v, err := formValue(part, name)
+			if err != nil {
+				return ing, err
+			}
+			switch name {
+			case "title":
+				rd.Title = v
+			case "description":
+				rd.Description = v
+			case "roomId":
+				rd.RoomID = v
+			}
+		default:
+			return ing, studio.Invalid(name, "Unknown field %q.", name)
+		}
+		part.Close()
+	}
+	switch {
+	case ing == nil:
+		return nil, studio.Invalid("file", "file is required.")
+	case rd.Title == "":
+		return ing, studio.Invalid("title", "title is required.")
+	case utf8.RuneCountInString(rd.Title) > maxName:
+		return ing, studio.Invalid("title", "title must be at most %d characters.", maxName)
+	case utf8.RuneCountInString(rd.Description) > maxText:
+		return ing, studio.Invalid("description", "description must be at most %d characters.", maxText)
+	case rd.RoomID != "" && !validID(rd.RoomID):
+		return ing, studio.Invalid("roomId", "No such room in this project.")
+	}
+	return ing, nil
+}
+
+// formValue reads a small text part.
+func formValue(part *multipart.Part, name string) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(part, maxText*4+1))
+	if err != nil {
+		return "", studio.Invalid(name, "The multipart body is malformed or was cut off.")
+	}
+	if len(b) > maxText*4 || !utf8.Valid(b) {
+		return "", studio.Invalid(name, "%s is too long or not UTF-8 text.", name)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// cleanFileName keeps the base name of an uploaded file, for staff only.
+func cleanFileName(name string) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	if name == "." || name == "/" || !utf8.ValidString(name) {
+		return ""
+	}
+	if utf8.RuneCountInString(name) > maxName {
+		name = string([]rune(name)[:maxName])
+	}
+	return name
+}
+
+// removeFiles deletes stored objects after a failed request. It uses its
+// own context: the request's may already be cancelled.
+func (s *Server) removeFiles(keys ...string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		if err := s.files.Delete(ctx, k); err != nil {
+			s.log.Error("remove file after failure", "key", k, "err", err)
+		}
+	}
+}
+
+func (s *Server) apiUpdateRendering(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "Rendering")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b, err := readBody(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rd, err := s.store.Rendering(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := applyRendering(b, rd, userFrom(r.Context()).ID, time.Now().UTC()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.UpdateRendering(r.Context(), rd); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.live.Publish(r.Context(), rd.ProjectID)
+	writeJSON(w, http.StatusOK, rd)
+}
+
+// applyRendering applies a rendering patch. Approving stamps approvedAt and
+// approvedBy; leaving approved clears them.
+func applyRendering(b *body, rd *studio.Rendering, userID string, now time.Time) error {
+	b.Only("status", "title", "description", "roomId", "internalNotes")
+	var status string
+	b.String("status", &status, 20)
+	if b.Err() == nil && b.Has("status") {
+		st := studio.RenderingStatus(status)
+		if !st.Valid() {
+			b.fail("status", "status must be one of draft, in_review, approved, rejected.")
+			return b.Err()
+		}
+		if st == studio.RenderingApproved && rd.Status != studio.RenderingApproved {
+			rd.ApprovedAt, rd.ApprovedBy = &now, userID
+		}
+		if st != studio.RenderingApproved {
+			rd.ApprovedAt, rd.ApprovedBy = nil, ""
+		}
+		rd.Status = st
+	}
+	b.String("title", &rd.Title, maxName)
+	if b.Err() == nil && b.Has("title") && rd.Title == "" {
+		b.fail("title", "title must not be empty.")
+	}
+	b.String("description", &rd.Description, maxText)
+	b.String("roomId", &rd.RoomID, 64)
+	if b.Err() == nil && rd.RoomID != "" && !validID(rd.RoomID) {
+		b.fail("roomId", "No such room in this project.")
+	}
+	b.String("internalNotes", &rd.InternalNotes, maxNotes)
+	return b.Err()
+}
+
+// apiRenderingFile serves a rendering's original or a derived size to staff.
+func (s *Server) apiRenderingFile(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "Rendering")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rd, err := s.store.Rendering(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key, ctype := rd.PreviewKey, "image/jpeg"
+	switch r.URL.Query().Get("size") {
+	case "thumb":
+		key = rd.ThumbKey
+	case "preview", "":
+	case "original":
+		key, ctype = rd.FileKey, rd.ContentType
+	default:
+		s.fail(w, r, studio.Invalid("size", "size must be thumb, preview or original."))
+		return
+	}
+	w.Header().Set("Cache-Control", "private, no-cache")
+	s.serveObject(w, r, key, ctype, rd.SHA256+"-"+r.URL.Query().Get("size"))
+}
+
+// serveObject streams a stored object with Range and ETag support.
+func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, key, ctype, etag string) {
+	obj, err := s.files.Open(r.Context(), key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer obj.Close()
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("ETag", `"`+etag+`"`)
+	http.ServeContent(w, r, "", obj.ModTime(), obj)
+}

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+
+	"atrium/internal/auth"
+	"atrium/internal/studio"
+)
+
+type userJSON struct {
+	ID    string      `json:"id"`
+	Email string      `json:"email"`
+	Name  string      `json:"name"`
+	Role  studio.Role `json:"role"`
+}
+
+func sessionJSON(u *studio.User) map[string]userJSON {
+	return map[string]userJSON{"user": {ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}}
+}
+
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+	b, err := readBody(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var email, password string
+	b.Only("email", "password")
+	b.Required("email", &email, 254)
+	if b.Err() == nil && !b.Has("password") {
+		b.fail("password", "password is required.")
+	}
+	b.String("password", &password, auth.MaxPasswordLen)
+	if err := b.Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, err := s.login(w, r, email, password)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sessionJSON(u))
+}
+
+func (s *Server) apiSession(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, sessionJSON(userFrom(r.Context())))
+}
+
+func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
+	if err := s.logout(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "No such API route."))
+}

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"net/http"
+
+	"atrium/internal/auth"
+	"atrium/internal/files"
+	"atrium/internal/live"
+	"atrium/internal/store"
+	"atrium/internal/studio"
+)
+
+func (s *Server) apiStudio(w http.ResponseWriter, r *http.Request) {
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) apiUpdateStudio(w http.ResponseWriter, r *http.Request) {
+	b, err := readBody(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := applySettings(b, st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.UpdateSettings(r.Context(), st); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.live.Publish(r.Context(), live.AllProjects)
+	writeJSON(w, http.StatusOK, st)
+}
+
+func applySettings(b *body, st *studio.Settings) error {
+	b.Only("name", "accentColor", "contactEmail", "contactPhone")
+	b.String("name", &st.Name, maxName)
+	if b.Err() == nil && st.Name == "" {
+		b.fail("name", "name must not be empty.")
+	}
+	b.String("accentColor", &st.AccentColor, 7)
+	if b.Err() == nil && !hexColor.MatchString(st.AccentColor) {
+		b.fail("accentColor", "accentColor must be a colour like #7a5c3e.")
+	}
+	b.Email("contactEmail", &st.ContactEmail)
+	b.String("contactPhone", &st.ContactPhone, 40)
+	return b.Err()
+}
+
+// apiUploadLogo stores a new logo (multipart field "file"), then removes the
+// old one. The client page shows the derived thumbnail (JPEG, ≤480 px).
+func (s *Server) apiUploadLogo(w http.ResponseWriter, r *http.Request) {
+	st, err := s.saveLogo(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) saveLogo(w http.ResponseWriter, r *http.Request) (*studio.Settings, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, 10<<20+multipartSlack)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, studio.Invalid("file", "Send the logo as multipart/form-data with a file field.")
+	}
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "file" {
+		return nil, studio.Invalid("file", "file is required.")
+	}
+	ing, err := files.Ingest(r.Context(), s.files, s.cfg.TempDir, "studio/logo-"+store.NewID(), part,
+		files.Limits{MaxBytes: 10 << 20, MaxPixels: 40_000_000})
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store.Settings(r.Context())
+	if err == nil {
+		old := st.LogoKey
+		st.LogoKey = ing.Thumb.Key
+		if err = s.store.UpdateSettings(r.Context(), st); err == nil {
+			// The original and preview are not needed: the logo is small.
+			s.removeFiles(ing.Key, ing.Preview.Key, old)
+			s.live.Publish(r.Context(), live.AllProjects)
+			return st, nil
+		}
+	}
+	s.removeFiles(ing.Key, ing.Thumb.Key, ing.Preview.Key)
+	return nil, err
+}
+
+func (s *Server) apiStudioLogo(w http.ResponseWriter, r *http.Request) {
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if st.LogoKey == "" {
+		s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "The studio has no logo."))
+		return
+	}
+	s.serveObject(w, r, st.LogoKey, "image/jpeg", "logo-"+st.UpdatedAt.Format("20060102150405.000000"))
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.store.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+}
+
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
+	b, err := readBody(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, err := readNewUser(b)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.CreateUser(r.Context(), u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, u)
+}
+
+func readNewUser(b *body) (*studio.User, error) {
+	u := &studio.User{}
+	var role, password string
+	b.Only("email", "name", "role", "password")
+	b.Required("email", &u.Email, 254)
+	if b.Err() == nil && !validEmail(u.Email) {
+		b.fail("email", "email must be an email address.")
+	}
+	b.Required("name", &u.Name, maxName)
+	b.Required("role", &role, 20)
+	if b.Err() == nil && !studio.Role(role).Valid() {
+		b.fail("role", "role must be admin or designer.")
+	}
+	if b.Err() == nil && !b.Has("password") {
+		b.fail("password", "password is required.")
+	}
+	b.String("password", &password, auth.MaxPasswordLen)
+	if b.Err() == nil {
+		if err := auth.CheckPasswordPolicy(password); err != nil {
+			b.fail("password", "%s", err.Error())
+		}
+	}
+	if err := b.Err(); err != nil {
+		return nil, err
+	}
+	u.Role = studio.Role(role)
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	u.PasswordHash = hash
+	return u, nil
+}

@@ -1,0 +1,217 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/mail"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"atrium/internal/studio"
+)
+
+// maxJSONBody bounds every JSON request body.
+const maxJSONBody = 1 << 20
+
+// body is a decoded JSON object whose fields are read one by one, so that
+// each bad field gets an error that names it. The first error sticks.
+type body struct {
+	fields map[string]json.RawMessage
+	err    error
+}
+
+// readBody decodes a JSON object from r. Malformed JSON is invalid_input;
+// an oversized body is too_large.
+func readBody(w http.ResponseWriter, r *http.Request) (*body, error) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, studio.Errorf(studio.ECodeTooLarge, "The request body is larger than 1 MB.")
+		}
+		return nil, studio.Errorf(studio.ECodeInvalidInput, "The request body could not be read.")
+	}
+	b := &body{}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, studio.Errorf(studio.ECodeInvalidInput, "The request body is empty; send a JSON object.")
+	}
+	if err := json.Unmarshal(raw, &b.fields); err != nil || b.fields == nil {
+		return nil, studio.Errorf(studio.ECodeInvalidInput, "The request body is not a valid JSON object.")
+	}
+	return b, nil
+}
+
+func (b *body) fail(field, format string, args ...any) {
+	if b.err == nil {
+		b.err = studio.Invalid(field, format, args...)
+	}
+}
+
+// Only refuses fields outside the allowed set, naming the first one.
+func (b *body) Only(allowed ...string) {
+	var unknown []string
+	for k := range b.fields {
+		found := false
+		for _, a := range allowed {
+			if k == a {
+				found = true
+				break
+			}
+		}
+		if !found {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		b.fail(unknown[0], "Unknown field %q.", unknown[0])
+	}
+}
+
+// Has reports whether the field is present (even as null).
+func (b *body) Has(name string) bool {
+	_, ok := b.fields[name]
+	return ok
+}
+
+func (b *body) isNull(name string) bool {
+	return string(bytes.TrimSpace(b.fields[name])) == "null"
+}
+
+// String reads a string field into dst if present; null means "". It trims
+// space and enforces a length limit in characters.
+func (b *body) String(name string, dst *string, maxLen int) {
+	raw, ok := b.fields[name]
+	if !ok || b.err != nil {
+		return
+	}
+	if b.isNull(name) {
+		*dst = ""
+		return
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		b.fail(name, "%s must be a string.", name)
+		return
+	}
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
+		b.fail(name, "%s contains invalid characters.", name)
+		return
+	}
+	if utf8.RuneCountInString(s) > maxLen {
+		b.fail(name, "%s must be at most %d characters.", name, maxLen)
+		return
+	}
+	*dst = s
+}
+
+// Required reads a string field that must be present and non-empty.
+func (b *body) Required(name string, dst *string, maxLen int) {
+	if b.err != nil {
+		return
+	}
+	if !b.Has(name) || b.isNull(name) {
+		b.fail(name, "%s is required.", name)
+		return
+	}
+	b.String(name, dst, maxLen)
+	if b.err == nil && *dst == "" {
+		b.fail(name, "%s must not be empty.", name)
+	}
+}
+
+// Cents reads a non-negative amount in cents; null clears it.
+func (b *body) Cents(name string, dst **int64) {
+	raw, ok := b.fields[name]
+	if !ok || b.err != nil {
+		return
+	}
+	if b.isNull(name) {
+		*dst = nil
+		return
+	}
+	var n int64
+	if err := json.Unmarshal(raw, &n); err != nil {
+		b.fail(name, "%s must be a whole number of cents.", name)
+		return
+	}
+	if n < 0 || n > 1e15 {
+		b.fail(name, "%s must be between 0 and 10^15.", name)
+		return
+	}
+	*dst = &n
+}
+
+// Date reads a YYYY-MM-DD date; "" or null clears it.
+func (b *body) Date(name string, dst *string) {
+	var s string
+	if !b.Has(name) {
+		return
+	}
+	b.String(name, &s, 10)
+	if b.err != nil {
+		return
+	}
+	if s != "" && !validDate(s) {
+		b.fail(name, "%s must be a date like 2027-03-01.", name)
+		return
+	}
+	*dst = s
+}
+
+// Email reads an email address; "" clears it unless required.
+func (b *body) Email(name string, dst *string) {
+	var s string
+	if !b.Has(name) {
+		return
+	}
+	b.String(name, &s, 254)
+	if b.err != nil {
+		return
+	}
+	if s != "" && !validEmail(s) {
+		b.fail(name, "%s must be an email address.", name)
+		return
+	}
+	*dst = s
+}
+
+// Err is the first error met, or nil.
+func (b *body) Err() error { return b.err }
+
+func validDate(s string) bool {
+	if len(s) != 10 {
+		return false
+	}
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
+}
+
+var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+
+// validID reports whether s could be one of our ids: 32 lowercase hex
+// characters. Anything else is answered 404 without a query.
+func validID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}

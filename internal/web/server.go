@@ -1,0 +1,99 @@
+// Package web is Atrium's HTTP server: the staff JSON API, the client portal
+// and its API, and the admin UI. routes.go lists every route in one place.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"atrium/internal/auth"
+	"atrium/internal/files"
+	"atrium/internal/live"
+	"atrium/internal/store"
+)
+
+// Config is what the server needs to know beyond its dependencies.
+type Config struct {
+	BaseURL         string // e.g. https://portal.studio.example; builds client links
+	TempDir         string // where uploads are spooled while checked
+	Secret          []byte // derives client link tokens; never stored in the database
+	MaxUploadBytes  int64
+	MaxPixels       int64
+	TrustedProxies  []netip.Prefix
+	LoginPerMinute  int // failed logins allowed per account and per IP
+	LookupPerMinute int // failed client token lookups allowed per IP
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+}
+
+// Defaults fills the zero fields of c with the documented defaults.
+func (c Config) Defaults() Config {
+	if c.BaseURL == "" {
+		c.BaseURL = "http://localhost:8080"
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.MaxUploadBytes == 0 {
+		c.MaxUploadBytes = 200 << 20
+	}
+	if c.MaxPixels == 0 {
+		c.MaxPixels = 100_000_000
+	}
+	if c.LoginPerMinute == 0 {
+		c.LoginPerMinute = 10
+	}
+	if c.LookupPerMinute == 0 {
+		c.LookupPerMinute = 20
+	}
+	if c.SessionIdle == 0 {
+		c.SessionIdle = 12 * time.Hour
+	}
+	if c.SessionAbsolute == 0 {
+		c.SessionAbsolute = 14 * 24 * time.Hour
+	}
+	return c
+}
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	cfg      Config
+	store    *store.Store
+	files    files.Storage
+	live     live.Broker
+	log      *slog.Logger
+	loginIP  *auth.Limiter
+	loginAcc *auth.Limiter
+	lookupIP *auth.Limiter
+	handler  http.Handler
+}
+
+// New builds the server. It parses templates and fails fast if one is bad.
+func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log *slog.Logger) (*Server, error) {
+	cfg = cfg.Defaults()
+	s := &Server{
+		cfg:      cfg,
+		store:    st,
+		files:    fs,
+		live:     broker,
+		log:      log,
+		loginIP:  auth.NewLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute),
+		loginAcc: auth.NewLimiter(cfg.LoginPerMinute/2+1, cfg.LoginPerMinute/2+1),
+		lookupIP: auth.NewLimiter(cfg.LookupPerMinute, cfg.LookupPerMinute),
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.logRequests(baseHeaders(http.NewCrossOriginProtection().Handler(mux)))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Close stops background work.
+func (s *Server) Close(ctx context.Context) error { return nil }
+
+// Config returns the server's effective configuration.
+func (s *Server) Config() Config { return s.cfg }

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"atrium/internal/auth"
+	"atrium/internal/studio"
+)
+
+const sessionCookie = "atrium_session"
+
+// sessionUser resolves the session cookie to an enabled staff member,
+// enforcing the idle and absolute timeouts.
+func (s *Server) sessionUser(r *http.Request) (*studio.User, string) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" || len(c.Value) > 100 {
+		return nil, ""
+	}
+	digest := auth.SessionDigest(c.Value)
+	sess, err := s.store.SessionByDigest(r.Context(), digest)
+	if err != nil {
+		return nil, ""
+	}
+	now := time.Now()
+	if now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle || now.Sub(sess.CreatedAt) > s.cfg.SessionAbsolute {
+		s.store.DeleteSession(r.Context(), digest)
+		return nil, ""
+	}
+	// Write the idle clock at most once a minute, not on every request.
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if err := s.store.TouchSession(r.Context(), digest); err != nil {
+			s.log.Warn("touch session", "err", err)
+		}
+	}
+	return sess.User, digest
+}
+
+// staff lets signed-in staff through and answers 401 to anyone else.
+func (s *Server) staff(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, _ := s.sessionUser(r)
+		if u == nil {
+			s.fail(w, r, studio.Errorf(studio.ECodeUnauthenticated, "Sign in first."))
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
+	}
+}
+
+// admin lets only admins through.
+func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
+	return s.staff(func(w http.ResponseWriter, r *http.Request) {
+		if userFrom(r.Context()).Role != studio.RoleAdmin {
+			s.fail(w, r, studio.Errorf(studio.ECodeForbidden, "Only an admin can do this."))
+			return
+		}
+		h(w, r)
+	})
+}
+
+// login checks credentials under the per-IP and per-account failure limits
+// and starts a session. It returns the user and sets the cookie.
+func (s *Server) login(w http.ResponseWriter, r *http.Request, email, password string) (*studio.User, error) {
+	ip := s.clientIP(r)
+	account := strings.ToLower(strings.TrimSpace(email))
+	for _, lim := range []struct {
+		l   *auth.Limiter
+		key string
+	}{{s.loginIP, ip}, {s.loginAcc, account}} {
+		if blocked, retry := lim.l.Blocked(lim.key); blocked {
+			w.Header().Set("Retry-After", retryAfter(retry))
+			return nil, studio.Errorf(studio.ECodeRateLimited, "Too many failed sign-ins. Try again in %s seconds.", retryAfter(retry))
+		}
+	}
+	u, err := s.store.UserByEmail(r.Context(), account)
+	if err != nil && studio.ErrorCode(err) != studio.ECodeNotFound {
+		return nil, err
+	}
+	if u == nil || u.Disabled {
+		auth.BurnPasswordCheck(password)
+	}
+	if u == nil || u.Disabled || !auth.CheckPassword(u.PasswordHash, password) {
+		s.loginIP.Fail(ip)
+		s.loginAcc.Fail(account)
+		s.log.Warn("login failed", "ip", ip)
+		return nil, studio.Errorf(studio.ECodeInvalidCredentials, "The email or password is not right.")
+	}
+	id, digest := auth.NewSessionID()
+	if err := s.store.CreateSession(r.Context(), digest, u.ID); err != nil {
+		return nil, err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     sessionCookie,
+		Value:    id,
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   strings.HasPrefix(s.cfg.BaseURL, "https://"),
+		SameSite: http.SameSiteLaxMode,
+		MaxAge:   int(s.cfg.SessionAbsolute.Seconds()),
+	})
+	return u, nil
+}
+
+// logout ends the session on the server and clears the cookie.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := s.store.DeleteSession(r.Context(), auth.SessionDigest(c.Value)); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: strings.HasPrefix(s.cfg.BaseURL, "https://"), SameSite: http.SameSiteLaxMode})
+	return nil
+}
+
+func retryAfter(d time.Duration) string {
+	secs := int(d.Seconds())
+	if secs < 1 {
+		secs = 1
+	}
+	return strconv.Itoa(secs)
+}
