@@ -1,0 +1,116 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"atrium/internal/studio"
+)
+
+// clientReq is a client request whose token resolved to a working link.
+type clientReq struct {
+	Link  *studio.Link
+	Token string
+	URLs  studio.ClientURLs
+}
+
+// resolveClient turns the {token} of the path into a working link. It
+// refuses a malformed or unknown token (link_invalid, under the per-IP limit
+// on failed lookups: rate_limited), and an expired or deactivated link
+// (link_expired, link_deactivated, logged as denied). Link state is read
+// from the database on every request.
+func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
+	ip := s.clientIP(r)
+	token := r.PathValue("token")
+	if blocked, retry := s.lookupIP.Blocked(ip); blocked {
+		// A valid link is never throttled: check it before refusing.
+		if studio.WellFormedToken(token) {
+			if l, err := s.store.LinkByDigest(r.Context(), studio.TokenDigest(token)); err == nil {
+				return s.checkLink(r, l, token)
+			}
+		}
+		w.Header().Set("Retry-After", retryAfter(retry))
+		return nil, studio.Errorf(studio.ECodeRateLimited, "Too many attempts with links that do not work. Try again in %s seconds.", retryAfter(retry))
+	}
+	if !studio.WellFormedToken(token) {
+		s.lookupIP.Fail(ip)
+		return nil, linkInvalid()
+	}
+	l, err := s.store.LinkByDigest(r.Context(), studio.TokenDigest(token))
+	if err != nil {
+		if studio.ErrorCode(err) == studio.ECodeNotFound {
+			s.lookupIP.Fail(ip)
+			return nil, linkInvalid()
+		}
+		return nil, err
+	}
+	return s.checkLink(r, l, token)
+}
+
+func linkInvalid() error {
+	return studio.Errorf(studio.ECodeLinkInvalid, "This link does not exist. Check that it was copied whole.")
+}
+
+// checkLink refuses an expired or deactivated link, logging the refusal.
+func (s *Server) checkLink(r *http.Request, l *studio.Link, token string) (*clientReq, error) {
+	c := &clientReq{Link: l, Token: token, URLs: studio.ClientURLs{Token: token}}
+	switch state := l.State(time.Now()); state {
+	case "":
+		return c, nil
+	case studio.ECodeLinkExpired:
+		if err := s.logAccess(r.Context(), c, r, studio.ActionDenied, "", "expired"); err != nil {
+			return nil, err
+		}
+		return nil, studio.Errorf(state, "This link has expired.")
+	default:
+		if err := s.logAccess(r.Context(), c, r, studio.ActionDenied, "", "deactivated"); err != nil {
+			return nil, err
+		}
+		return nil, studio.Errorf(state, "This link has been switched off by the studio.")
+	}
+}
+
+// logAccess records one client interaction and returns once it is
+// committed, so that no 2xx goes out before its log row is durable.
+func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, action, renderingID, reason string) error {
+	ua := r.UserAgent()
+	if len(ua) > studio.MaxUserAgent {
+		ua = truncateUTF8(ua, studio.MaxUserAgent)
+	}
+	ev := studio.AccessEvent{
+		LinkID:      c.Link.ID,
+		ProjectID:   c.Link.ProjectID,
+		Action:      action,
+		RenderingID: renderingID,
+		Reason:      reason,
+		IP:          s.clientIP(r),
+		UserAgent:   ua,
+		At:          time.Now().UTC(),
+	}
+	return s.store.InsertAccessEvents(ctx, []studio.AccessEvent{ev})
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
+
+// clientView loads the sanitized view of the link's project.
+func (s *Server) clientView(ctx context.Context, c *clientReq) (*studio.ClientView, error) {
+	p, err := s.store.ProjectForClient(ctx, c.Link.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return studio.NewClientView(p, st, c.Link, c.URLs), nil
+}
