@@ -1,0 +1,220 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"atrium/internal/files"
+	"atrium/internal/store"
+	"atrium/internal/web"
+)
+
+const envHelp = `
+Settings (flags override the environment):
+  ATRIUM_ADDR             listen address (default :8080)
+  ATRIUM_DATA             data folder: SQLite file, uploaded files, secret (default ./data)
+  ATRIUM_DATABASE_URL     postgres://... for PostgreSQL (default: SQLite in the data folder)
+  ATRIUM_STORAGE_URL      where files live (default: the data folder; only local folders for now)
+  ATRIUM_BASE_URL         public URL, used to build client links (default http://localhost:8080)
+  ATRIUM_SECRET           secret that derives client link tokens (default: generated once into DATA/secret)
+  ATRIUM_TRUSTED_PROXIES  comma-separated IPs/CIDRs whose X-Forwarded-For is believed (default: none)
+  ATRIUM_MAX_UPLOAD_MB    largest rendering upload in MB (default 200)
+  ATRIUM_LOGIN_LIMIT      failed sign-ins allowed per minute, per IP and per account (default 10)
+  ATRIUM_LOOKUP_LIMIT     failed client-link lookups allowed per minute per IP (default 20)
+  ATRIUM_LOG_LEVEL        debug, info, warn or error (default info)
+`
+
+// config is everything the commands read from flags and the environment.
+type config struct {
+	Addr           string
+	DataDir        string
+	DatabaseURL    string
+	StorageURL     string
+	BaseURL        string
+	Secret         string
+	TrustedProxies string
+	MaxUploadMB    int
+	LoginLimit     int
+	LookupLimit    int
+	LogLevel       string
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v := os.Getenv(name); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
+}
+
+// flags registers the settings on fs, with the environment as defaults.
+func (c *config) flags(fs *flag.FlagSet, server bool) {
+	fs.StringVar(&c.DataDir, "data", env("ATRIUM_DATA", "./data"), "data `folder` (ATRIUM_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("ATRIUM_DATABASE_URL", ""), "database `URL` (ATRIUM_DATABASE_URL); empty means SQLite in the data folder")
+	fs.StringVar(&c.StorageURL, "storage-url", env("ATRIUM_STORAGE_URL", ""), "file storage (ATRIUM_STORAGE_URL); empty means the data folder")
+	fs.StringVar(&c.BaseURL, "base-url", env("ATRIUM_BASE_URL", "http://localhost:8080"), "public `URL` for client links (ATRIUM_BASE_URL)")
+	c.Secret = os.Getenv("ATRIUM_SECRET")
+	if server {
+		fs.StringVar(&c.Addr, "addr", env("ATRIUM_ADDR", ":8080"), "listen `address` (ATRIUM_ADDR)")
+		fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ATRIUM_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ATRIUM_TRUSTED_PROXIES)")
+		fs.IntVar(&c.MaxUploadMB, "max-upload-mb", envInt("ATRIUM_MAX_UPLOAD_MB", 200), "largest upload in MB (ATRIUM_MAX_UPLOAD_MB)")
+		fs.IntVar(&c.LoginLimit, "login-limit", envInt("ATRIUM_LOGIN_LIMIT", 10), "failed sign-ins per minute per IP and account (ATRIUM_LOGIN_LIMIT)")
+		fs.IntVar(&c.LookupLimit, "lookup-limit", envInt("ATRIUM_LOOKUP_LIMIT", 20), "failed link lookups per minute per IP (ATRIUM_LOOKUP_LIMIT)")
+		fs.StringVar(&c.LogLevel, "log-level", env("ATRIUM_LOG_LEVEL", "info"), "debug, info, warn or error (ATRIUM_LOG_LEVEL)")
+	}
+}
+
+// newFlagSet makes a command's flag set with a usage text that lists the
+// environment too.
+func newFlagSet(name, synopsis string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		fmt.Fprintf(out, "Usage: atrium %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+		fmt.Fprint(out, envHelp)
+	}
+	return fs
+}
+
+func (c *config) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// openStore opens and migrates the database.
+func (c *config) openStore(ctx context.Context) (*store.Store, error) {
+	st, err := store.Open(ctx, c.DatabaseURL, c.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// openFiles opens the file storage.
+func (c *config) openFiles() (files.Storage, error) {
+	dir := c.StorageURL
+	switch {
+	case dir == "":
+		dir = filepath.Join(c.DataDir, "files")
+	case strings.HasPrefix(dir, "file://"):
+		dir = strings.TrimPrefix(dir, "file://")
+	case strings.Contains(dir, "://"):
+		return nil, fmt.Errorf("ATRIUM_STORAGE_URL %q: only local folders are supported in this version", dir)
+	}
+	return files.NewLocal(dir)
+}
+
+// loadSecret returns ATRIUM_SECRET, or the secret in DATA/secret, creating
+// it (32 random bytes, mode 0600) on first use. It never lives in the
+// database: a copy of the database alone opens no client portal.
+func (c *config) loadSecret() ([]byte, error) {
+	if c.Secret != "" {
+		if len(c.Secret) < 32 {
+			return nil, errors.New("ATRIUM_SECRET must be at least 32 characters")
+		}
+		return []byte(c.Secret), nil
+	}
+	path := filepath.Join(c.DataDir, "secret")
+	if b, err := os.ReadFile(path); err == nil {
+		s := strings.TrimSpace(string(b))
+		if len(s) < 32 {
+			return nil, fmt.Errorf("%s is too short: delete it to generate a new one (all client links change)", path)
+		}
+		return []byte(s), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read secret: %w", err)
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	secret := hex.EncodeToString(raw)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) { // another process won the race
+			return c.loadSecret()
+		}
+		return nil, fmt.Errorf("write secret: %w", err)
+	}
+	if _, err := f.WriteString(secret + "\n"); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write secret: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("write secret: %w", err)
+	}
+	return []byte(secret), nil
+}
+
+// webConfig builds the server's configuration.
+func (c *config) webConfig(secret []byte) (web.Config, error) {
+	var proxies []netip.Prefix
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			a, err := netip.ParseAddr(p)
+			if err != nil {
+				return web.Config{}, fmt.Errorf("ATRIUM_TRUSTED_PROXIES: %q is not an IP or CIDR", p)
+			}
+			proxies = append(proxies, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		pref, err := netip.ParsePrefix(p)
+		if err != nil {
+			return web.Config{}, fmt.Errorf("ATRIUM_TRUSTED_PROXIES: %q is not an IP or CIDR", p)
+		}
+		proxies = append(proxies, pref)
+	}
+	if c.MaxUploadMB <= 0 {
+		c.MaxUploadMB = 200
+	}
+	tmp := filepath.Join(c.DataDir, "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return web.Config{}, fmt.Errorf("temp folder: %w", err)
+	}
+	return web.Config{
+		BaseURL:         c.BaseURL,
+		TempDir:         tmp,
+		Secret:          secret,
+		MaxUploadBytes:  int64(c.MaxUploadMB) << 20,
+		TrustedProxies:  proxies,
+		LoginPerMinute:  c.LoginLimit,
+		LookupPerMinute: c.LookupLimit,
+		SessionIdle:     12 * time.Hour,
+		SessionAbsolute: 14 * 24 * time.Hour,
+	}.Defaults(), nil
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"atrium/internal/files"
+	"atrium/internal/live"
+	"atrium/internal/store"
+	"atrium/internal/web"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlagSet("serve", "serve [flags]", stderr)
+	c.flags(fs, true)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fstore, err := c.openFiles()
+	if err != nil {
+		return err
+	}
+	return serve(ctx, &c, st, fstore, c.logger(stderr), nil)
+}
+
+// serve runs the HTTP server until ctx ends, then shuts down gracefully.
+// ready, if set, is called with the listening address.
+func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage, log *slog.Logger, ready func(addr string)) error {
+	secret, err := c.loadSecret()
+	if err != nil {
+		return err
+	}
+	wcfg, err := c.webConfig(secret)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(wcfg, st, fstore, live.NewMemory(), log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("atrium listening", "addr", ln.Addr().String(), "database", st.Dialect(), "base_url", wcfg.BaseURL)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = hs.Shutdown(shutdownCtx)
+	if cerr := srv.Close(shutdownCtx); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlagSet("migrate", "migrate [flags]", stderr)
+	c.flags(fs, false)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "migrations applied (%s)\n", st.Dialect())
+	return nil
+}
+
+// isTerminal reports whether f is a character device (an interactive
+// terminal), without a dependency.
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,291 @@
+package files
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"os"
+
+	"golang.org/x/image/webp"
+)
+
+// Defaults for a zero Limits field.
+const (
+	DefaultMaxBytes  = 200 << 20
+	DefaultMaxPixels = 100_000_000
+)
+
+const (
+	thumbLong   = 480  // gallery tiles, two or three across a laptop screen
+	previewLong = 1600 // full-screen view on a laptop or a high-density phone
+	jpegQuality = 82
+)
+
+var (
+	// ErrTooLarge means the upload is over Limits.MaxBytes (HTTP 413).
+	ErrTooLarge = errors.New("files: too large")
+	// ErrInvalidImage means the upload is not an image we accept (HTTP 400);
+	// the wrapping error's text says why in words a user understands.
+	ErrInvalidImage = errors.New("files: invalid image")
+)
+
+// Limits bound what Ingest accepts; a zero field takes its default.
+type Limits struct {
+	MaxBytes  int64 // size of the upload
+	MaxPixels int64 // width × height, against decompression bombs
+}
+
+// Variant is one derived size of an image.
+type Variant struct {
+	Key           string
+	Width, Height int
+	Bytes         int64
+}
+
+// Ingested describes a stored original and its derived sizes.
+type Ingested struct {
+	Key, ContentType string // the original; the type is judged from its bytes
+	Bytes            int64
+	Width, Height    int    // as displayed, after EXIF orientation
+	SHA256           string // hex, of the original bytes
+	Thumb, Preview   Variant
+}
+
+type format struct {
+	contentType, ext string
+	config           func(io.Reader) (image.Config, error)
+	decode           func(io.Reader) (image.Image, error)
+}
+
+var (
+	formatJPEG = &format{"image/jpeg", ".jpg", jpeg.DecodeConfig, jpeg.Decode}
+	formatPNG  = &format{"image/png", ".png", png.DecodeConfig, png.Decode}
+	formatWebP = &format{"image/webp", ".webp", webp.DecodeConfig, webp.Decode}
+)
+
+// sniff judges the format from magic bytes alone: file names and declared
+// content types come from the client and prove nothing.
+func sniff(head []byte) *format {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
+		return formatJPEG
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return formatPNG
+	case len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP":
+		return formatWebP
+	}
+	return nil
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidImage}, args...)...)
+}
+
+// Ingest streams r (e.g. a multipart part) into st under keyPrefix, storing
+// keyPrefix+"/original"+ext, keyPrefix+"/thumb.jpg" and
+// keyPrefix+"/preview.jpg".
+//
+// The upload goes to a temp file in tmpDir (the system's if empty) while it
+// is hashed and counted, so memory does not grow with its size, and reading
+// stops with ErrTooLarge as soon as lim.MaxBytes is passed. Dimensions are read from the header and
+// checked against lim.MaxPixels before anything is decoded. Anything that is
+// not a whole JPEG, PNG or WebP image is ErrInvalidImage. On any error every
+// key already stored is deleted and the temp file removed.
+func Ingest(ctx context.Context, st Storage, tmpDir, keyPrefix string, r io.Reader, lim Limits) (_ *Ingested, err error) {
+	if lim.MaxBytes <= 0 {
+		lim.MaxBytes = DefaultMaxBytes
+	}
+	if lim.MaxPixels <= 0 {
+		lim.MaxPixels = DefaultMaxPixels
+	}
+	tmp, err := os.CreateTemp(tmpDir, "atrium-upload-*")
+	if err != nil {
+		return nil, fmt.Errorf("files: ingest: %w", err)
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+
+	hash := sha256.New()
+	size, err := io.Copy(io.MultiWriter(tmp, hash), io.LimitReader(ctxReader{ctx, r}, lim.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("files: ingest: read upload: %w", err)
+	}
+	if size > lim.MaxBytes {
+		return nil, fmt.Errorf("%w: the file is larger than %s", ErrTooLarge, humanBytes(lim.MaxBytes))
+	}
+	if size == 0 {
+		return nil, invalid("the file is empty")
+	}
+	whole := func() io.Reader { return bufio.NewReaderSize(io.NewSectionReader(tmp, 0, size), 64<<10) }
+
+	var head [16]byte
+	hn, _ := tmp.ReadAt(head[:], 0)
+	f := sniff(head[:hn])
+	if f == nil {
+		return nil, invalid("not a JPEG, PNG or WebP image")
+	}
+	cfg, err := f.config(whole())
+	if err != nil {
+		return nil, invalid("the image header is unreadable")
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, invalid("the image has no pixels")
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > lim.MaxPixels {
+		return nil, invalid("the image is %d × %d pixels, more than the %s pixels allowed",
+			cfg.Width, cfg.Height, humanCount(lim.MaxPixels))
+	}
+	orientation := 1
+	if f == formatJPEG {
+		orientation = jpegOrientation(whole())
+	}
+
+	var stored []string
+	defer func() {
+		if err == nil {
+			return
+		}
+		// Clean up even if the request that got us here was cancelled.
+		cctx := context.WithoutCancel(ctx)
+		for _, k := range stored {
+			st.Delete(cctx, k)
+		}
+	}()
+
+	// Store the original while the decoder works: one is disk, the other CPU.
+	// It is read from its own handle, so the bytes are exactly those uploaded.
+	origKey := keyPrefix + "/original" + f.ext
+	orig, err := os.Open(tmp.Name())
+	if err != nil {
+		return nil, fmt.Errorf("files: ingest: %w", err)
+	}
+	putCtx, cancelPut := context.WithCancel(ctx)
+	defer cancelPut()
+	type result struct {
+		n   int64
+		err error
+	}
+	origDone := make(chan result, 1)
+	go func() {
+		defer orig.Close()
+		n, err := st.Put(putCtx, origKey, orig)
+		origDone <- result{n, err}
+	}()
+
+	preview, thumb, derr := derive(f, whole(), cfg, orientation)
+	if derr != nil {
+		cancelPut()
+	}
+	res := <-origDone
+	if res.err == nil {
+		stored = append(stored, origKey)
+	}
+	switch {
+	case derr != nil:
+		return nil, derr
+	case res.err != nil:
+		return nil, fmt.Errorf("files: ingest: store original: %w", res.err)
+	case res.n != size:
+		return nil, fmt.Errorf("files: ingest: stored %d of %d bytes of the original", res.n, size)
+	}
+
+	out := &Ingested{
+		Key:         origKey,
+		ContentType: f.contentType,
+		Bytes:       size,
+		Width:       cfg.Width,
+		Height:      cfg.Height,
+		SHA256:      hex.EncodeToString(hash.Sum(nil)),
+	}
+	if orientation >= 5 {
+		out.Width, out.Height = cfg.Height, cfg.Width
+	}
+	for _, v := range []struct {
+		dst *Variant
+		img *encoded
+		key string
+	}{{&out.Preview, preview, keyPrefix + "/preview.jpg"}, {&out.Thumb, thumb, keyPrefix + "/thumb.jpg"}} {
+		n, err := st.Put(ctx, v.key, bytes.NewReader(v.img.data))
+		if err != nil {
+			return nil, fmt.Errorf("files: ingest: store %s: %w", v.key, err)
+		}
+		stored = append(stored, v.key)
+		*v.dst = Variant{Key: v.key, Width: v.img.w, Height: v.img.h, Bytes: n}
+	}
+	return out, nil
+}
+
+type encoded struct {
+	data []byte
+	w, h int
+}
+
+// derive decodes the image once and makes the preview from it, then the
+// thumbnail from the preview, which is far cheaper than from the original.
+// Orientation is applied to the preview rather than the original so the
+// full-size image is never copied.
+func derive(f *format, r io.Reader, cfg image.Config, orientation int) (preview, thumb *encoded, err error) {
+	img, err := safeDecode(f, r)
+	if err != nil {
+		return nil, nil, invalid("the image is truncated or corrupt")
+	}
+	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return nil, nil, invalid("the image is corrupt")
+	}
+	pw, ph := fitLong(cfg.Width, cfg.Height, previewLong)
+	pv := orient(resize(img, pw, ph), orientation)
+	tw, th := fitLong(pv.Rect.Dx(), pv.Rect.Dy(), thumbLong)
+	tb := resize(pv, tw, th)
+	if preview, err = encodeJPEG(pv); err != nil {
+		return nil, nil, err
+	}
+	if thumb, err = encodeJPEG(tb); err != nil {
+		return nil, nil, err
+	}
+	return preview, thumb, nil
+}
+
+// safeDecode turns a decoder panic into an error: the decoders are fuzzed
+// upstream, but they read hostile bytes and a panic here would skip cleanup.
+func safeDecode(f *format, r io.Reader) (img image.Image, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			img, err = nil, fmt.Errorf("decoder panic: %v", p)
+		}
+	}()
+	return f.decode(r)
+}
+
+// encodeJPEG writes no metadata: image/jpeg has no way to, which is what we
+// want for files that clients see.
+func encodeJPEG(m *image.RGBA) (*encoded, error) {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: jpegQuality}); err != nil {
+		return nil, fmt.Errorf("files: ingest: encode: %w", err)
+	}
+	return &encoded{buf.Bytes(), m.Rect.Dx(), m.Rect.Dy()}, nil
+}
+
+func humanBytes(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func humanCount(n int64) string {
+	if n >= 1_000_000 && n%1_000_000 == 0 {
+		return fmt.Sprintf("%d million", n/1_000_000)
+	}
+	return fmt.Sprintf("%d", n)
+}
