@@ -92,8 +92,13 @@ func (s *Server) readRenderingUpload(w http.ResponseWriter, r *http.Request, rd 
 		switch name {
 		case "file":
 			rd.OriginalName = cleanFileName(part.FileName())
+			release, err := s.acquireIngest(r.Context())
+			if err != nil {
+				return nil, err
+			}
 			ing, err = files.Ingest(r.Context(), s.files, s.cfg.TempDir, "renderings/"+rd.ID, part,
 				files.Limits{MaxBytes: s.cfg.MaxUploadBytes, MaxPixels: s.cfg.MaxPixels})
+			release()
 			if err != nil {
 				return nil, err
 			}
@@ -268,4 +273,14 @@ func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, key, ctype,
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("ETag", `"`+etag+`"`)
 	http.ServeContent(w, r, "", obj.ModTime(), obj)
+}
+
+// acquireIngest waits for a free image-decoding slot; the caller releases it.
+func (s *Server) acquireIngest(ctx context.Context) (release func(), err error) {
+	select {
+	case s.ingests <- struct{}{}:
+		return func() { <-s.ingests }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"strings"
 	"time"
 
@@ -68,6 +69,8 @@ type Server struct {
 	loginAcc *auth.Limiter
 	lookupIP *auth.Limiter
 	handler  http.Handler
+	// ingests bounds concurrent image decodes: one can need hundreds of MB.
+	ingests chan struct{}
 }
 
 // New builds the server. It parses templates and fails fast if one is bad.
@@ -82,6 +85,7 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 		loginIP:  auth.NewLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute),
 		loginAcc: auth.NewLimiter(cfg.LoginPerMinute/2+1, cfg.LoginPerMinute/2+1),
 		lookupIP: auth.NewLimiter(cfg.LookupPerMinute, cfg.LookupPerMinute),
+		ingests:  make(chan struct{}, max(1, runtime.NumCPU())),
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
