@@ -47,7 +47,18 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(wcfg, st, fstore, live.NewMemory(), log)
+	// Several instances on one PostgreSQL database hear each other's live
+	// updates through LISTEN/NOTIFY; SQLite means one process.
+	var broker live.Broker = live.NewMemory()
+	if st.Dialect() == "postgres" {
+		pg, err := live.NewPostgres(ctx, c.DatabaseURL, live.DefaultChannel, log)
+		if err != nil {
+			return err
+		}
+		defer pg.Close()
+		broker = pg
+	}
+	srv, err := web.New(wcfg, st, fstore, broker, log)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,64 @@
+package live
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+)
+
+func pgURL() string {
+	if u := os.Getenv("ATRIUM_TEST_POSTGRES"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// Two brokers on one database stand for two atrium instances: a notice
+// published on one reaches a watcher on the other.
+func TestPostgresFansOutAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	var b [6]byte
+	rand.Read(b[:])
+	channel := "atrium_test_" + hex.EncodeToString(b[:])
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := NewPostgres(ctx, pgURL(), channel, log)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is required under CI: %v", err)
+		}
+		t.Skipf("PostgreSQL not reachable: %v", err)
+	}
+	defer a.Close()
+	other, err := NewPostgres(ctx, pgURL(), channel, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+
+	ch, cancel := other.Subscribe("p1")
+	defer cancel()
+	all, cancelAll := other.Subscribe("p2")
+	defer cancelAll()
+	a.Publish(ctx, "p1")
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal("notice published on one instance did not reach the other")
+	}
+	select {
+	case <-all:
+		t.Fatal("p2's watcher got p1's notice")
+	case <-time.After(100 * time.Millisecond):
+	}
+	a.Publish(ctx, AllProjects)
+	select {
+	case <-all:
+	case <-time.After(5 * time.Second):
+		t.Fatal("AllProjects did not reach p2's watcher")
+	}
+}
