@@ -41,19 +41,29 @@ func (s *Store) CreateProject(ctx context.Context, p *studio.Project) error {
 	return nil
 }
 
-// UpdateProject saves every editable field of p and bumps updated_at.
+// UpdateProject saves every editable field of p. updated_at, which
+// clients see, moves only when a client-visible field (name, client name,
+// target date) changes: internal edits leave no trace on the client side.
 func (s *Store) UpdateProject(ctx context.Context, p *studio.Project) error {
-	p.UpdatedAt = s.now()
-	res, err := s.w.ExecContext(ctx, s.q(`UPDATE projects SET name = ?, client_name = ?, client_email = ?, address = ?,
-		budget_cents = ?, internal_notes = ?, start_date = ?, target_date = ?, updated_at = ? WHERE id = ?`),
+	now := fmtTime(s.now())
+	res, err := s.w.ExecContext(ctx, s.q(`UPDATE projects SET
+		updated_at = CASE WHEN name <> ? OR client_name <> ? OR target_date <> ? THEN ? ELSE updated_at END,
+		name = ?, client_name = ?, client_email = ?, address = ?,
+		budget_cents = ?, internal_notes = ?, start_date = ?, target_date = ? WHERE id = ?`),
+		p.Name, p.ClientName, p.TargetDate, now,
 		p.Name, p.ClientName, p.ClientEmail, p.Address, nullInt(p.BudgetCents), p.InternalNotes,
-		p.StartDate, p.TargetDate, fmtTime(p.UpdatedAt), p.ID)
+		p.StartDate, p.TargetDate, p.ID)
 	if err != nil {
 		return fmt.Errorf("store: update project: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("Project")
 	}
+	var updated string
+	if err := s.w.QueryRowContext(ctx, s.q(`SELECT updated_at FROM projects WHERE id = ?`), p.ID).Scan(&updated); err != nil {
+		return fmt.Errorf("store: update project: %w", err)
+	}
+	p.UpdatedAt = parseTime(updated)
 	return nil
 }
 
@@ -241,7 +251,9 @@ func (s *Store) comments(ctx context.Context, projectID string) ([]studio.Commen
 	return comments, rows.Err()
 }
 
-// touchProject bumps a project's updated_at inside a change to its content.
+// touchProject bumps a project's updated_at inside a change that clients
+// can see (a phase's status, an approval, a room's name). Internal-only
+// edits must not call it: updatedAt is part of the client view.
 func (s *Store) touchProject(ctx context.Context, tx *sql.Tx, projectID string) error {
 	_, err := tx.ExecContext(ctx, s.q(`UPDATE projects SET updated_at = ? WHERE id = ?`), fmtTime(s.now()), projectID)
 	return err

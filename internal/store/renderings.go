@@ -137,6 +137,13 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error 
 	if err := s.checkRoom(ctx, tx, r.ProjectID, r.RoomID); err != nil {
 		return err
 	}
+	old, err := scanRendering(tx.QueryRowContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings WHERE id = ?`), r.ID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("Rendering")
+	}
+	if err != nil {
+		return fmt.Errorf("store: update rendering: %w", err)
+	}
 	res, err := tx.ExecContext(ctx, s.q(`UPDATE renderings SET room_id = ?, title = ?, description = ?, status = ?,
 		approved_at = ?, approved_by = ?, internal_notes = ?, updated_at = ? WHERE id = ?`),
 		nullStr(r.RoomID), r.Title, r.Description, string(r.Status), fmtTimePtr(r.ApprovedAt), nullStr(r.ApprovedBy),
@@ -147,8 +154,10 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("Rendering")
 	}
-	if err := s.touchProject(ctx, tx, r.ProjectID); err != nil {
-		return fmt.Errorf("store: update rendering: %w", err)
+	if clientVisibleChange(old, r) {
+		if err := s.touchProject(ctx, tx, r.ProjectID); err != nil {
+			return fmt.Errorf("store: update rendering: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: update rendering: %w", err)
@@ -166,4 +175,14 @@ func (s *Store) DeleteRendering(ctx context.Context, id string) error {
 		return notFound("Rendering")
 	}
 	return nil
+}
+
+// clientVisibleChange reports whether an edit changes what clients see: an
+// approval given or withdrawn, or the text or room of an approved rendering.
+func clientVisibleChange(old, r *studio.Rendering) bool {
+	was, is := old.Status == studio.RenderingApproved, r.Status == studio.RenderingApproved
+	if was != is {
+		return true
+	}
+	return is && (old.Title != r.Title || old.Description != r.Description || old.RoomID != r.RoomID)
 }

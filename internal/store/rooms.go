@@ -163,14 +163,23 @@ func (s *Store) Phase(ctx context.Context, id string) (*studio.Phase, string, er
 	return &ph, projectID, nil
 }
 
-// UpdatePhase saves a phase's editable fields and bumps its project's
-// updated_at. An unknown assignee is invalid input.
+// UpdatePhase saves a phase's editable fields; a change of status or
+// completion date (what clients see) bumps the project's updated_at. An
+// unknown assignee is invalid input.
 func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID string) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: update phase: %w", err)
 	}
 	defer tx.Rollback()
+	var oldStatus, oldCompleted string
+	err = tx.QueryRowContext(ctx, s.q(`SELECT status, completed_at FROM phases WHERE id = ?`), ph.ID).Scan(&oldStatus, &oldCompleted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("Phase")
+	}
+	if err != nil {
+		return fmt.Errorf("store: update phase: %w", err)
+	}
 	res, err := tx.ExecContext(ctx, s.q(`UPDATE phases SET status = ?, completed_at = ?, assignee_id = ?, due_date = ?,
 		cost_cents = ?, internal_notes = ? WHERE id = ?`),
 		string(ph.Status), ph.CompletedAt, nullStr(ph.AssigneeID), ph.DueDate, nullInt(ph.CostCents), ph.InternalNotes, ph.ID)
@@ -183,8 +192,10 @@ func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID str
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("Phase")
 	}
-	if err := s.touchProject(ctx, tx, projectID); err != nil {
-		return fmt.Errorf("store: update phase: %w", err)
+	if oldStatus != string(ph.Status) || oldCompleted != ph.CompletedAt {
+		if err := s.touchProject(ctx, tx, projectID); err != nil {
+			return fmt.Errorf("store: update phase: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: update phase: %w", err)
