@@ -3,10 +3,199 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"atrium/internal/store"
+	"atrium/internal/studio"
+	"atrium/internal/web"
 )
 
-// runLink is a placeholder until the client-links work lands (issue 3).
+const linkUsage = `Usage:
+  atrium link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never]
+  atrium link list [--project ID]
+  atrium link deactivate ID
+
+Run "atrium link COMMAND --help" for a command's flags.
+`
+
+// runLink manages client links from the shell, with the same rules as the
+// staff API (web.CreateLink): the token is derived from the server secret,
+// so this must run with the server's ATRIUM_SECRET or data folder.
 func runLink(ctx context.Context, args []string, stdout io.Writer) error {
-	return errors.New("link commands are not built yet")
+	if len(args) == 0 {
+		fmt.Fprint(stdout, linkUsage)
+		return errors.New("no link command given")
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "create":
+		err = linkCreate(ctx, rest, stdout)
+	case "list":
+		err = linkList(ctx, rest, stdout)
+	case "deactivate":
+		err = linkDeactivate(ctx, rest, stdout)
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(stdout, linkUsage)
+		return nil
+	default:
+		fmt.Fprint(stdout, linkUsage)
+		return fmt.Errorf("unknown link command %q", cmd)
+	}
+	return cliError(err)
+}
+
+// linkFlags names the flag that carries each API field.
+var linkFlags = map[string]string{"expiresAt": "--expires", "projectId": "--project", "label": "--label"}
+
+// cliError words domain errors for the shell: the API's field names become
+// the flags that carry them.
+func cliError(err error) error {
+	var se *studio.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	msg := se.Message
+	for field, flag := range linkFlags {
+		msg = strings.ReplaceAll(msg, field, flag)
+	}
+	if flag, ok := linkFlags[se.Field]; ok && !strings.Contains(msg, flag) {
+		msg = flag + ": " + msg
+	}
+	return errors.New(msg)
+}
+
+func linkCreate(ctx context.Context, args []string, stdout io.Writer) error {
+	var c config
+	var nl web.NewLink
+	var expires string
+	fs := newFlagSet("link create", "link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never]\n\n"+
+		"Creates a client link and prints its address. --expires takes a number of days (7d, 30d, 90d),\n"+
+		"a date (the link works through that day, UTC), an RFC 3339 time, or never (the default).", stdout)
+	c.flags(fs, false)
+	fs.StringVar(&nl.ProjectID, "project", "", "project `id` (required)")
+	fs.StringVar(&nl.Label, "label", "", "`label` staff see, e.g. \"Jane, main contact\"")
+	fs.StringVar(&expires, "expires", "never", "`expiry`: 7d, 30d, 90d, Nd, YYYY-MM-DD, an RFC 3339 time, or never")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if nl.ProjectID == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return errors.New("--project is required, and nothing else may follow the flags")
+	}
+	now := time.Now().UTC()
+	var err error
+	if nl.ExpiresAt, err = studio.ParseExpiry("expiresAt", expires, now); err != nil {
+		return err
+	}
+	st, secret, err := c.openStoreAndSecret(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	_, token, err := web.CreateLink(ctx, st, secret, nl, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, web.LinkURL(c.BaseURL, token))
+	return nil
+}
+
+func linkList(ctx context.Context, args []string, stdout io.Writer) error {
+	var c config
+	var projectID string
+	fs := newFlagSet("link list", "link list [--project ID]\n\n"+
+		"Lists client links, newest first, with their statistics and, while active, their address.", stdout)
+	c.flags(fs, false)
+	fs.StringVar(&projectID, "project", "", "only this project's links (`id`)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errors.New("link list takes no arguments")
+	}
+	st, secret, err := c.openStoreAndSecret(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if projectID != "" {
+		if _, err := st.Project(ctx, projectID); err != nil {
+			return err
+		}
+	}
+	links, err := st.Links(ctx, projectID)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tPROJECT\tLABEL\tSTATE\tEXPIRES\tACCESSES\tDOWNLOADS\tLAST ACCESS\tURL")
+	now := time.Now()
+	for _, l := range links {
+		state, url := "active", web.LinkURL(c.BaseURL, studio.LinkToken(secret, l.ID))
+		switch l.State(now) {
+		case studio.ECodeLinkExpired:
+			state = "expired"
+		case studio.ECodeLinkDeactivated:
+			state, url = "deactivated", "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", l.ID, l.ProjectID, orDash(l.Label), state,
+			fmtWhen(l.ExpiresAt, "never"), l.AccessCount, l.DownloadCount, fmtWhen(l.LastAccessedAt, "-"), url)
+	}
+	return tw.Flush()
+}
+
+func linkDeactivate(ctx context.Context, args []string, stdout io.Writer) error {
+	var c config
+	fs := newFlagSet("link deactivate", "link deactivate ID\n\n"+
+		"Switches a client link off for good; the next request with it gets 410. Deactivating twice is harmless.", stdout)
+	c.flags(fs, false)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("give exactly one link id")
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	l, err := st.DeactivateLink(ctx, fs.Arg(0), "")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "deactivated link %s (%s) at %s\n", l.ID, orDash(l.Label), fmtWhen(l.DeactivatedAt, "-"))
+	return nil
+}
+
+func (c *config) openStoreAndSecret(ctx context.Context) (*store.Store, []byte, error) {
+	secret, err := c.loadSecret()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, secret, nil
+}
+
+func fmtWhen(t *time.Time, none string) string {
+	if t == nil {
+		return none
+	}
+	return t.UTC().Format("2006-01-02 15:04Z")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"sync"
 	"time"
 
 	"atrium/internal/studio"
@@ -58,6 +60,25 @@ func (s *Store) Link(ctx context.Context, id string) (*studio.Link, error) {
 	return l, nil
 }
 
+// LinkWithStats finds a link by id with its statistics, unique IPs
+// included, as Links lists them.
+func (s *Store) LinkWithStats(ctx context.Context, id string) (*studio.Link, error) {
+	var unique int64
+	l, err := scanLink(s.r.QueryRowContext(ctx, s.q(`SELECT `+linkCols+`, `+uniqueIPsCol+` FROM client_links l WHERE l.id = ?`), id), &unique)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Link")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: link: %w", err)
+	}
+	l.UniqueIPs = unique
+	return l, nil
+}
+
+// uniqueIPsCol counts the distinct addresses that used a link; refusals
+// do not count.
+const uniqueIPsCol = `(SELECT COUNT(DISTINCT a.ip) FROM client_access_log a WHERE a.link_id = l.id AND a.action <> 'denied')`
+
 // LinkByDigest finds the link of a token by the token's SHA-256 digest. The
 // lookup is an index seek on the digest, so the raw token is never compared
 // byte by byte. It reads the database every time: no link state is cached.
@@ -72,11 +93,43 @@ func (s *Store) LinkByDigest(ctx context.Context, digest string) (*studio.Link, 
 	return l, nil
 }
 
+// ClientLink is what a client request learns in one query: the link of a
+// token, and the versions of what the client view is built from. A view
+// built at the same versions is still exact: project.updated_at moves on
+// every client-visible change of the project (touchProject), settings'
+// updated_at on every change of the studio, and the approved count also
+// catches an approved rendering deleted outright.
+type ClientLink struct {
+	Link     *studio.Link
+	Versions string // compare for equality only
+}
+
+// LinkForClient finds the link of a token's digest with the versions of
+// its view. Like LinkByDigest it reads the database every time.
+func (s *Store) LinkForClient(ctx context.Context, digest string) (*ClientLink, error) {
+	var projectAt, settingsAt sql.NullString
+	var approved int64
+	stmt, err := s.clientLink.get(ctx, s.r, s.q(`SELECT `+linkCols+`, p.updated_at, st.updated_at,
+		(SELECT COUNT(*) FROM renderings r WHERE r.project_id = l.project_id AND r.status = 'approved')
+		FROM client_links l JOIN projects p ON p.id = l.project_id LEFT JOIN studio_settings st ON st.id = 1
+		WHERE l.token_digest = ?`))
+	if err != nil {
+		return nil, fmt.Errorf("store: link by token: %w", err)
+	}
+	l, err := scanLink(stmt.QueryRowContext(ctx, digest), &projectAt, &settingsAt, &approved)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Link")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: link by token: %w", err)
+	}
+	return &ClientLink{Link: l, Versions: projectAt.String + "|" + settingsAt.String + "|" + strconv.FormatInt(approved, 10)}, nil
+}
+
 // Links lists links, newest first, with their statistics; projectID ""
 // lists every project's.
 func (s *Store) Links(ctx context.Context, projectID string) ([]studio.Link, error) {
-	query := `SELECT ` + linkCols + `, (SELECT COUNT(DISTINCT a.ip) FROM client_access_log a
-		WHERE a.link_id = l.id AND a.action <> 'denied') FROM client_links l`
+	query := `SELECT ` + linkCols + `, ` + uniqueIPsCol + ` FROM client_links l`
 	var args []any
 	if projectID != "" {
 		query += ` WHERE l.project_id = ?`
@@ -109,64 +162,6 @@ func (s *Store) DeactivateLink(ctx context.Context, id, by string) (*studio.Link
 		return nil, fmt.Errorf("store: deactivate link: %w", err)
 	}
 	return s.Link(ctx, id)
-}
-
-// InsertAccessEvents writes access log rows and bumps their links'
-// access_count, last_accessed_at and download_count, all in one
-// transaction: the batch primitive under group commit.
-func (s *Store) InsertAccessEvents(ctx context.Context, events []studio.AccessEvent) error {
-	if len(events) == 0 {
-		return nil
-	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: log access: %w", err)
-	}
-	defer tx.Rollback()
-	ins, err := tx.PrepareContext(ctx, s.q(`INSERT INTO client_access_log (link_id, project_id, action, rendering_id,
-		reason, ip, user_agent, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`))
-	if err != nil {
-		return fmt.Errorf("store: log access: %w", err)
-	}
-	defer ins.Close()
-	type bump struct {
-		count, downloads int64
-		last             time.Time
-	}
-	bumps := map[string]*bump{}
-	for i := range events {
-		e := &events[i]
-		if _, err := ins.ExecContext(ctx, e.LinkID, e.ProjectID, e.Action, e.RenderingID, e.Reason, e.IP, e.UserAgent, fmtTime(e.At)); err != nil {
-			return fmt.Errorf("store: log access: %w", err)
-		}
-		if !e.Counts() {
-			continue
-		}
-		b := bumps[e.LinkID]
-		if b == nil {
-			b = &bump{}
-			bumps[e.LinkID] = b
-		}
-		b.count++
-		if e.Action == studio.ActionDownload {
-			b.downloads++
-		}
-		if e.At.After(b.last) {
-			b.last = e.At
-		}
-	}
-	for id, b := range bumps {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE client_links SET access_count = access_count + ?,
-			download_count = download_count + ?,
-			last_accessed_at = CASE WHEN last_accessed_at IS NULL OR last_accessed_at < ? THEN ? ELSE last_accessed_at END
-			WHERE id = ?`), b.count, b.downloads, fmtTime(b.last), fmtTime(b.last), id); err != nil {
-			return fmt.Errorf("store: log access: %w", err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: log access: %w", err)
-	}
-	return nil
 }
 
 // AccessEvents pages through a link's log, newest first: rows with id below
@@ -215,4 +210,35 @@ func (s *Store) ViewsPerDay(ctx context.Context, linkID string, since time.Time)
 		days = append(days, d)
 	}
 	return days, rows.Err()
+}
+
+// lazyStmt is a statement prepared on first use. It is for the one query
+// every client request makes: parsing it anew each time cost SQLite more
+// than running it.
+type lazyStmt struct {
+	mu   sync.Mutex
+	stmt *sql.Stmt
+}
+
+func (l *lazyStmt) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stmt != nil {
+		return l.stmt, nil
+	}
+	stmt, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	l.stmt = stmt
+	return stmt, nil
+}
+
+func (l *lazyStmt) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stmt != nil {
+		l.stmt.Close()
+		l.stmt = nil
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"atrium/internal/studio"
 )
@@ -34,6 +35,7 @@ func scanRendering(row interface{ Scan(...any) error }) (*studio.Rendering, erro
 func (s *Store) CreateRendering(ctx context.Context, r *studio.Rendering) error {
 	r.CreatedAt = s.now()
 	r.UpdatedAt = r.CreatedAt
+	r.ApprovedAt = microPtr(r.ApprovedAt)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: create rendering: %w", err)
@@ -129,6 +131,7 @@ func (s *Store) renderings(ctx context.Context, projectID string, approvedOnly b
 // text, room, notes). Client-visible changes bump the project's updated_at.
 func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error {
 	r.UpdatedAt = s.now()
+	r.ApprovedAt = microPtr(r.ApprovedAt)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: update rendering: %w", err)
@@ -185,4 +188,12 @@ func clientVisibleChange(old, r *studio.Rendering) bool {
 		return true
 	}
 	return is && (old.Title != r.Title || old.Description != r.Description || old.RoomID != r.RoomID)
+}
+
+func microPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	m := micro(*t)
+	return &m
 }

@@ -42,12 +42,14 @@ type Store struct {
 	r       *sql.DB // reads (SQLite: a read-only pool; PostgreSQL: same as w)
 	dialect dialect
 	now     func() time.Time
+
+	clientLink lazyStmt // LinkForClient's query, prepared once (links.go)
 }
 
 // Open connects to dbURL: "" or "sqlite:PATH" for SQLite (default: atrium.db
 // in dataDir), "postgres://..." for PostgreSQL. It does not migrate.
 func Open(ctx context.Context, dbURL, dataDir string) (*Store, error) {
-	s := &Store{now: func() time.Time { return time.Now().UTC() }}
+	s := &Store{now: func() time.Time { return micro(time.Now()) }}
 	switch {
 	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
 		db, err := sql.Open("pgx", dbURL)
@@ -137,7 +139,11 @@ func (s *Store) Dialect() string {
 }
 
 // SetClock replaces the store's clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return now().UTC() } }
+func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return micro(now()) } }
+
+// micro is t in UTC at the precision the database keeps, so that a time
+// returned by a create or an update equals the one read back later.
+func micro(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // Migrate applies the embedded migrations not yet recorded, each in its own
 // transaction.

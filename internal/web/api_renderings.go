@@ -100,7 +100,7 @@ func (s *Server) readRenderingUpload(w http.ResponseWriter, r *http.Request, rd 
 				files.Limits{MaxBytes: s.cfg.MaxUploadBytes, MaxPixels: s.cfg.MaxPixels})
 			release()
 			if err != nil {
-				return nil, err
+				return nil, cutOff(err)
 			}
 		case "title", "description", "roomId":
 			v, err := formValue(part, name)
@@ -133,6 +133,15 @@ func (s *Server) readRenderingUpload(w http.ResponseWriter, r *http.Request, rd 
 		return ing, studio.Invalid("roomId", "No such room in this project.")
 	}
 	return ing, nil
+}
+
+// cutOff reports a multipart body that ends inside the file part as the
+// client's malformed input, not as a failure of ours.
+func cutOff(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return studio.Invalid("file", "The multipart body is malformed or was cut off.")
+	}
+	return err
 }
 
 // formValue reads a small text part.

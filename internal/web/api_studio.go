@@ -86,7 +86,7 @@ func (s *Server) saveLogo(w http.ResponseWriter, r *http.Request) (*studio.Setti
 		files.Limits{MaxBytes: 10 << 20, MaxPixels: 40_000_000})
 	release()
 	if err != nil {
-		return nil, err
+		return nil, cutOff(err)
 	}
 	st, err := s.store.Settings(r.Context())
 	if err == nil {

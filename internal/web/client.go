@@ -5,7 +5,19 @@ import (
 	"net/http"
 	"time"
 
+	"atrium/internal/store"
 	"atrium/internal/studio"
+)
+
+// Group commit of the access log (store.AccessLog): a row waits at most
+// accessLogDelay for company, and rows that queue during a commit go out
+// together in the next one at once. 500µs measured best here (bench/client.sh,
+// docs/PERFORMANCE.md): no wait at all means many one-row fsyncs under
+// load; 2ms adds a fixed wait to every request when clients wait on
+// answers one at a time.
+const (
+	accessLogDelay = 500 * time.Microsecond
+	accessLogBatch = 256
 )
 
 // clientReq is a client request whose token resolved to a working link.
@@ -13,6 +25,9 @@ type clientReq struct {
 	Link  *studio.Link
 	Token string
 	URLs  studio.ClientURLs
+	// versions identifies the data the client view is built from, read in
+	// the same query as the link (portal_api_cache.go).
+	versions string
 }
 
 // resolveClient turns the {token} of the path into a working link. It
@@ -26,8 +41,8 @@ func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientR
 	if blocked, retry := s.lookupIP.Blocked(ip); blocked {
 		// A valid link is never throttled: check it before refusing.
 		if studio.WellFormedToken(token) {
-			if l, err := s.store.LinkByDigest(r.Context(), studio.TokenDigest(token)); err == nil {
-				return s.checkLink(r, l, token)
+			if cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token)); err == nil {
+				return s.checkClientLink(r, cl, token)
 			}
 		}
 		w.Header().Set("Retry-After", retryAfter(retry))
@@ -37,7 +52,7 @@ func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientR
 		s.lookupIP.Fail(ip)
 		return nil, linkInvalid()
 	}
-	l, err := s.store.LinkByDigest(r.Context(), studio.TokenDigest(token))
+	cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token))
 	if err != nil {
 		if studio.ErrorCode(err) == studio.ECodeNotFound {
 			s.lookupIP.Fail(ip)
@@ -45,7 +60,16 @@ func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientR
 		}
 		return nil, err
 	}
-	return s.checkLink(r, l, token)
+	return s.checkClientLink(r, cl, token)
+}
+
+func (s *Server) checkClientLink(r *http.Request, cl *store.ClientLink, token string) (*clientReq, error) {
+	c, err := s.checkLink(r, cl.Link, token)
+	if err != nil {
+		return nil, err
+	}
+	c.versions = cl.Versions
+	return c, nil
 }
 
 func linkInvalid() error {
@@ -72,7 +96,9 @@ func (s *Server) checkLink(r *http.Request, l *studio.Link, token string) (*clie
 }
 
 // logAccess records one client interaction and returns once it is
-// committed, so that no 2xx goes out before its log row is durable.
+// committed, so that no 2xx goes out before its log row is durable. Rows of
+// concurrent requests share a commit (store.AccessLog): call it before
+// writing any of the response.
 func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, action, renderingID, reason string) error {
 	ua := r.UserAgent()
 	if len(ua) > studio.MaxUserAgent {
@@ -88,7 +114,7 @@ func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, a
 		UserAgent:   ua,
 		At:          time.Now().UTC(),
 	}
-	return s.store.InsertAccessEvents(ctx, []studio.AccessEvent{ev})
+	return s.access.Log(ctx, ev)
 }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a character.

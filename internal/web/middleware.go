@@ -39,6 +39,22 @@ func clientHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// crossOriginProtection refuses state-changing browser requests from other
+// sites (CSRF). The API answers in its JSON envelope, like every API error;
+// other paths get the refusal in plain words.
+func (s *Server) crossOriginProtection() *http.CrossOriginProtection {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		const msg = "This request came from another site and was refused."
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.fail(w, r, studio.Errorf(studio.ECodeForbidden, msg))
+			return
+		}
+		http.Error(w, msg, http.StatusForbidden)
+	}))
+	return cop
+}
+
 type statusWriter struct {
 	http.ResponseWriter
 	status int

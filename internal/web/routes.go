@@ -33,6 +33,55 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/users", s.admin(s.apiUsers))
 	mux.HandleFunc("POST /api/users", s.admin(s.apiCreateUser))
 
+	// Client links (SPEC §4.3) and the client side (SPEC §4.4).
+	mux.HandleFunc("GET /api/client-access", s.staff(s.apiLinks))
+	mux.HandleFunc("POST /api/client-access", s.staff(s.apiCreateLink))
+	mux.HandleFunc("DELETE /api/client-access", s.staff(s.apiDeactivateLink)) // ?id=ID, the seed's form
+	mux.HandleFunc("DELETE /api/client-access/{id}", s.staff(s.apiDeactivateLink))
+	mux.HandleFunc("GET /api/client-access/{id}/logs", s.staff(s.apiLinkLogs))
+	mux.Handle("GET /api/client-progress/{token}", clientHeaders(http.HandlerFunc(s.apiClientProgress)))
+	mux.Handle("GET /api/client-progress/{token}/renderings/{id}/{size}", clientHeaders(http.HandlerFunc(s.apiClientImage)))
+	mux.Handle("GET /api/client-progress/{token}/logo", clientHeaders(http.HandlerFunc(s.apiClientLogo)))
+	mux.Handle("GET /api/client-progress/{token}/download/{assetId}", clientHeaders(http.HandlerFunc(s.apiClientDownload)))
+	mux.Handle("/api/client-progress/", clientHeaders(http.HandlerFunc(s.apiNotFound)))
+
+	// Embedded CSS and JS at content-hashed URLs (assets.go), for every page.
+	mux.HandleFunc("GET /static/{name}", s.serveStatic)
+
+	// The client page (SPEC §5) and its live updates.
+	mux.Handle("GET /client-progress/{token}", clientHeaders(http.HandlerFunc(s.clientPage)))
+	mux.Handle("GET /client-progress/", clientHeaders(http.HandlerFunc(s.clientPage))) // 404 page, counted as a failed lookup
+	mux.Handle("GET /api/client-progress/{token}/events", clientHeaders(http.HandlerFunc(s.clientEvents)))
+	mux.HandleFunc("GET /static/theme/{file}", s.serveTheme) // the studio's accent colour as CSS
+
+	// The admin UI (SPEC §6).
+	mux.HandleFunc("GET /{$}", s.adminRoot)
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.loginSubmit)
+	mux.HandleFunc("POST /logout", s.logoutSubmit)
+	mux.HandleFunc("GET /admin", s.adminPageAuth(s.adminHome))
+	mux.HandleFunc("GET /admin/{$}", s.adminPageAuth(s.adminHome))
+	mux.HandleFunc("POST /admin/projects", s.adminPageAuth(s.adminCreateProject))
+	mux.HandleFunc("GET /admin/projects/{id}", s.adminPageAuth(s.adminProject))
+	mux.HandleFunc("POST /admin/projects/{id}", s.adminPageAuth(s.adminUpdateProject))
+	mux.HandleFunc("POST /admin/projects/{id}/rooms", s.adminPageAuth(s.adminCreateRoom))
+	mux.HandleFunc("POST /admin/projects/{id}/team", s.adminPageAuth(s.adminAddTeamMember))
+	mux.HandleFunc("POST /admin/projects/{id}/comments", s.adminPageAuth(s.adminCreateComment))
+	mux.HandleFunc("POST /admin/projects/{id}/renderings", s.adminPageAuth(s.adminUploadRendering))
+	mux.HandleFunc("POST /admin/projects/{id}/links", s.adminPageAuth(s.adminCreateLink))
+	mux.HandleFunc("POST /admin/rooms/{id}", s.adminPageAuth(s.adminRenameRoom))
+	mux.HandleFunc("POST /admin/phases/{id}", s.adminPageAuth(s.adminUpdatePhase))
+	mux.HandleFunc("POST /admin/renderings/{id}", s.adminPageAuth(s.adminUpdateRendering))
+	mux.HandleFunc("POST /admin/renderings/{id}/status", s.adminPageAuth(s.adminRenderingStatus))
+	mux.HandleFunc("GET /admin/links/{id}", s.adminPageAuth(s.adminLinkLog))
+	mux.HandleFunc("POST /admin/links/{id}/deactivate", s.adminPageAuth(s.adminDeactivateLink))
+	mux.HandleFunc("GET /admin/settings", s.adminOnlyPage(s.adminSettings))
+	mux.HandleFunc("POST /admin/settings", s.adminOnlyPage(s.adminUpdateSettings))
+	mux.HandleFunc("POST /admin/settings/logo", s.adminOnlyPage(s.adminUploadLogo))
+	mux.HandleFunc("GET /admin/users", s.adminOnlyPage(s.adminUsers))
+	mux.HandleFunc("POST /admin/users", s.adminOnlyPage(s.adminCreateUser))
+	mux.HandleFunc("/admin/", s.adminPageAuth(s.adminNotFound))
+
 	// Unknown API paths answer in JSON, not with the mux's text.
 	mux.HandleFunc("/api/", s.apiNotFound)
 }

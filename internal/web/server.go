@@ -68,9 +68,12 @@ type Server struct {
 	loginIP  *auth.Limiter
 	loginAcc *auth.Limiter
 	lookupIP *auth.Limiter
+	access   *store.AccessLog // client access rows, group-committed (client.go)
+	views    viewCache        // encoded client JSON by link (portal_api_cache.go)
 	handler  http.Handler
 	// ingests bounds concurrent image decodes: one can need hundreds of MB.
 	ingests chan struct{}
+	sse     streams // the open client event streams (portal_events.go)
 }
 
 // New builds the server. It parses templates and fails fast if one is bad.
@@ -85,19 +88,24 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 		loginIP:  auth.NewLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute),
 		loginAcc: auth.NewLimiter(cfg.LoginPerMinute/2+1, cfg.LoginPerMinute/2+1),
 		lookupIP: auth.NewLimiter(cfg.LookupPerMinute, cfg.LookupPerMinute),
+		access:   store.NewAccessLog(st, accessLogDelay, accessLogBatch),
 		ingests:  make(chan struct{}, max(1, runtime.NumCPU())),
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.logRequests(baseHeaders(http.NewCrossOriginProtection().Handler(mux)))
+	s.handler = s.logRequests(baseHeaders(s.crossOriginProtection().Handler(mux)))
 	return s, nil
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Close stops background work.
-func (s *Server) Close(ctx context.Context) error { return nil }
+// Close stops background work: it commits the access rows still queued.
+func (s *Server) Close(ctx context.Context) error {
+	s.StopStreams()
+	s.access.Close()
+	return nil
+}
 
 // Config returns the server's effective configuration.
 func (s *Server) Config() Config { return s.cfg }

@@ -1,0 +1,117 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"atrium/internal/store"
+	"atrium/internal/studio"
+)
+
+// TestClientErrorPages: a wrong or dead link gets a friendly page that says
+// what happened and how to reach the studio.
+func TestClientErrorPages(t *testing.T) {
+	t.Parallel()
+	a := startApp(t)
+	expired := a.addLink(t, "Old link", time.Now().Add(-time.Hour))
+
+	tb := newBrowser(t, "client-error")
+	tb.step("set the viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	cases := []struct {
+		name, token string
+		status      int64
+	}{
+		{"unknown", "Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lm", 404},
+		{"malformed", "not-a-token", 404},
+		{"expired", expired, 410},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tb := tb.in(t)
+			tb.prefix = "client-error-" + c.name
+			if got := tb.navigate("open the link", a.URL+"/client-progress/"+c.token); got != c.status {
+				t.Errorf("status %d, want %d", got, c.status)
+			}
+			text := eval[string](tb, "read the page", `document.body.innerText`)
+			if !strings.Contains(text, "hello@maisonlumiere.example") {
+				t.Errorf("the %d page does not say how to reach the studio: %q", c.status, text)
+			}
+			if strings.Contains(text, "Hillside Residence") {
+				t.Errorf("the %d page shows the project", c.status)
+			}
+			checkNoOverflow(tb, 390)
+			tb.shot("page")
+			tb.axe("page")
+		})
+	}
+}
+
+// addLink creates a link on the demo project directly in the store (for
+// states the UI cannot make, such as already expired) and returns its token.
+func (a *app) addLink(t *testing.T, label string, expires time.Time) string {
+	t.Helper()
+	ctx := context.Background()
+	l := &studio.Link{ID: store.NewID(), ProjectID: a.Demo.ProjectID, Label: label, ExpiresAt: &expires}
+	token := studio.LinkToken(a.Secret, l.ID)
+	l.TokenDigest, l.TokenHint = studio.TokenDigest(token), studio.TokenHint(token)
+	if err := a.Store.CreateLink(ctx, l); err != nil {
+		t.Fatalf("create link: %v", err)
+	}
+	return token
+}
+
+// TestClientPageWithoutJS: everything but the live update works with
+// scripts off (SPEC §5), and the print stylesheet is worth a look.
+func TestClientPageWithoutJS(t *testing.T) {
+	t.Parallel()
+	a := startApp(t)
+	tb := newBrowser(t, "client-nojs")
+	tb.step("turn scripts off and set the viewport",
+		chromedp.EmulateViewport(1366, 900),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}),
+	)
+	if got := tb.navigate("open the client link", a.ClientURL()); got != 200 {
+		tb.fail("open the client link", fmt.Errorf("status %d, want 200", got))
+	}
+	type page struct {
+		Text      string
+		Thumbs    int
+		Downloads int
+		Broken    []string
+	}
+	// Runtime.evaluate still runs with page scripts off.
+	expectImagesLoad(tb, "every image loads")
+	p := eval[page](tb, "read the page", `({Text: document.body.innerText,
+		Thumbs: document.querySelectorAll(`+jsString(selThumb)+`).length,
+		Downloads: document.querySelectorAll(`+jsString(selDownload)+`).length})`)
+	for _, want := range []string{"Hillside Residence", "Kitchen island", "Design Concept", "FF&E", "hello@maisonlumiere.example"} {
+		if !strings.Contains(p.Text, want) {
+			t.Errorf("without JavaScript the page lacks %q", want)
+		}
+	}
+	if p.Thumbs != 5 || p.Downloads != 5 {
+		t.Errorf("without JavaScript: %d thumbnails and %d download links, want 5 and 5", p.Thumbs, p.Downloads)
+	}
+	// A thumbnail still leads to the larger image.
+	href := eval[string](tb, "read a thumbnail's link", `document.querySelector(`+jsString(selThumb)+`).href || ""`)
+	if href == "" {
+		t.Errorf("without JavaScript the first thumbnail links nowhere")
+	}
+	tb.shot("page")
+
+	tb.step("emulate print", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	tb.shot("print")
+}

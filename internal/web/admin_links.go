@@ -1,0 +1,287 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"atrium/internal/studio"
+)
+
+// The Client access panel of the project page (the seed's
+// ClientAccessManagement): generate, copy, monitor and deactivate links.
+
+// linkView is one link as the panel shows it.
+type linkView struct {
+	studio.Link
+	URL        string // the client URL, only while the link works
+	State      string // active, expired or deactivated
+	StateLabel string
+	Chart      viewsChart
+	New        bool // just created: shown open, with its URL ready to copy
+}
+
+// chartDays is the span of the views-per-day chart.
+const chartDays = 30
+
+// viewsChart is a small bar chart drawn as inline SVG on the server.
+type viewsChart struct {
+	Width, Height int
+	Bars          []chartBar
+	Total, Max    int64
+	From, To      string
+}
+
+type chartBar struct {
+	X, Y, W, H int
+	Day        string
+	Views      int64
+}
+
+func newViewsChart(days []studio.DayCount, today time.Time) viewsChart {
+	const barW, gap, height = 6, 2, 40
+	counts := map[string]int64{}
+	for _, d := range days {
+		counts[d.Day] = d.Views
+	}
+	c := viewsChart{Width: chartDays*(barW+gap) - gap, Height: height}
+	first := today.AddDate(0, 0, -(chartDays - 1))
+	for i := range chartDays {
+		n := counts[first.AddDate(0, 0, i).Format(time.DateOnly)]
+		c.Total += n
+		c.Max = max(c.Max, n)
+	}
+	for i := range chartDays {
+		day := first.AddDate(0, 0, i).Format(time.DateOnly)
+		n := counts[day]
+		h := 2 // a day without views still shows its slot
+		if n > 0 {
+			h = max(3, int(n*int64(height)/max(c.Max, 1)))
+		}
+		c.Bars = append(c.Bars, chartBar{X: i * (barW + gap), Y: height - h, W: barW, H: h, Day: day, Views: n})
+	}
+	c.From, c.To = first.Format(time.DateOnly), today.Format(time.DateOnly)
+	return c
+}
+
+// linkViews loads a project's links with their statistics and charts.
+func (s *Server) linkViews(r *http.Request, projectID string) ([]linkView, error) {
+	links, err := s.store.Links(r.Context(), projectID)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	today := now.Truncate(24 * time.Hour)
+	views := make([]linkView, 0, len(links))
+	for _, l := range links {
+		v, err := s.linkView(r.Context(), l, now, today)
+		if err != nil {
+			return nil, err
+		}
+		views = append(views, v)
+	}
+	return views, nil
+}
+
+func (s *Server) linkView(ctx context.Context, l studio.Link, now, today time.Time) (linkView, error) {
+	v := linkView{Link: l}
+	switch l.State(now) {
+	case "":
+		v.State, v.StateLabel = "active", "Active"
+		v.URL = LinkURL(s.cfg.BaseURL, studio.LinkToken(s.cfg.Secret, l.ID))
+	case studio.ECodeLinkExpired:
+		v.State, v.StateLabel = "expired", "Expired"
+	default:
+		v.State, v.StateLabel = "deactivated", "Deactivated"
+	}
+	days, err := s.store.ViewsPerDay(ctx, l.ID, today.AddDate(0, 0, -(chartDays-1)))
+	if err != nil {
+		return v, err
+	}
+	v.Chart = newViewsChart(days, today)
+	return v, nil
+}
+
+// linkFormView is the "Generate a link" form: defaults, or what was entered.
+type linkFormView struct {
+	Label     string
+	Expires   string // 7, 30, 90, date or never
+	ExpiresOn string
+}
+
+func newLinkForm(f *adminForm) linkFormView {
+	if f.Is("link") {
+		return linkFormView{Label: f.Values.Get("label"), Expires: f.Values.Get("expires"), ExpiresOn: f.Values.Get("expiresOn")}
+	}
+	return linkFormView{Expires: "90"}
+}
+
+var linkLabels = map[string]string{"label": "Label", "expires": "Expiry", "expiresOn": "Expiry date", "expiresAt": "Expiry date"}
+
+// linkExpiry turns the form's expiry choice into the text that
+// studio.ParseExpiry reads, like the API and the CLI: a preset number of
+// days, a chosen day (the link works through it, UTC), or never.
+func linkExpiry(choice, on string, now time.Time) (*time.Time, error) {
+	var text string
+	switch choice {
+	case "7", "30", "90":
+		text = choice + "d"
+	case "never":
+		text = "never"
+	case "date":
+		text = strings.TrimSpace(on)
+		if !validDate(text) {
+			return nil, studio.Invalid("expiresOn", "Pick the last day the link should work.")
+		}
+	default:
+		return nil, studio.Invalid("expires", "Choose how long the link should work.")
+	}
+	return studio.ParseExpiry("expiresAt", text, now)
+}
+
+func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
+	projectID, err := pathID(r, "Project")
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	if err := parseAdminForm(w, r); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	if _, err := s.store.Project(r.Context(), projectID); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	now := time.Now().UTC()
+	nl := NewLink{ProjectID: projectID, Label: r.PostForm.Get("label"), CreatedBy: userFrom(r.Context()).ID}
+	nl.ExpiresAt, err = linkExpiry(r.PostForm.Get("expires"), r.PostForm.Get("expiresOn"), now)
+	var l *studio.Link
+	if err == nil {
+		l, _, err = CreateLink(r.Context(), s.store, s.cfg.Secret, nl, now)
+	}
+	if err != nil {
+		s.renderProject(w, r, projectID, formStatus(err), s.failedForm(r, "link", r.PostForm, err, linkLabels))
+		return
+	}
+	name := "The link"
+	if l.Label != "" {
+		name = "The link for " + l.Label
+	}
+	s.setFlash(w, adminFlash{Kind: "ok", Text: name + " is ready. Copy it and send it to your client.", Link: l.ID})
+	http.Redirect(w, r, projectURL(projectID, "link-"+l.ID), http.StatusSeeOther)
+}
+
+// adminDeactivateLink switches a link off. Without confirmed=1 it first
+// shows a confirmation page (admin.js asks with confirm() instead and adds
+// the field, so that the page is only seen without JavaScript).
+func (s *Server) adminDeactivateLink(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "Link")
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	if err := parseAdminForm(w, r); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	l, err := s.store.Link(r.Context(), id)
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	if r.PostForm.Get("confirmed") != "1" {
+		s.renderLinkConfirm(w, r, l)
+		return
+	}
+	if l, err = s.store.DeactivateLink(r.Context(), id, userFrom(r.Context()).ID); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	s.live.Publish(r.Context(), l.ProjectID)
+	name := "The link"
+	if l.Label != "" {
+		name = "The link for " + l.Label
+	}
+	s.redirect(w, r, projectURL(l.ProjectID, "link-"+l.ID), name+" is deactivated. It stops working at once.")
+}
+
+type linkConfirmView struct {
+	adminPage
+	Link    *studio.Link
+	Project *studio.Project
+}
+
+func (s *Server) renderLinkConfirm(w http.ResponseWriter, r *http.Request, l *studio.Link) {
+	p, err := s.store.Project(r.Context(), l.ProjectID)
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	v := &linkConfirmView{Link: l, Project: p}
+	v.Title, v.Nav = "Deactivate link", "projects"
+	s.adminRender(w, r, http.StatusOK, "admin_link_deactivate.html", v)
+}
+
+// logPageSize is how many access log rows a page of the log shows.
+const logPageSize = 50
+
+type linkLogView struct {
+	adminPage
+	Link       linkView
+	Project    *studio.Project
+	Events     []studio.AccessEvent
+	Renderings map[string]string // titles, for downloads
+	Older      int64             // "before" of the next (older) page, 0 if none
+	Paged      bool              // this is not the newest page
+}
+
+// adminLinkLog shows a link's access log, newest first, paged by row id.
+func (s *Server) adminLinkLog(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "Link")
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	var before int64
+	if b := r.URL.Query().Get("before"); b != "" {
+		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before < 0 {
+			before = 0
+		}
+	}
+	ctx := r.Context()
+	l, err := s.store.LinkWithStats(ctx, id)
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	d, err := s.store.ProjectDetail(ctx, l.ProjectID)
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	events, err := s.store.AccessEvents(ctx, id, before, logPageSize+1)
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	now := time.Now().UTC()
+	lv, err := s.linkView(ctx, *l, now, now.Truncate(24*time.Hour))
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	v := &linkLogView{Link: lv, Project: &d.Project, Renderings: map[string]string{}, Paged: before > 0}
+	if len(events) > logPageSize {
+		events = events[:logPageSize]
+		v.Older = events[len(events)-1].ID
+	}
+	v.Events = events
+	for _, rd := range d.Renderings {
+		v.Renderings[rd.ID] = rd.Title
+	}
+	v.Title, v.Nav = "Access log", "projects"
+	s.adminRender(w, r, http.StatusOK, "admin_link_log.html", v)
+}

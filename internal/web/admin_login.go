@@ -1,0 +1,121 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"atrium/internal/studio"
+)
+
+// adminPageAuth lets signed-in staff through to an admin page and sends
+// anyone else to the sign-in form, remembering where they were going.
+func (s *Server) adminPageAuth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, _ := s.sessionUser(r)
+		if u == nil {
+			to := "/login"
+			if r.Method == http.MethodGet && r.URL.Path != "/admin" {
+				to += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
+	}
+}
+
+// adminOnlyPage lets only admins through; designers get a 403 page.
+func (s *Server) adminOnlyPage(h http.HandlerFunc) http.HandlerFunc {
+	return s.adminPageAuth(func(w http.ResponseWriter, r *http.Request) {
+		if userFrom(r.Context()).Role != studio.RoleAdmin {
+			s.adminError(w, r, studio.Errorf(studio.ECodeForbidden, "Only a studio admin can open this page."))
+			return
+		}
+		h(w, r)
+	})
+}
+
+type loginView struct {
+	adminPage
+	Studio string // the studio's name, when it has one
+	Email  string
+	Next   string
+	Error  string
+}
+
+// safeNext keeps a post-login destination only if it is an admin page of
+// this site, so that /login?next= cannot send anyone elsewhere.
+func safeNext(next string) string {
+	if next == "/admin" || strings.HasPrefix(next, "/admin/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, "\\") {
+		return next
+	}
+	return "/admin"
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if u, _ := s.sessionUser(r); u != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	v := s.newLoginView(r)
+	v.Next = next
+	s.adminRender(w, r, http.StatusOK, "login.html", v)
+}
+
+func (s *Server) newLoginView(r *http.Request) *loginView {
+	v := &loginView{}
+	v.Title = "Sign in"
+	if st, err := s.store.Settings(r.Context()); err == nil {
+		v.Studio = st.Name
+	}
+	return v
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	v := s.newLoginView(r)
+	if err := parseAdminForm(w, r); err != nil {
+		v.Error = studio.ErrorMessage(err)
+		s.adminRender(w, r, http.StatusBadRequest, "login.html", v)
+		return
+	}
+	v.Email = strings.TrimSpace(r.PostForm.Get("email"))
+	v.Next = safeNext(r.PostForm.Get("next"))
+	password := r.PostForm.Get("password")
+	if v.Email == "" || password == "" {
+		v.Error = "Enter your email and password."
+		s.adminRender(w, r, http.StatusUnprocessableEntity, "login.html", v)
+		return
+	}
+	if _, err := s.login(w, r, v.Email, password); err != nil {
+		err = domainError(err)
+		status := statusOf(studio.ErrorCode(err))
+		if status == http.StatusInternalServerError {
+			s.log.Error("login failed", "err", err)
+		}
+		v.Error = studio.ErrorMessage(err)
+		s.adminRender(w, r, status, "login.html", v)
+		return
+	}
+	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+}
+
+func (s *Server) logoutSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := s.logout(w, r); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/login", "You are signed out.")
+}
+
+func (s *Server) adminNotFound(w http.ResponseWriter, r *http.Request) {
+	s.adminError(w, r, studio.Errorf(studio.ECodeNotFound, "There is no such page. It may have been moved, or the address was mistyped."))
+}
+
+// adminRoot sends the bare site address to the admin (and so to sign-in):
+// clients only ever open their own link.
+func (s *Server) adminRoot(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
+}

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"net/http"
+
+	"atrium/internal/studio"
+)
+
+// projectLabels name the project form's fields for people.
+var projectLabels = map[string]string{
+	"name":          "Project name",
+	"clientName":    "Client name",
+	"clientEmail":   "Client email",
+	"address":       "Address",
+	"budgetCents":   "Budget",
+	"internalNotes": "Internal notes",
+	"startDate":     "Start date",
+	"targetDate":    "Target date",
+}
+
+var projectFields = []string{"name", "clientName", "clientEmail", "address", "internalNotes", "startDate", "targetDate"}
+
+type projectsView struct {
+	adminPage
+	Projects []studio.Project
+}
+
+func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
+	s.renderProjects(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderProjects(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
+	list, err := s.store.Projects(r.Context())
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	v := &projectsView{Projects: list}
+	v.Title, v.Nav, v.Form = "Projects", "projects", form
+	s.adminRender(w, r, status, "admin_projects.html", v)
+}
+
+func (s *Server) adminCreateProject(w http.ResponseWriter, r *http.Request) {
+	if err := parseAdminForm(w, r); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	b := formBody(r.PostForm, projectFields...)
+	moneyErr := setMoney(b, r.PostForm, "budget", "budgetCents")
+	p := &studio.Project{CreatedBy: userFrom(r.Context()).ID}
+	err := readProject(b, p, true)
+	if err == nil {
+		err = moneyErr
+	}
+	if err == nil {
+		err = s.store.CreateProject(r.Context(), p)
+	}
+	if err != nil {
+		s.renderProjects(w, r, formStatus(err), s.failedForm(r, "project", r.PostForm, err, projectLabels))
+		return
+	}
+	s.redirect(w, r, "/admin/projects/"+p.ID, "Project “"+p.Name+"” created. Add its rooms to start tracking progress.")
+}

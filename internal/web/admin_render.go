@@ -1,0 +1,179 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"atrium/internal/studio"
+)
+
+// The admin UI is server-rendered: every page is the layout plus one page
+// template, parsed once when the package loads (a bad template stops the
+// program at start-up, like a bad regexp) and rendered into a buffer.
+
+//go:embed templates/admin*.html templates/login*.html
+var adminTemplateFS embed.FS
+
+var adminTemplates = mustParseAdminTemplates(adminTemplateFS)
+
+func mustParseAdminTemplates(fsys fs.FS) map[string]*template.Template {
+	pages, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	// The layout and the partials (admin_part_*.html) go into every page.
+	shared := []string{"templates/admin_layout.html", "templates/admin_part_*.html"}
+	set := map[string]*template.Template{}
+	for _, p := range pages {
+		name := strings.TrimPrefix(p, "templates/")
+		if name == "admin_layout.html" || strings.HasPrefix(name, "admin_part_") {
+			continue
+		}
+		t := template.New(name).Funcs(adminFuncs)
+		set[name] = template.Must(t.ParseFS(fsys, append(shared, p)...))
+	}
+	return set
+}
+
+var adminFuncs = template.FuncMap{
+	"day":        fmtDay,
+	"when":       fmtWhen,
+	"iso":        fmtISO,
+	"money":      fmtMoney,
+	"moneyInput": moneyInput,
+	"initial": func(name string) string {
+		for _, r := range strings.TrimSpace(name) {
+			return strings.ToUpper(string(r))
+		}
+		return "?"
+	},
+	"phaseName": func(k studio.PhaseKind) string { return k.Name() },
+	"phaseStatuses": func() []studio.PhaseStatus {
+		return []studio.PhaseStatus{studio.StatusNotStarted, studio.StatusInProgress, studio.StatusCompleted, studio.StatusSkipped}
+	},
+	"renderingStatus": renderingStatusLabel,
+	"plural": func(n any, one, many string) string {
+		if fmt.Sprint(n) == "1" {
+			return one
+		}
+		return many
+	},
+	"field": newFieldView,
+	"list":  func(v ...string) []string { return v },
+	"pbar":  func(label string, value int) progressView { return progressView{label, value} },
+	"area": func(f *adminForm, form, name, label, stored string, rows int, required bool) fieldView {
+		v := newFieldView(f, form, name, label, stored, "textarea", required)
+		v.Rows = rows
+		return v
+	},
+	"formID": func(parts ...string) string {
+		return strings.NewReplacer(":", "-", ".", "-").Replace(strings.Join(parts, "-"))
+	},
+}
+
+// progressView is a labelled progress bar (template "progress").
+type progressView struct {
+	Label string
+	Value int
+}
+
+// fieldView is one labelled input of a form, with its value and error.
+type fieldView struct {
+	Name, Label, Value, Type, Err string
+	Required                      bool
+	Rows                          int
+}
+
+// newFieldView describes a field of the named form: the entered value if
+// that form just failed, else the stored one.
+func newFieldView(f *adminForm, form, name, label, stored, typ string, required bool) fieldView {
+	return fieldView{Name: name, Label: label, Value: f.Val(form, name, stored), Type: typ, Err: f.Err(form, name), Required: required}
+}
+
+// adminPage is what every admin page shows around its content.
+type adminPage struct {
+	Title string
+	Nav   string // the active navigation entry
+	User  *studio.User
+	Flash *adminFlash
+	Form  *adminForm
+	CSS   string
+	JS    string
+	Icon  string
+}
+
+func (p *adminPage) page() *adminPage { return p }
+
+// adminView is a page's data: its own fields plus the embedded adminPage.
+type adminView interface{ page() *adminPage }
+
+// adminRender renders a page with the given status. On a GET it consumes
+// the flash message; a form left unset means "no failed submission".
+func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int, name string, v adminView) {
+	p := v.page()
+	if p.User == nil {
+		p.User = userFrom(r.Context())
+	}
+	if p.Form == nil {
+		p.Form = &adminForm{}
+	}
+	if p.Flash == nil && r.Method == http.MethodGet {
+		p.Flash = takeFlash(w, r)
+	}
+	p.CSS, p.JS, p.Icon = s.asset("admin.css"), s.asset("admin.js"), s.asset("admin.svg")
+	t, ok := adminTemplates[name]
+	if !ok {
+		s.log.Error("admin: no such template", "name", name)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.log.Error("admin: render", "template", name, "err", err)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Robots-Tag", "noindex, nofollow")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// adminErrorView is the plain-words page for a failed request.
+type adminErrorView struct {
+	adminPage
+	Status  int
+	Heading string
+	Message string
+}
+
+// adminError shows err as an HTML page with the status of its code.
+// Internal errors are logged and shown as a generic text.
+func (s *Server) adminError(w http.ResponseWriter, r *http.Request, err error) {
+	err = domainError(err)
+	code := studio.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		s.log.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	v := &adminErrorView{Status: status, Message: studio.ErrorMessage(err)}
+	switch status {
+	case http.StatusNotFound:
+		v.Heading = "Not found"
+	case http.StatusForbidden:
+		v.Heading = "Not allowed"
+	case http.StatusInternalServerError:
+		v.Heading = "Something went wrong"
+	default:
+		v.Heading = http.StatusText(status)
+	}
+	v.Title = v.Heading
+	s.adminRender(w, r, status, "admin_error.html", v)
+}

@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"atrium/internal/store"
+	"atrium/internal/studio"
+)
+
+var renderingLabels = map[string]string{
+	"file":          "File",
+	"title":         "Title",
+	"description":   "Description",
+	"roomId":        "Room",
+	"internalNotes": "Internal notes",
+	"status":        "Status",
+}
+
+// adminUploadRendering is the upload form's plain POST, for browsers without
+// JavaScript (admin.js sends the same form to the JSON API to show progress).
+// It streams the parts through readRenderingUpload, like the API.
+func (s *Server) adminUploadRendering(w http.ResponseWriter, r *http.Request) {
+	projectID, err := pathID(r, "Project")
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	if _, err := s.store.Project(r.Context(), projectID); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	rd := &studio.Rendering{
+		ID:         store.NewID(),
+		ProjectID:  projectID,
+		Status:     studio.RenderingDraft,
+		UploadedBy: userFrom(r.Context()).ID,
+	}
+	ing, err := s.readRenderingUpload(w, r, rd)
+	if err == nil {
+		rd.FileKey, rd.ContentType, rd.Bytes = ing.Key, ing.ContentType, ing.Bytes
+		rd.Width, rd.Height, rd.SHA256 = ing.Width, ing.Height, ing.SHA256
+		rd.ThumbKey, rd.PreviewKey = ing.Thumb.Key, ing.Preview.Key
+		err = s.store.CreateRendering(r.Context(), rd)
+	}
+	if err != nil {
+		if ing != nil {
+			s.removeFiles(ing.Key, ing.Thumb.Key, ing.Preview.Key)
+		}
+		if rd.OriginalName == "" && studio.ErrorCode(domainError(err)) == studio.ECodeInvalidImage {
+			err = studio.Invalid("file", "Choose an image file to upload.")
+		}
+		// The body is consumed; show the text fields that were read again.
+		values := url.Values{"title": {rd.Title}, "description": {rd.Description}, "roomId": {rd.RoomID}}
+		s.renderProject(w, r, projectID, formStatus(err), s.failedForm(r, "upload", values, err, renderingLabels))
+		return
+	}
+	s.redirect(w, r, projectURL(projectID, "rendering-"+rd.ID), "“"+rd.Title+"” uploaded as a draft.")
+}
+
+// adminUpdateRendering saves a rendering's text, room and internal notes.
+func (s *Server) adminUpdateRendering(w http.ResponseWriter, r *http.Request) {
+	s.changeRendering(w, r, "rendering:", []string{"title", "description", "roomId", "internalNotes"})
+}
+
+// adminRenderingStatus approves, rejects, or returns a rendering to draft.
+func (s *Server) adminRenderingStatus(w http.ResponseWriter, r *http.Request) {
+	s.changeRendering(w, r, "status:", []string{"status"})
+}
+
+func (s *Server) changeRendering(w http.ResponseWriter, r *http.Request, form string, fields []string) {
+	id, err := pathID(r, "Rendering")
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	if err := parseAdminForm(w, r); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	rd, err := s.store.Rendering(r.Context(), id)
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	before := rd.Status
+	b := formBody(r.PostForm, fields...)
+	err = applyRendering(b, rd, userFrom(r.Context()).ID, time.Now().UTC())
+	if err == nil {
+		err = s.store.UpdateRendering(r.Context(), rd)
+	}
+	if err != nil {
+		s.renderProject(w, r, rd.ProjectID, formStatus(err), s.failedForm(r, form+id, r.PostForm, err, renderingLabels))
+		return
+	}
+	s.live.Publish(r.Context(), rd.ProjectID)
+	msg := "“" + rd.Title + "” saved."
+	if rd.Status != before {
+		switch rd.Status {
+		case studio.RenderingApproved:
+			msg = "“" + rd.Title + "” approved: clients with a link can see and download it now."
+		case studio.RenderingRejected:
+			msg = "“" + rd.Title + "” rejected."
+		case studio.RenderingDraft:
+			msg = "“" + rd.Title + "” is back to draft."
+		default:
+			msg = "“" + rd.Title + "” is in review."
+		}
+		if before == studio.RenderingApproved {
+			msg += " Clients no longer see it."
+		}
+	}
+	s.redirect(w, r, projectURL(rd.ProjectID, "rendering-"+rd.ID), msg)
+}

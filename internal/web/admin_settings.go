@@ -1,0 +1,114 @@
+package web
+
+import (
+	"net/http"
+
+	"atrium/internal/live"
+	"atrium/internal/studio"
+)
+
+// Studio settings and staff accounts: admin only.
+
+type settingsView struct {
+	adminPage
+	Settings *studio.Settings
+}
+
+var settingsLabels = map[string]string{
+	"name":         "Studio name",
+	"accentColor":  "Accent colour",
+	"contactEmail": "Contact email",
+	"contactPhone": "Contact phone",
+	"file":         "Logo",
+}
+
+func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
+	s.renderSettings(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	v := &settingsView{Settings: st}
+	v.Title, v.Nav, v.Form = "Studio settings", "settings", form
+	s.adminRender(w, r, status, "admin_settings.html", v)
+}
+
+func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request) {
+	if err := parseAdminForm(w, r); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	b := formBody(r.PostForm, "name", "accentColor", "contactEmail", "contactPhone")
+	err = applySettings(b, st)
+	if err == nil {
+		err = s.store.UpdateSettings(r.Context(), st)
+	}
+	if err != nil {
+		s.renderSettings(w, r, formStatus(err), s.failedForm(r, "settings", r.PostForm, err, settingsLabels))
+		return
+	}
+	s.live.Publish(r.Context(), live.AllProjects)
+	s.redirect(w, r, "/admin/settings", "Studio settings saved. Client pages show them at once.")
+}
+
+func (s *Server) adminUploadLogo(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.saveLogo(w, r); err != nil {
+		s.renderSettings(w, r, formStatus(err), s.failedForm(r, "logo", nil, err, settingsLabels))
+		return
+	}
+	s.redirect(w, r, "/admin/settings", "Logo updated.")
+}
+
+type usersView struct {
+	adminPage
+	Users []studio.User
+}
+
+var userLabels = map[string]string{"email": "Email", "name": "Name", "role": "Role", "password": "Password"}
+
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+	s.renderUsers(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
+	users, err := s.store.Users(r.Context())
+	if err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	v := &usersView{Users: users}
+	v.Title, v.Nav, v.Form = "Staff accounts", "users", form
+	s.adminRender(w, r, status, "admin_users.html", v)
+}
+
+func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
+	if err := parseAdminForm(w, r); err != nil {
+		s.adminError(w, r, err)
+		return
+	}
+	b := formBody(r.PostForm, "email", "name", "role", "password")
+	u, err := readNewUser(b)
+	if err == nil {
+		err = s.store.CreateUser(r.Context(), u)
+		if studio.ErrorCode(err) == studio.ECodeConflict {
+			err = studio.Invalid("email", "A staff account with this email already exists.")
+		}
+	}
+	if err != nil {
+		// Never send a password back into the page.
+		values := r.PostForm
+		values.Del("password")
+		s.renderUsers(w, r, formStatus(err), s.failedForm(r, "user", values, err, userLabels))
+		return
+	}
+	s.redirect(w, r, "/admin/users", u.Name+" can now sign in as "+string(u.Role)+".")
+}

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"atrium/internal/studio"
+)
+
+// apiLinks lists client links with their statistics: one project's with
+// ?projectId=ID, every project's without it.
+func (s *Server) apiLinks(w http.ResponseWriter, r *http.Request) {
+	projectID := r.URL.Query().Get("projectId")
+	if r.URL.Query().Has("projectId") {
+		if !validID(projectID) {
+			s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "Project not found."))
+			return
+		}
+		if _, err := s.store.Project(r.Context(), projectID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	links, err := s.store.Links(r.Context(), projectID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]linkJSON, 0, len(links))
+	for i := range links {
+		out = append(out, s.linkJSON(&links[i]))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"links": out})
+}
+
+// apiCreateLink creates a link: {"projectId", "label"?, "expiresAt"?}.
+// expiresAt takes what studio.ParseExpiry reads ("30d", "2027-03-01", an
+// RFC 3339 time, "never"); absent or null means the link never expires.
+func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
+	b, err := readBody(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b.Only("projectId", "label", "expiresAt")
+	var nl NewLink
+	var expires string
+	b.Required("projectId", &nl.ProjectID, 64)
+	b.String("label", &nl.Label, maxName)
+	b.String("expiresAt", &expires, 64)
+	if err := b.Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := time.Now().UTC()
+	if nl.ExpiresAt, err = studio.ParseExpiry("expiresAt", expires, now); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	nl.CreatedBy = userFrom(r.Context()).ID
+	l, token, err := CreateLink(r.Context(), s.store, s.cfg.Secret, nl, now)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	j := s.linkJSON(l)
+	j.Token = token
+	w.Header().Set("Location", "/api/client-access/"+l.ID)
+	writeJSON(w, http.StatusCreated, j)
+}
+
+// apiDeactivateLink switches a link off: DELETE /api/client-access/{id}, or
+// the seed's DELETE /api/client-access?id=ID. Deactivating twice answers
+// the same link again. The live broker tells open client pages at once.
+func (s *Server) apiDeactivateLink(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if id == "" {
+		id = r.URL.Query().Get("id")
+	}
+	if !validID(id) {
+		s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "Link not found."))
+		return
+	}
+	l, err := s.store.DeactivateLink(r.Context(), id, userFrom(r.Context()).ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.live.Publish(r.Context(), l.ProjectID)
+	if l, err = s.store.LinkWithStats(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.linkJSON(l))
+}
+
+// Access log pages: newest first, at most maxLogPage rows a page.
+const (
+	defaultLogPage = 50
+	maxLogPage     = 500
+)
+
+type accessJSON struct {
+	Action      string    `json:"action"`
+	RenderingID string    `json:"renderingId"`
+	Reason      string    `json:"reason"`
+	IP          string    `json:"ip"`
+	UserAgent   string    `json:"userAgent"`
+	At          time.Time `json:"at"`
+}
+
+// apiLinkLogs pages through a link's access log, newest first:
+// ?limit=N&before=CURSOR, where CURSOR is the "next" of the previous page
+// (null on the last page).
+func (s *Server) apiLinkLogs(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "Link")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	limit := defaultLogPage
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLogPage {
+			s.fail(w, r, studio.Invalid("limit", "limit must be a whole number from 1 to %d.", maxLogPage))
+			return
+		}
+		limit = n
+	}
+	var before int64
+	if v := q.Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			s.fail(w, r, studio.Invalid("before", "before must be the next cursor of a previous page."))
+			return
+		}
+		before = n
+	}
+	if _, err := s.store.Link(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// One row more than asked says whether another page follows.
+	events, err := s.store.AccessEvents(r.Context(), id, before, limit+1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var next *string
+	if len(events) > limit {
+		events = events[:limit]
+		c := strconv.FormatInt(events[limit-1].ID, 10)
+		next = &c
+	}
+	out := make([]accessJSON, 0, len(events))
+	for _, e := range events {
+		out = append(out, accessJSON{Action: e.Action, RenderingID: e.RenderingID, Reason: e.Reason,
+			IP: e.IP, UserAgent: e.UserAgent, At: e.At})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"logs": out, "next": next})
+}

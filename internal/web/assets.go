@@ -1,0 +1,248 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Static assets (CSS, JS, icons) are embedded in the binary and served at
+// content-hashed URLs such as /static/portal.3f9a1c2b7d.css, cached for a
+// year as immutable: a new build changes the hash, so the URL, so browsers
+// never see a stale file. Pages ask for URLs with s.asset("portal.css") (or
+// the package function assetURL, from templates parsed at package load).
+//
+// Files live flat in static/: static/portal.css, static/admin.js, ... CSS
+// and JS are lightly minified when loaded (comments and indentation go; see
+// minifyCSS and minifyJS), so the sources can stay commented.
+
+//go:embed static
+var staticFS embed.FS
+
+// staticAssets is computed once at package load from the embedded files,
+// which cannot change while the program runs.
+var staticAssets = loadAssets(staticFS, "static")
+
+type asset struct {
+	name   string // logical name, e.g. "portal.css"
+	hashed string // e.g. "portal.3f9a1c2b7d.css"
+	ctype  string
+	etag   string
+	body   []byte
+	gz     []byte // gzip of body for text types when it is smaller; else nil
+}
+
+type assetSet struct {
+	byName   map[string]*asset
+	byHashed map[string]*asset
+}
+
+func loadAssets(fsys fs.FS, dir string) *assetSet {
+	set := &assetSet{byName: map[string]*asset{}, byHashed: map[string]*asset{}}
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		panic("web: read embedded static assets: " + err.Error())
+	}
+	for _, e := range entries {
+		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			panic("web: read embedded static asset: " + err.Error())
+		}
+		set.add(e.Name(), body)
+	}
+	return set
+}
+
+func (set *assetSet) add(name string, body []byte) {
+	switch path.Ext(name) {
+	case ".css":
+		body = minifyCSS(body)
+	case ".js":
+		body = minifyJS(body)
+	}
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])[:12]
+	ext := path.Ext(name)
+	a := &asset{
+		name:   name,
+		hashed: strings.TrimSuffix(name, ext) + "." + hash + ext,
+		ctype:  mime.TypeByExtension(ext),
+		etag:   `"` + hash + `"`,
+		body:   body,
+	}
+	if a.ctype == "" {
+		a.ctype = "application/octet-stream"
+	}
+	if compressible(a.ctype) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(body)
+		zw.Close()
+		if buf.Len() < len(body) {
+			a.gz = buf.Bytes()
+		}
+	}
+	set.byName[name] = a
+	set.byHashed[a.hashed] = a
+}
+
+// minifyCSS drops comments and the white space that CSS does not need,
+// outside strings. It never rewrites anything else, so it cannot change
+// what a rule means: spaces stay where they can matter (descendant
+// combinators, "and (", calc(a - b)).
+func minifyCSS(src []byte) []byte {
+	out := make([]byte, 0, len(src))
+	var quote byte
+	space := false
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case quote != 0:
+			out = append(out, c)
+			if c == '\\' && i+1 < len(src) {
+				i++
+				out = append(out, src[i])
+			} else if c == quote {
+				quote = 0
+			}
+			continue
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			end := bytes.Index(src[i+2:], []byte("*/"))
+			if end < 0 {
+				i = len(src)
+			} else {
+				i += end + 3
+			}
+			space = true
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			space = true
+			continue
+		}
+		if space && len(out) > 0 && !strings.ContainsRune("{};,:>", rune(out[len(out)-1])) && !strings.ContainsRune("{};,>", rune(c)) {
+			out = append(out, ' ')
+		}
+		space = false
+		if c == '}' && len(out) > 0 && out[len(out)-1] == ';' {
+			out = out[:len(out)-1] // the last declaration needs no semicolon
+		}
+		if c == '"' || c == '\'' {
+			quote = c
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// minifyJS drops indentation, blank lines and whole-line // comments, and
+// keeps every line break (so automatic semicolons stay where they were). A
+// file with a template literal, whose lines are text, is left as it is.
+func minifyJS(src []byte) []byte {
+	if bytes.IndexByte(src, '`') >= 0 {
+		return src
+	}
+	out := make([]byte, 0, len(src))
+	for _, line := range bytes.Split(src, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || bytes.HasPrefix(line, []byte("//")) {
+			continue
+		}
+		out = append(out, line...)
+		out = append(out, '\n')
+	}
+	return out
+}
+
+func compressible(ctype string) bool {
+	return strings.HasPrefix(ctype, "text/") || strings.Contains(ctype, "javascript") ||
+		strings.Contains(ctype, "json") || strings.Contains(ctype, "svg")
+}
+
+// assetURL returns the content-hashed URL of the embedded static file name
+// ("portal.css" -> "/static/portal.3f9a1c2b7d4e.css"). An unknown name
+// panics: it is a programming error that any test rendering the page finds.
+func assetURL(name string) string {
+	a, ok := staticAssets.byName[name]
+	if !ok {
+		panic("web: no static asset " + name)
+	}
+	return "/static/" + a.hashed
+}
+
+// asset is assetURL for handlers.
+func (s *Server) asset(name string) string { return assetURL(name) }
+
+// assetNames lists the logical names of the embedded static files.
+func assetNames() []string {
+	names := make([]string, 0, len(staticAssets.byName))
+	for n := range staticAssets.byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// serveStatic answers GET /static/{name}. A hashed name is immutable for a
+// year; a plain logical name (handy by hand, never emitted by pages) must be
+// revalidated.
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	h := w.Header()
+	a, ok := staticAssets.byHashed[name]
+	if ok {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else if a, ok = staticAssets.byName[name]; ok {
+		h.Set("Cache-Control", "no-cache")
+	} else {
+		h.Set("Cache-Control", "no-store")
+		http.Error(w, "Not found.", http.StatusNotFound)
+		return
+	}
+	h.Set("Content-Type", a.ctype)
+	h.Set("ETag", a.etag)
+	if a.gz != nil {
+		h.Add("Vary", "Accept-Encoding")
+	}
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, a.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := a.body
+	if a.gz != nil && acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		body = a.gz
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(enc), "gzip") {
+			continue
+		}
+		q, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
+		if !ok {
+			return true
+		}
+		v, err := strconv.ParseFloat(q, 64)
+		return err == nil && v > 0
+	}
+	return false
+}

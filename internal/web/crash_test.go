@@ -1,0 +1,237 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"atrium/internal/store"
+	"atrium/internal/studio"
+)
+
+// TestCrashKeepsEveryAcknowledgedRow runs `atrium serve` as a child
+// process, loads the client API from many connections, SIGKILLs the server
+// mid-load and restarts it: every request that got a 2xx has its row
+// (rows >= 2xx answers), no row was invented (rows <= requests sent), and
+// access_count agrees with the rows.
+func TestCrashKeepsEveryAcknowledgedRow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "atrium")
+	build := exec.Command("go", "build", "-o", bin, "atrium/cmd/atrium")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	eachDB(t, func(t *testing.T, db string) {
+		dbURL := ""
+		if db == dbPostgres {
+			dbURL = crashPostgresURL(t)
+		}
+		crashRun(t, bin, dbURL)
+	})
+}
+
+func crashRun(t *testing.T, bin, dbURL string) {
+	data := t.TempDir()
+	addr := freeAddr(t)
+	envv := append(os.Environ(), "ATRIUM_DATA="+data, "ATRIUM_ADDR="+addr, "ATRIUM_DATABASE_URL="+dbURL,
+		"ATRIUM_BASE_URL=http://"+addr, "ATRIUM_LOG_LEVEL=warn", "ATRIUM_STORAGE_URL=", "ATRIUM_SECRET=")
+	user := exec.Command(bin, "user", "create", "--email", adminEmail, "--name", "Ada", "--role", "admin")
+	user.Env, user.Stdin = envv, strings.NewReader(testPassword+"\n")
+	if out, err := user.CombinedOutput(); err != nil {
+		t.Fatalf("user create: %v\n%s", err, out)
+	}
+	srv := startServe(t, bin, envv, addr)
+
+	// A project and a link through the staff API.
+	jar, _ := cookiejar.New(nil)
+	staff := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	base := "http://" + addr
+	call := func(method, path string, body any, v any) {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequest(method, base+path, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := staff.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		if res.StatusCode/100 != 2 {
+			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, out)
+		}
+		if v != nil {
+			json.Unmarshal(out, v)
+		}
+	}
+	call("POST", "/api/session", map[string]string{"email": adminEmail, "password": testPassword}, nil)
+	var p struct{ ID string }
+	call("POST", "/api/projects", map[string]string{"name": "Hillside Residence", "clientName": "Jane"}, &p)
+	call("POST", "/api/projects/"+p.ID+"/rooms", map[string]string{"name": "Kitchen"}, nil)
+	var l linkOut
+	call("POST", "/api/client-access", map[string]string{"projectId": p.ID}, &l)
+
+	// Load until well into it, then kill without warning.
+	var sent, acked atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	hc := &http.Client{Transport: tr, Timeout: 5 * time.Second}
+	for range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				sent.Add(1)
+				res, err := hc.Get(base + "/api/client-progress/" + l.Token)
+				if err != nil {
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode/100 == 2 {
+					acked.Add(1)
+				}
+			}
+		}()
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for acked.Load() < 1500 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := srv.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	srv.Wait()
+	close(stop)
+	wg.Wait()
+	tr.CloseIdleConnections()
+	if acked.Load() == 0 {
+		t.Fatal("no request succeeded before the kill")
+	}
+
+	// The restarted server recovers the database and reports the same count.
+	srv = startServe(t, bin, envv, addr)
+	defer func() { srv.Process.Signal(syscall.SIGTERM); srv.Wait() }()
+	var links struct{ Links []linkOut }
+	call("POST", "/api/session", map[string]string{"email": adminEmail, "password": testPassword}, nil)
+	call("GET", "/api/client-access?projectId="+p.ID, nil, &links)
+
+	st, err := store.Open(context.Background(), dbURL, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	events, err := st.AccessEvents(context.Background(), l.ID, 0, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := int64(0)
+	for _, e := range events {
+		if e.Action == studio.ActionAPI {
+			rows++
+		}
+	}
+	t.Logf("sent %d, acknowledged %d, rows %d", sent.Load(), acked.Load(), rows)
+	if rows < acked.Load() {
+		t.Errorf("%d requests got a 2xx but only %d rows survived the crash", acked.Load(), rows)
+	}
+	if rows > sent.Load() {
+		t.Errorf("%d rows for %d requests", rows, sent.Load())
+	}
+	if len(links.Links) != 1 || links.Links[0].AccessCount != rows {
+		t.Errorf("access_count after restart = %+v, want %d", links.Links, rows)
+	}
+}
+
+// startServe starts `atrium serve` and waits until /healthz answers.
+func startServe(t *testing.T, bin string, envv []string, addr string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = envv
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		res, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return cmd
+			}
+		}
+		if i > 200 {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("atrium serve did not come up: %v\n%s", err, stderr.String())
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// freeAddr finds a port nobody listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// crashPostgresURL makes a schema of its own for the child server.
+func crashPostgresURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("ATRIUM_TEST_POSTGRES")
+	if base == "" {
+		base = pgDefaultTestURL
+	}
+	admin, err := sql.Open("pgx", base)
+	if err == nil {
+		err = admin.PingContext(context.Background())
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is required under CI: %v", err)
+		}
+		t.Skipf("PostgreSQL not reachable: %v", err)
+	}
+	schema := "c_" + store.NewID()[:16]
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return fmt.Sprintf("%s%ssearch_path=%s", base, sep, schema)
+}

@@ -1,0 +1,161 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"atrium/internal/files"
+	"atrium/internal/live"
+	"atrium/internal/store"
+	"atrium/internal/studio"
+)
+
+// FuzzToken checks the parsing of what a client or staff member types:
+// tokens, the redaction of tokens from logged paths, and expiries.
+func FuzzToken(f *testing.F) {
+	for _, s := range []string{"", "abcd", strings.Repeat("a", 32), strings.Repeat("Z9", 16), strings.Repeat("a", 31) + "-",
+		"30d", "never", "2027-03-01", "2027-03-01T10:00:00Z", "0d", "99999999999d", "ÿÿÿÿ", "a/b", "\x00"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		base62 := len(s) == studio.TokenLen
+		for i := 0; i < len(s) && base62; i++ {
+			c := s[i]
+			base62 = '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		}
+		if studio.WellFormedToken(s) != base62 {
+			t.Fatalf("WellFormedToken(%q) = %v", s, !base62)
+		}
+		if d := studio.TokenDigest(s); len(d) != 64 {
+			t.Fatalf("digest %q", d)
+		}
+
+		const tail = "/download/0123456789abcdef0123456789abcdef"
+		for _, prefix := range []string{"/api/client-progress/", "/client-progress/"} {
+			got := redactPath(prefix + s + tail)
+			token, _, _ := strings.Cut(s, "/")
+			rest, ok := strings.CutPrefix(got, prefix)
+			if !ok {
+				t.Fatalf("redactPath(%q) = %q lost the route", prefix+s+tail, got)
+			}
+			// The token's segment becomes its hint, whatever follows.
+			if seg, _, _ := strings.Cut(rest, "/"); seg != studio.TokenHint(token)+"…" {
+				t.Fatalf("redactPath(%q) = %q keeps the token", prefix+s+tail, got)
+			}
+		}
+
+		at, err := studio.ParseExpiry("expiresAt", s, now)
+		if err != nil {
+			if studio.ErrorCode(err) != studio.ECodeInvalidInput {
+				t.Fatalf("ParseExpiry(%q): %v is not invalid_input", s, err)
+			}
+			return
+		}
+		if at != nil && (!at.After(now) || at.Sub(now) > studio.MaxLinkLifetime || at.Location() != time.UTC) {
+			t.Fatalf("ParseExpiry(%q) = %v", s, at)
+		}
+	})
+}
+
+var asciiName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*\.(jpg|png|webp)$|^rendering\.(jpg|png|webp)$`)
+
+// FuzzDownloadName checks that any project name and title make a safe
+// Content-Disposition.
+func FuzzDownloadName(f *testing.F) {
+	f.Add("Hillside Residence", "Kitchen Island", "image/jpeg")
+	f.Add("Villa Lumière", "Küche – Blick nach Süden", "image/png")
+	f.Add("\"; filename=evil.exe", "../../etc/passwd\r\nX-Evil: 1", "image/webp")
+	f.Add("東京の家", "居間", "text/html")
+	f.Add("", "", "")
+	f.Fuzz(func(t *testing.T, project, title, ctype string) {
+		ascii, utf := downloadName(project, title, ctype)
+		if !asciiName.MatchString(ascii) || len(ascii) > 2*maxSlug+1+5 {
+			t.Fatalf("ASCII name %q", ascii)
+		}
+		if !utf8.ValidString(utf) || strings.ContainsAny(utf, "/\\\"\r\n\x00%;") || utf8.RuneCountInString(utf) > 2*maxSlug+1+5 {
+			t.Fatalf("UTF-8 name %q", utf)
+		}
+		cd := contentDisposition(project, title, ctype)
+		for _, r := range cd {
+			if r < 0x20 || r > 0x7e {
+				t.Fatalf("Content-Disposition %q has a byte outside printable ASCII", cd)
+			}
+		}
+		enc := strings.TrimPrefix(cd[strings.Index(cd, "filename*=")+len("filename*="):], "UTF-8''")
+		dec, err := url.PathUnescape(enc)
+		if err != nil || dec != utf {
+			t.Fatalf("filename* %q decodes to %q (%v), want %q", enc, dec, err, utf)
+		}
+		if want := `attachment; filename="` + ascii + `"; filename*=UTF-8''` + enc; cd != want {
+			t.Fatalf("Content-Disposition %q", cd)
+		}
+	})
+}
+
+// FuzzClientPath sends any path under the client API through the real
+// server: never a 5xx, always the client headers, never a token in the log.
+func FuzzClientPath(f *testing.F) {
+	ctx := context.Background()
+	dir := f.TempDir()
+	st, err := store.Open(ctx, "", dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		f.Fatal(err)
+	}
+	fstore, err := files.NewLocal(filepath.Join(dir, "files"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv, err := New(Config{TempDir: dir, Secret: []byte("fuzz secret fuzz secret fuzz secret!"), LookupPerMinute: 1 << 30},
+		st, fstore, live.NewMemory(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer srv.Close(ctx)
+	p := &studio.Project{Name: "Hillside", ClientName: "Jane"}
+	if err := st.CreateProject(ctx, p); err != nil {
+		f.Fatal(err)
+	}
+	_, token, err := CreateLink(ctx, st, srv.cfg.Secret, NewLink{ProjectID: p.ID}, time.Now())
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{token, token + "/download/x", token + "/renderings/" + p.ID + "/thumb", token + "/logo",
+		"x/../../admin", "%2e%2e/", strings.Repeat("a", 32) + "/download/" + strings.Repeat("0", 32), "", "/", "//", token + "/%00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, rest string) {
+		path := "/api/client-progress/" + rest
+		if !utf8.ValidString(path) || strings.ContainsAny(path, "?#") {
+			return
+		}
+		req := &http.Request{Method: "GET", URL: &url.URL{Path: path}, Header: http.Header{}, RemoteAddr: "192.0.2.7:1234",
+			Host: "example.test", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+		req = req.WithContext(ctx)
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		if w.Code >= 500 {
+			t.Fatalf("GET %q: %d %s", path, w.Code, w.Body)
+		}
+		if w.Code == http.StatusMovedPermanently || w.Code == http.StatusTemporaryRedirect {
+			return // the mux cleaning the path; the clean path is fuzzed too
+		}
+		if w.Header().Get("X-Robots-Tag") != "noindex, nofollow" {
+			t.Fatalf("GET %q: %d without the client headers", path, w.Code)
+		}
+	})
+}

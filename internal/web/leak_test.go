@@ -1,0 +1,199 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"atrium/internal/studio"
+)
+
+// TestNothingInternalLeaks plants a distinct canary in every internal field
+// of the studio's data and asserts that none appears in any byte a client
+// can receive: JSON, HTML, SSE, every header, thumbnails, previews, the
+// logo, original downloads and their file names, and every error answer.
+func TestNothingInternalLeaks(t *testing.T) {
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, nil)
+		ctx := context.Background()
+		admin := e.login(adminEmail)
+		canaries := []string{
+			// Staff seeded by newEnv, and one more on the team.
+			"Ada Admin", adminEmail, "Dan Designer", designerEmail, e.Admin.ID, e.Designer.ID,
+		}
+		plant := func(s string) string { canaries = append(canaries, s); return s }
+		staff := e.seedUser(ctx, plant("zq-staff-email@studio.test"), plant("Zq Staffname Quill"), studio.RoleDesigner)
+		plant(staff.ID)
+
+		mustOK := func(what string, r *resp) *resp {
+			t.Helper()
+			if r.Status/100 != 2 {
+				t.Fatalf("%s: %d %s", what, r.Status, r.Body)
+			}
+			return r
+		}
+		mustOK("studio", admin.do("PATCH", "/api/studio", map[string]any{"name": "Atelier Nord", "accentColor": "#336699",
+			"contactEmail": "hello@ateliernord.example", "contactPhone": "+1 555 0100"}))
+		r := mustOK("project", admin.do("POST", "/api/projects", map[string]any{
+			"name": "Hillside Residence", "clientName": "Jane Doe",
+			"clientEmail":   plant("zqclientemail@example.com"),
+			"address":       plant("ZQ-ADDRESS 7781 Hidden Lane"),
+			"budgetCents":   987654321,
+			"internalNotes": plant("ZQ-PROJECT-NOTES difficult client"),
+			"startDate":     plant("2029-02-13"),
+			"targetDate":    "2031-01-01",
+		}))
+		plant("987654321")
+		plant("9876543.21")
+		var p project
+		r.decode(t, &p)
+		mustOK("team", admin.do("POST", "/api/projects/"+p.ID+"/team", map[string]any{"userId": staff.ID, "role": plant("ZQ-TEAM-ROLE lead")}))
+		mustOK("team", admin.do("POST", "/api/projects/"+p.ID+"/team", map[string]any{"userId": e.Designer.ID, "role": plant("ZQ-TEAM-ROLE second")}))
+		mustOK("room", admin.do("POST", "/api/projects/"+p.ID+"/rooms", map[string]string{"name": "Kitchen"}))
+		p = admin.detail(p.ID)
+		for i, ph := range p.Rooms[0].Phases {
+			patch := map[string]any{"assigneeId": staff.ID, "dueDate": "2030-07-19", "costCents": 13579246,
+				"internalNotes": "ZQ-PHASE-NOTES " + ph.Kind}
+			if i == 0 {
+				patch["status"] = "completed"
+			}
+			mustOK("phase", admin.do("PATCH", "/api/phases/"+ph.ID, patch))
+			plant("ZQ-PHASE-NOTES " + ph.Kind)
+		}
+		plant("2030-07-19")
+		plant("13579246")
+		plant("135792.46")
+
+		room := p.Rooms[0].ID
+		approved := admin.upload(p.ID, "Kitchen Island", plant("ZQ-ORIGNAME-approved.jpg"), pictureJPEG(t, 640, 400, "ZQ-EXIF-SOURCE"), map[string]string{"roomId": room, "description": "Oak and marble."})
+		admin.setStatus(approved.ID, "approved")
+		mustOK("notes", admin.do("PATCH", "/api/renderings/"+approved.ID, map[string]string{"internalNotes": plant("ZQ-APPROVED-NOTES")}))
+		for _, st := range []string{"draft", "in_review", "rejected"} {
+			rd := admin.upload(p.ID, plant("ZQ-TITLE-"+st), plant("ZQ-ORIGNAME-"+st+".jpg"), pictureJPEG(t, 90, 60, ""),
+				map[string]string{"description": plant("ZQ-DESC-" + st), "roomId": room})
+			plant(rd.ID)
+			mustOK("notes", admin.do("PATCH", "/api/renderings/"+rd.ID, map[string]string{"internalNotes": plant("ZQ-NOTES-" + st)}))
+			if st == "rejected" {
+				admin.setStatus(rd.ID, "approved") // approved once, then withdrawn
+			}
+			if st != "draft" {
+				admin.setStatus(rd.ID, st)
+			}
+		}
+		mustOK("comment", admin.do("POST", "/api/projects/"+p.ID+"/comments", map[string]any{"body": plant("ZQ-COMMENT-PROJECT")}))
+		mustOK("comment", admin.do("POST", "/api/projects/"+p.ID+"/comments", map[string]any{"body": plant("ZQ-COMMENT-RENDERING"), "renderingId": approved.ID}))
+		mustOK("logo", admin.postMultipart("/api/studio/logo", nil, map[string][]byte{"file": pictureJPEG(t, 300, 120, "ZQ-EXIF-LOGO")}))
+
+		link := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-LINK-LABEL"), "expiresAt": "90d"})
+		other := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-OTHER-LABEL")})
+		plant(other.Token)
+		plant(other.ID)
+		plant(link.ID)
+		gone := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-GONE-LABEL")})
+		admin.do("DELETE", "/api/client-access/"+gone.ID, nil)
+		plant(gone.ID)
+		// Another project, approved rendering and all.
+		op := admin.newProject(plant("ZQ-OTHER-PROJECT"))
+		ord := admin.upload(op.ID, plant("ZQ-OTHER-RENDERING"), "x.jpg", pictureJPEG(t, 50, 50, ""), nil)
+		admin.setStatus(ord.ID, "approved")
+		plant(ord.ID)
+
+		// Every client-facing answer, good and bad.
+		anon := e.anon()
+		base := "/api/client-progress/" + link.Token
+		var answers []*resp
+		get := func(path string, hdr map[string]string) *resp {
+			r := anon.send("GET", path, "", nil, hdr)
+			answers = append(answers, r)
+			return r
+		}
+		view := get(base, nil)
+		page := get("/client-progress/"+link.Token, nil)
+		thumb := get(base+"/renderings/"+approved.ID+"/thumb", nil)
+		preview := get(base+"/renderings/"+approved.ID+"/preview", nil)
+		logo := get(base+"/logo", nil)
+		download := get(base+"/download/"+approved.ID, nil)
+		get(base+"/download/"+approved.ID, map[string]string{"Range": "bytes=100-"})
+		for _, id := range []string{ord.ID, unknownID} {
+			get(base+"/download/"+id, nil)
+			get(base+"/renderings/"+id+"/thumb", nil)
+		}
+		get("/api/client-progress/"+gone.Token, nil)
+		get("/client-progress/"+gone.Token, nil)
+		get("/api/client-progress/"+strings.Repeat("Z", 32), nil)
+		get("/client-progress/"+strings.Repeat("Z", 32), nil)
+		get("/client-progress/"+link.Token+"/nothing", nil)
+		answers = append(answers, readSSE(t, e.URL+base+"/events", 700*time.Millisecond))
+
+		for what, r := range map[string]*resp{"JSON": view, "thumb": thumb, "preview": preview, "logo": logo, "download": download} {
+			if r.Status != 200 {
+				t.Fatalf("%s: %d %s", what, r.Status, r.Body)
+			}
+		}
+		if page.Status != 200 {
+			t.Errorf("HTML page: %d (checked for leaks all the same)", page.Status)
+		}
+		// The canaries would be found: the legitimate data is there.
+		for _, want := range []string{"Kitchen Island", "Hillside Residence", "Oak and marble.", "Atelier Nord"} {
+			if !bytes.Contains(view.Body, []byte(want)) {
+				t.Errorf("client JSON lacks %q: %s", want, view.Body)
+			}
+		}
+		if !strings.Contains(download.Header.Get("Content-Disposition"), "hillside-residence-kitchen-island.jpg") {
+			t.Errorf("Content-Disposition = %q", download.Header.Get("Content-Disposition"))
+		}
+		// Derived sizes are re-encoded: no metadata of the source survives.
+		if !bytes.Contains(download.Body, []byte("ZQ-EXIF-SOURCE")) {
+			t.Error("the test image carries no metadata: the check below proves nothing")
+		}
+		for what, r := range map[string]*resp{"thumb": thumb, "preview": preview, "logo": logo} {
+			for _, meta := range []string{"ZQ-EXIF-SOURCE", "ZQ-EXIF-LOGO", "Exif\x00\x00"} {
+				if bytes.Contains(r.Body, []byte(meta)) {
+					t.Errorf("%s keeps source metadata %q", what, meta)
+				}
+			}
+		}
+
+		for _, r := range answers {
+			where := r.raw.Request.URL.Path
+			var hdr strings.Builder
+			for k, vs := range r.Header {
+				hdr.WriteString(k + ": " + strings.Join(vs, ", ") + "\n")
+			}
+			body, headers := strings.ToLower(string(r.Body)), strings.ToLower(hdr.String())
+			for _, c := range canaries {
+				lc := strings.ToLower(c)
+				if strings.Contains(body, lc) {
+					t.Errorf("%s (%d): body holds %q", redact(where, link.Token), r.Status, c)
+				}
+				if strings.Contains(headers, lc) {
+					t.Errorf("%s (%d): headers hold %q:\n%s", redact(where, link.Token), r.Status, c, hdr.String())
+				}
+			}
+		}
+	})
+}
+
+func redact(path, token string) string { return strings.ReplaceAll(path, token, "TOKEN") }
+
+// readSSE reads an event stream for d and returns what arrived.
+func readSSE(t *testing.T, url string, d time.Duration) *resp {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("events: %v", err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body) // ends with the deadline
+	return &resp{Status: res.StatusCode, Header: res.Header, Body: b, raw: res}
+}

@@ -1,0 +1,141 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"atrium/internal/studio"
+)
+
+// apiClientProgress answers the sanitized JSON of the link's project
+// (SPEC §4.4), logged as "api". The row is committed before a byte of the
+// answer goes out.
+func (s *Server) apiClientProgress(w http.ResponseWriter, r *http.Request) {
+	c, err := s.resolveClient(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body, err := s.clientJSON(r, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.logAccess(r.Context(), c, r, studio.ActionAPI, "", ""); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
+}
+
+// clientJSON encodes the client view, or reuses the encoding made at the
+// same versions of the data.
+func (s *Server) clientJSON(r *http.Request, c *clientReq) ([]byte, error) {
+	if body := s.views.get(c); body != nil {
+		return body, nil
+	}
+	v, err := s.clientView(r.Context(), c)
+	if err != nil {
+		return nil, err
+	}
+	body, err := encodeJSON(v)
+	if err != nil {
+		return nil, err
+	}
+	s.views.put(c, body)
+	return body, nil
+}
+
+// Image sizes a client may fetch under a token.
+const (
+	sizeThumb   = "thumb"
+	sizePreview = "preview"
+)
+
+// apiClientImage serves an approved rendering's thumbnail or preview. The
+// gallery fetches many at once, so images are neither logged nor counted;
+// they pass the same link checks as everything else.
+func (s *Server) apiClientImage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.resolveClient(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	size := r.PathValue("size")
+	if size != sizeThumb && size != sizePreview {
+		s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "Not found."))
+		return
+	}
+	rd, err := s.clientRendering(r, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	key := rd.ThumbKey
+	if size == sizePreview {
+		key = rd.PreviewKey
+	}
+	s.serveClientObject(w, r, key, "image/jpeg", rd.SHA256+"-"+size)
+}
+
+// clientRendering finds an approved rendering of the link's project from
+// the {id} of the path; anything else is not found.
+func (s *Server) clientRendering(r *http.Request, c *clientReq) (*studio.Rendering, error) {
+	id := r.PathValue("id")
+	if !validID(id) {
+		return nil, studio.Errorf(studio.ECodeNotFound, "This picture is not available.")
+	}
+	rd, err := s.store.ApprovedRendering(r.Context(), c.Link.ProjectID, id)
+	if err != nil {
+		if studio.ErrorCode(err) == studio.ECodeNotFound {
+			return nil, studio.Errorf(studio.ECodeNotFound, "This picture is not available.")
+		}
+		return nil, err
+	}
+	return rd, nil
+}
+
+// apiClientLogo serves the studio's logo under a token, like the images.
+func (s *Server) apiClientLogo(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.resolveClient(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	st, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if st.LogoKey == "" {
+		s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "The studio has no logo."))
+		return
+	}
+	s.serveClientObject(w, r, st.LogoKey, "image/jpeg", "logo-"+st.UpdatedAt.Format("20060102150405.000000"))
+}
+
+// serveClientObject streams a stored object to a client with Range and
+// ETag support. It sends no Last-Modified: the file's time is when staff
+// uploaded it, which is not the client's business.
+func (s *Server) serveClientObject(w http.ResponseWriter, r *http.Request, key, ctype, etag string) {
+	obj, err := s.files.Open(r.Context(), key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer obj.Close()
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("ETag", `"`+etag+`"`)
+	http.ServeContent(w, r, "", time.Time{}, obj)
+}
+
+// encodeJSON encodes v with the trailing newline writeJSON adds.
+func encodeJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}

@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"atrium/internal/store"
+	"atrium/internal/studio"
+	"atrium/internal/web"
+)
+
+// Unknown, expired and deactivated links answer the same on the JSON, the
+// images and the downloads; refusals are logged as denied and not counted.
+func TestClientLinkErrors(t *testing.T) {
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, nil)
+		f := newPortalFixture(t, e)
+		ctx := context.Background()
+		past := time.Now().UTC().Add(-time.Hour)
+		expired := &studio.Link{ID: store.NewID(), ProjectID: f.project.ID, ExpiresAt: &past}
+		expiredToken := studio.LinkToken(testSecret, expired.ID)
+		expired.TokenDigest, expired.TokenHint = studio.TokenDigest(expiredToken), studio.TokenHint(expiredToken)
+		if err := e.Store.CreateLink(ctx, expired); err != nil {
+			t.Fatal(err)
+		}
+		gone := f.staff.newLink(f.project.ID, nil)
+		anon := e.anon()
+		paths := func(token string) []string {
+			base := "/api/client-progress/" + token
+			return []string{base, base + "/renderings/" + f.approved.ID + "/thumb", base + "/renderings/" + f.approved.ID + "/preview",
+				base + "/download/" + f.approved.ID, base + "/logo"}
+		}
+		// Deactivation takes effect on the very next request.
+		if r := anon.do("GET", paths(gone.Token)[0], nil); r.Status != 200 {
+			t.Fatalf("before deactivation: %d", r.Status)
+		}
+		f.staff.do("DELETE", "/api/client-access/"+gone.ID, nil)
+
+		cases := []struct {
+			token, code string
+			status      int
+		}{
+			{strings.Repeat("A", 32), "link_invalid", 404},
+			{"short", "link_invalid", 404},
+			{strings.Repeat("!", 32), "link_invalid", 404},
+			{expiredToken, "link_expired", 410},
+			{gone.Token, "link_deactivated", 410},
+		}
+		for _, c := range cases {
+			for _, p := range paths(c.token) {
+				r := anon.do("GET", p, nil)
+				check(t, scenario{name: c.code, method: "GET", path: p, status: c.status, code: c.code}, r)
+				wantClientHeaders(t, p, r, "no-store")
+			}
+		}
+		for _, l := range []struct{ id, reason string }{{expired.ID, "expired"}, {gone.ID, "deactivated"}} {
+			log := e.accessLog(l.id)
+			denied := 0
+			for _, ev := range log {
+				if ev.Action == studio.ActionDenied && ev.Reason == l.reason {
+					denied++
+				}
+			}
+			if denied != 5 {
+				t.Errorf("%s link: %d denied rows, want 5: %+v", l.reason, denied, log)
+			}
+		}
+		if s := e.linkStats(expired.ID); s.AccessCount != 0 {
+			t.Errorf("refusals counted as accesses: %d", s.AccessCount)
+		}
+		if s := e.linkStats(gone.ID); s.AccessCount != 1 {
+			t.Errorf("deactivated link: access count %d, want the 1 before", s.AccessCount)
+		}
+	})
+}
+
+// Failed lookups are throttled per IP with 429 and Retry-After; a working
+// link from the same IP is never throttled, and a known link still gets its
+// own answer.
+func TestClientLookupRateLimit(t *testing.T) {
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, func(c *web.Config) { c.LookupPerMinute = 3 })
+		f := newPortalFixture(t, e)
+		anon := e.anon()
+		bad := "/api/client-progress/" + strings.Repeat("B", 32)
+		for i := range 3 {
+			if r := anon.do("GET", bad, nil); r.Status != 404 {
+				t.Fatalf("failed lookup %d: %d", i, r.Status)
+			}
+		}
+		for _, p := range []string{bad, bad + "/download/" + f.approved.ID, bad + "/renderings/" + f.approved.ID + "/thumb", "/api/client-progress/malformed"} {
+			r := anon.do("GET", p, nil)
+			check(t, scenario{name: "throttled", method: "GET", path: p, status: 429, code: "rate_limited"}, r)
+			if r.Header.Get("Retry-After") == "" {
+				t.Errorf("%s: 429 without Retry-After", p)
+			}
+			wantClientHeaders(t, p, r, "no-store")
+		}
+		base := "/api/client-progress/" + f.link.Token
+		for range 30 { // a gallery's worth of requests
+			for _, p := range []string{base, base + "/renderings/" + f.approved.ID + "/thumb", base + "/download/" + f.approved.ID} {
+				if r := anon.do("GET", p, nil); r.Status != 200 {
+					t.Fatalf("valid link throttled: %s: %d %s", p, r.Status, r.Body)
+				}
+			}
+		}
+		f.staff.do("DELETE", "/api/client-access/"+f.link.ID, nil)
+		check(t, scenario{name: "deactivated while throttled", status: 410, code: "link_deactivated"}, anon.do("GET", base, nil))
+	})
+}

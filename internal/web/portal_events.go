@@ -1,0 +1,303 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"atrium/internal/studio"
+)
+
+// Live updates of the client page (SPEC §4.4): Server-Sent Events on
+// GET /api/client-progress/{token}/events.
+//
+// The stream carries whole client views, never diffs: each `update` event
+// has the view's JSON as data and its version (a hash of that JSON) as id.
+// A change notice from the broker only says "look again"; the handler
+// rebuilds the view from the database and sends it only if its version
+// moved, so edits clients cannot see (internal notes, costs, drafts) send
+// nothing. The same rule makes reconnection exact: a client that comes back
+// with Last-Event-ID equal to the current version gets nothing, any other
+// gets the current view at once. `gone` ends the stream when the link is
+// deactivated, deleted or expires. Only the live.Broker interface is used,
+// so a PostgreSQL LISTEN/NOTIFY broker serves several instances unchanged.
+//
+//	retry: 5000
+//
+//	id: 3f9a1c2b7d4e5f60
+//	event: update
+//	data: {"studio":{...},"project":{...},...}
+//
+//	: keep-alive
+//
+//	event: gone
+//	data: {"code":"link_deactivated"}
+
+// Stream timings; variables so tests can shorten them.
+var (
+	sseHeartbeat    = 20 * time.Second
+	sseRetry        = 5 * time.Second
+	sseDebounce     = 150 * time.Millisecond // lets a burst of edits become one update
+	sseWriteTimeout = 15 * time.Second       // a client that stops reading is dropped
+)
+
+// viewVersion returns the view's JSON and its version: the first 16 hex
+// digits of its SHA-256.
+func viewVersion(v *studio.ClientView) (version string, data []byte, err error) {
+	data, err = json.Marshal(v)
+	if err != nil {
+		return "", nil, err
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:8]), data, nil
+}
+
+// streams lets Server.Close end every open event stream, which would
+// otherwise hold http.Server.Shutdown until its deadline. Its zero value is
+// ready to use.
+type streams struct {
+	mu     sync.Mutex
+	closed chan struct{}
+}
+
+func (st *streams) done() <-chan struct{} {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.closed == nil {
+		st.closed = make(chan struct{})
+	}
+	return st.closed
+}
+
+func (st *streams) stop() {
+	done := st.done()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	select {
+	case <-done:
+	default:
+		close(st.closed)
+	}
+}
+
+// StopStreams ends every open event stream; clients reconnect (to another
+// instance, or to this one once it is back). Call it when shutting down,
+// before or alongside http.Server.Shutdown.
+func (s *Server) StopStreams() { s.sse.stop() }
+
+// clientEvents answers GET /api/client-progress/{token}/events. Opening the
+// stream is neither logged as an access nor counted: the page view was.
+func (s *Server) clientEvents(w http.ResponseWriter, r *http.Request) {
+	c, err := s.resolveClient(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if r.Method == http.MethodHead {
+		// portal.js asks this after a dropped stream: 200, or 404/410 above.
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	ctx := r.Context()
+	// Subscribe before the first read, so that no change falls between.
+	notices, cancel := s.live.Subscribe(c.Link.ProjectID)
+	defer cancel()
+	v, err := s.clientView(ctx, c)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	version, data, err := viewVersion(v)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+
+	es := &eventStream{w: w, rc: http.NewResponseController(w)}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("X-Accel-Buffering", "no") // no proxy buffering (nginx)
+	w.WriteHeader(http.StatusOK)
+	es.retry(sseRetry)
+	// The page passes the version it was rendered from as ?v=; after a
+	// reconnect the browser's Last-Event-ID is newer and wins.
+	last := r.Header.Get("Last-Event-ID")
+	if last == "" {
+		last = r.URL.Query().Get("v")
+	}
+	if last != version {
+		es.update(version, data)
+	}
+	if es.flush() != nil {
+		return
+	}
+
+	heartbeat := time.NewTicker(sseHeartbeat)
+	defer heartbeat.Stop()
+	link := c.Link
+	expiry := expiryTimer(link)
+	defer func() { expiry.Stop() }()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.sse.done():
+			return
+		case <-heartbeat.C:
+			// Also look at the link itself: a change made where no notice
+			// reaches this process (the CLI on SQLite, a lost NOTIFY) still
+			// ends the stream within one heartbeat.
+			_, gone, err := s.recheckLink(ctx, c.Link)
+			if err == nil && gone != "" {
+				es.gone(gone)
+				es.flush()
+				return
+			}
+			es.comment("keep-alive")
+		case _, ok := <-notices:
+			if !ok {
+				return // the broker closed: the client reconnects
+			}
+			// Gather a burst of notices into one look at the database.
+			select {
+			case <-time.After(sseDebounce):
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case <-notices:
+			default:
+			}
+			if !s.sendChanges(ctx, es, c, &version) {
+				return
+			}
+		case <-expiry.C:
+			if !s.sendChanges(ctx, es, c, &version) {
+				return
+			}
+		}
+		if !sameExpiry(c.Link.ExpiresAt, link.ExpiresAt) {
+			expiry.Stop()
+			expiry = expiryTimer(c.Link)
+		}
+		link = c.Link
+		if es.flush() != nil {
+			return
+		}
+	}
+}
+
+// sendChanges reads the link and the view again, and queues `gone` or an
+// `update` if the view's version moved. It reports whether the stream goes on.
+func (s *Server) sendChanges(ctx context.Context, es *eventStream, c *clientReq, version *string) bool {
+	l, gone, err := s.recheckLink(ctx, c.Link)
+	if err == nil && gone != "" {
+		es.gone(gone)
+		es.flush()
+		return false
+	}
+	var v *studio.ClientView
+	if err == nil {
+		c.Link = l
+		v, err = s.clientView(ctx, c)
+	}
+	var next string
+	var data []byte
+	if err == nil {
+		next, data, err = viewVersion(v)
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("client events: reread", "link", c.Link.ID, "err", err)
+		}
+		return false
+	}
+	if next != *version {
+		*version = next
+		es.update(next, data)
+	}
+	return true
+}
+
+// recheckLink reads the link again: deactivation and expiry take effect on
+// the open stream as on the next request. gone is the refusal code, if any.
+func (s *Server) recheckLink(ctx context.Context, old *studio.Link) (l *studio.Link, gone string, err error) {
+	l, err = s.store.Link(ctx, old.ID)
+	if studio.ErrorCode(err) == studio.ECodeNotFound {
+		return nil, studio.ECodeLinkDeactivated, nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	return l, l.State(time.Now()), nil
+}
+
+// expiryTimer fires when the link expires, or never.
+func expiryTimer(l *studio.Link) *time.Timer {
+	if l.ExpiresAt == nil {
+		t := time.NewTimer(time.Hour)
+		t.Stop()
+		return t
+	}
+	return time.NewTimer(max(0, time.Until(*l.ExpiresAt)))
+}
+
+func sameExpiry(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// eventStream writes Server-Sent Events, each write under its own deadline
+// (which also lifts the server's WriteTimeout for this long response). After
+// the first error every call is a no-op and flush reports it.
+type eventStream struct {
+	w   http.ResponseWriter
+	rc  *http.ResponseController
+	buf bytes.Buffer
+	err error
+}
+
+func (es *eventStream) retry(d time.Duration) {
+	es.buf.WriteString("retry: " + strconv.FormatInt(d.Milliseconds(), 10) + "\n\n")
+}
+
+func (es *eventStream) comment(text string) { es.buf.WriteString(": " + text + "\n\n") }
+
+func (es *eventStream) update(id string, data []byte) {
+	es.buf.WriteString("id: " + id + "\nevent: update\ndata: ")
+	es.buf.Write(data) // json.Marshal output holds no newline
+	es.buf.WriteString("\n\n")
+}
+
+func (es *eventStream) gone(code string) {
+	es.buf.WriteString(`event: gone` + "\n" + `data: {"code":"` + code + `"}` + "\n\n")
+}
+
+func (es *eventStream) flush() error {
+	if es.err != nil || es.buf.Len() == 0 {
+		return es.err
+	}
+	if err := es.rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		es.err = err
+		return err
+	}
+	if _, err := es.w.Write(es.buf.Bytes()); err != nil {
+		es.err = err
+		return err
+	}
+	es.buf.Reset()
+	if err := es.rc.Flush(); err != nil {
+		es.err = err
+	}
+	return es.err
+}

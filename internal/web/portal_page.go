@@ -1,0 +1,289 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"atrium/internal/studio"
+)
+
+// The client page (SPEC §5): one server-rendered page that works without
+// JavaScript; portal.js adds the full-screen viewer and live updates.
+
+//go:embed templates/portal*.html templates/error*.html
+var portalTemplateFS embed.FS
+
+// portalTemplates is parsed once when the package loads: a broken template
+// stops the program at start-up, like a bad regexp, never at a client.
+var portalTemplates = template.Must(parsePortalTemplates(portalTemplateFS))
+
+// parsePortalTemplates parses the page templates without their
+// indentation, which would otherwise be sent with every page (the pages
+// hold no <pre> or <textarea>, where it would matter).
+func parsePortalTemplates(fsys fs.FS) (*template.Template, error) {
+	set := template.New("portal").Funcs(portalFuncs)
+	for _, glob := range []string{"templates/portal*.html", "templates/error*.html"} {
+		names, err := fs.Glob(fsys, glob)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			b, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, err
+			}
+			lines := strings.Split(string(b), "\n")
+			for i, l := range lines {
+				lines[i] = strings.TrimLeft(l, " \t")
+			}
+			if _, err := set.New(path.Base(name)).Parse(strings.Join(lines, "\n")); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return set, nil
+}
+
+var portalFuncs = template.FuncMap{
+	"asset":    assetURL,
+	"longDate": longDate,
+	"shortDate": func(v any) string {
+		d := longDate(v) // "2 October 2026" -> "2 Oct 2026"
+		day, rest, _ := strings.Cut(d, " ")
+		month, year, ok := strings.Cut(rest, " ")
+		if !ok || len(month) < 3 {
+			return d
+		}
+		return day + " " + month[:3] + " " + year
+	},
+	"dateOf":  func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
+	"telHref": telHref,
+}
+
+// portalPage is the data of portal.html.
+type portalPage struct {
+	V         *studio.ClientView
+	Title     string
+	ThemeURL  string
+	EventsURL string
+	Version   string
+	Tiles     []portalTile
+}
+
+// GallerySizes is the sizes attribute of the gallery's images.
+func (p *portalPage) GallerySizes() string { return gallerySizes }
+
+// portalTile is a rendering of the gallery with its image geometry.
+type portalTile struct {
+	studio.ClientRendering
+	Alt            string
+	ThumbW, ThumbH int // of the thumbnail; also the tile's width/height attributes
+	PreviewW       int
+}
+
+// Derived image sizes (long side), as made by files.Ingest.
+const (
+	thumbLong   = 480
+	previewLong = 1600
+)
+
+// gallerySizes is the sizes attribute of the gallery's images, which
+// decides between the thumbnail (480w) and the preview (1600w) of the
+// srcset: Chromium takes the smallest candidate whose density reaches the
+// screen's. Tiles are 150–190 CSS px wide on phones (two columns) and up to
+// 370 on tablets and laptops, but are declared as 160 and 240 px, so that
+// the thumbnail serves screens up to 3× and 2× respectively, a little
+// upscaled, and the preview (about ten times the bytes) only denser screens
+// or zoomed-in pages. Honest sizes would make a retina laptop fetch some
+// 15 previews (about 5 MB) before any scrolling, against the 2 MB budget
+// (docs/PERFORMANCE.md). The full-screen viewer always shows the preview.
+const gallerySizes = "(min-width:620px) 240px,160px"
+
+func newPortalPage(v *studio.ClientView, version string, urls studio.ClientURLs) *portalPage {
+	p := &portalPage{
+		V:         v,
+		Title:     v.Project.Name + " · " + v.Studio.Name,
+		ThemeURL:  themeURL(v.Studio.AccentColor),
+		EventsURL: urls.Events() + "?v=" + version,
+		Version:   version,
+		Tiles:     make([]portalTile, len(v.Renderings)),
+	}
+	if v.Studio.Name == "" {
+		p.Title = v.Project.Name
+	}
+	for i, r := range v.Renderings {
+		t := portalTile{ClientRendering: r, Alt: renderingAlt(r)}
+		t.ThumbW, t.ThumbH = fitLong(r.Width, r.Height, thumbLong)
+		t.PreviewW, _ = fitLong(r.Width, r.Height, previewLong)
+		p.Tiles[i] = t
+	}
+	return p
+}
+
+// renderingAlt describes a rendering for people who cannot see it.
+func renderingAlt(r studio.ClientRendering) string {
+	alt := "Rendering: " + r.Title
+	if r.Room != "" {
+		alt += ", " + r.Room
+	}
+	return alt
+}
+
+// fitLong scales w×h so that its long side is at most long, never up.
+func fitLong(w, h, long int) (int, int) {
+	if w <= 0 || h <= 0 {
+		return long, long * 2 / 3
+	}
+	if w <= long && h <= long {
+		return w, h
+	}
+	if w >= h {
+		return long, max(1, (h*long+w/2)/w)
+	}
+	return max(1, (w*long+h/2)/h), long
+}
+
+var monthNames = [...]string{"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"}
+
+// longDate writes a YYYY-MM-DD date (or a time's UTC date) as "2 October
+// 2026". portal.js formats dates the same way.
+func longDate(v any) string {
+	var t time.Time
+	switch d := v.(type) {
+	case string:
+		var err error
+		if t, err = time.Parse(time.DateOnly, d); err != nil {
+			return d
+		}
+	case time.Time:
+		t = d.UTC()
+	case *time.Time:
+		if d == nil {
+			return ""
+		}
+		t = d.UTC()
+	default:
+		return ""
+	}
+	return strconv.Itoa(t.Day()) + " " + monthNames[t.Month()-1] + " " + strconv.Itoa(t.Year())
+}
+
+// telHref keeps the characters a tel: link may hold: a leading + and
+// digits. That makes it safe to mark as a URL (html/template would
+// otherwise refuse the tel: scheme).
+func telHref(phone string) template.URL {
+	var b strings.Builder
+	for i, c := range phone {
+		if c >= '0' && c <= '9' || c == '+' && i == 0 {
+			b.WriteRune(c)
+		}
+	}
+	return template.URL("tel:" + b.String())
+}
+
+// clientPage answers GET /client-progress/{token}.
+func (s *Server) clientPage(w http.ResponseWriter, r *http.Request) {
+	c, err := s.resolveClient(w, r)
+	if err != nil {
+		s.clientErrorPage(w, r, err)
+		return
+	}
+	v, err := s.clientView(r.Context(), c)
+	if err != nil {
+		s.clientErrorPage(w, r, err)
+		return
+	}
+	version, _, err := viewVersion(v)
+	if err != nil {
+		s.clientErrorPage(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := portalTemplates.ExecuteTemplate(&buf, "portal.html", newPortalPage(v, version, c.URLs)); err != nil {
+		s.clientErrorPage(w, r, err)
+		return
+	}
+	// The view is logged, durably, before a byte of it leaves (SPEC §3).
+	if err := s.logAccess(r.Context(), c, r, studio.ActionView, "", ""); err != nil {
+		s.clientErrorPage(w, r, err)
+		return
+	}
+	writeHTML(w, http.StatusOK, buf.Bytes())
+}
+
+func writeHTML(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// errorPage is the data of error.html.
+type errorPage struct {
+	Status   int
+	Title    string
+	Heading  string
+	Message  string
+	Studio   *studio.ClientStudio // nil when the settings could not be read
+	ThemeURL string
+}
+
+// clientErrorPage is fail for the client page: the same codes and statuses,
+// shown as a calm HTML page that says what happened and how to reach the
+// studio. Internal errors are logged and never described.
+func (s *Server) clientErrorPage(w http.ResponseWriter, r *http.Request, err error) {
+	err = domainError(err)
+	code := studio.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		s.log.Error("client page failed", "path", redactPath(r.URL.Path), "err", err)
+	}
+	p := errorPage{Status: status}
+	// The studio is one per installation, so even an unknown link can say
+	// whom to ask. Without settings the page still renders, unbranded.
+	// There is no logo: it is served under a working token only.
+	if st, serr := s.store.Settings(r.Context()); serr == nil {
+		p.Studio = &studio.ClientStudio{Name: st.Name, AccentColor: st.AccentColor,
+			ContactEmail: st.ContactEmail, ContactPhone: st.ContactPhone}
+	}
+	accent := ""
+	if p.Studio != nil {
+		accent = p.Studio.AccentColor
+	}
+	p.ThemeURL = themeURL(accent)
+	switch code {
+	case studio.ECodeLinkInvalid, studio.ECodeNotFound:
+		p.Title, p.Heading = "Link not found", "This link doesn’t lead anywhere"
+		p.Message = "The address may be incomplete: check that the whole link was copied from your email or message."
+	case studio.ECodeLinkExpired:
+		p.Title, p.Heading = "Link expired", "This link has expired"
+		p.Message = "To keep your project private, client links stop working after a while. The studio will gladly send you a new one."
+	case studio.ECodeLinkDeactivated:
+		p.Title, p.Heading = "Link no longer active", "This link is no longer active"
+		p.Message = "The studio has switched this link off. If you still need to follow your project, ask them for a new one."
+	case studio.ECodeRateLimited:
+		p.Title, p.Heading = "Too many attempts", "Please wait a moment"
+		p.Message = "There were too many attempts with links that do not work from your connection."
+		if ra := w.Header().Get("Retry-After"); ra != "" {
+			p.Message += " Try again in " + ra + " seconds."
+		}
+	default:
+		p.Title, p.Heading = "Something went wrong", "Something went wrong on our side"
+		p.Message = "The page could not be shown just now. Please try again in a moment."
+	}
+	var buf bytes.Buffer
+	if terr := portalTemplates.ExecuteTemplate(&buf, "error.html", p); terr != nil {
+		s.log.Error("client error page failed", "err", terr)
+		http.Error(w, p.Heading+". "+p.Message, status)
+		return
+	}
+	writeHTML(w, status, buf.Bytes())
+}

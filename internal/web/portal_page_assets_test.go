@@ -1,0 +1,57 @@
+package web
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestMinifyCSS(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"a { color: red; }\n", "a{color:red}"},
+		{"/* note */\n.a  .b > c,\n.d { margin: 0 auto; }", ".a .b>c,.d{margin:0 auto}"},
+		{".v :focus-visible { outline: 0 }", ".v :focus-visible{outline:0}"},
+		{"@media (min-width: 620px) and (max-width: 999px) { .a { b: c } }", "@media (min-width:620px) and (max-width:999px){.a{b:c}}"},
+		{`.a { content: " a  /* b */ ;" ; grid-template-areas: "x x" "y z"; }`, `.a{content:" a  /* b */ ;";grid-template-areas:"x x" "y z"}`},
+		{`.a { width: calc(100% - 40px) }`, `.a{width:calc(100% - 40px)}`},
+		{`.a { mask: url("data:image/svg+xml,%3Csvg a='1' b='2'%3E") center / contain; }`, `.a{mask:url("data:image/svg+xml,%3Csvg a='1' b='2'%3E") center / contain}`},
+		{`.a { content: "\"  q" }`, `.a{content:"\"  q"}`},
+	} {
+		if got := string(minifyCSS([]byte(c.in))); got != c.want {
+			t.Errorf("minifyCSS(%q)\n got %q\nwant %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestMinifyJS(t *testing.T) {
+	in := "// head\n(function () {\n  \"use strict\";\n\n  // note\n  var a = 1; // kept\n  return a;\n})();\n"
+	want := "(function () {\n\"use strict\";\nvar a = 1; // kept\nreturn a;\n})();\n"
+	if got := string(minifyJS([]byte(in))); got != want {
+		t.Errorf("minifyJS:\n got %q\nwant %q", got, want)
+	}
+	tpl := "var s = `a\n  b`;\n"
+	if got := string(minifyJS([]byte(tpl))); got != tpl {
+		t.Errorf("a template literal was changed: %q", got)
+	}
+}
+
+func TestEmbeddedAssets(t *testing.T) {
+	for _, name := range assetNames() {
+		a := staticAssets.byName[name]
+		if !strings.HasPrefix(assetURL(name), "/static/") || a.hashed == name {
+			t.Errorf("%s: URL %s is not content-hashed", name, assetURL(name))
+		}
+		if a.ctype == "application/octet-stream" {
+			t.Errorf("%s: no content type", name)
+		}
+		if bytes.Contains(a.body, []byte("/*")) && strings.HasSuffix(name, ".css") {
+			t.Errorf("%s: a comment survived minification", name)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Errorf("assetURL of an unknown name did not panic")
+		}
+	}()
+	assetURL("nope.css")
+}

@@ -1,0 +1,284 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"atrium/internal/files"
+	"atrium/internal/live"
+	"atrium/internal/store"
+	"atrium/internal/studio"
+	"atrium/internal/web"
+)
+
+// The client page's weight (issue 4, docs/PERFORMANCE.md): its HTML, CSS
+// and JS under 60 KB uncompressed, and under 2 MB transferred before any
+// scrolling with a gallery of 24 renderings. This file measures the page and
+// bounds the first view; portal_page_weight_browser_test.go (build tag
+// browser) measures the first view in Chromium.
+
+const (
+	weightRenderings = 24
+	budgetPageBytes  = 60_000
+	budgetFirstView  = 2_000_000
+)
+
+// renderLike is a 1800×1200 JPEG with texture at several scales, so that
+// its derived sizes weigh what real renderings do (thumbnail ~34 KB,
+// preview ~330 KB), not what a flat gradient does.
+func renderLike(seed int) []byte {
+	const w, h, amp = 1800, 1200, 40.0
+	hash := func(x, y, s int) float64 {
+		v := uint32(x*374761393 + y*668265263 + s*2147483647)
+		v = (v ^ (v >> 13)) * 1274126177
+		v ^= v >> 16
+		return float64(v%1024)/1024 - 0.5
+	}
+	clamp := func(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v))) }
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			fx, fy := float64(x)/w, float64(y)/h
+			r, g, b := 220-40*fy+10*math.Sin(fx*9+float64(seed)), 210-30*fy, 196-20*fx
+			if fy >= 0.62 {
+				plank := math.Sin(fy*140) * 8
+				r, g, b = 150+plank+20*fx, 110+plank, 80+plank
+			}
+			if fx > 0.3 && fx < 0.7 && fy > 0.45 && fy < 0.72 {
+				r, g, b = 60+float64(seed*20%120), 80, 110+10*math.Sin(fx*40)
+			}
+			n := amp*hash(x/3, y/3, seed) + amp*0.8*hash(x/9, y/9, seed+1) + amp*0.6*hash(x/27, y/27, seed+2) + amp*0.3*hash(x, y, seed+3)
+			m.Set(x, y, color.RGBA{clamp(r + n), clamp(g + n*0.9), clamp(b + n*0.8), 255})
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, m, &jpeg.Options{Quality: 92})
+	return buf.Bytes()
+}
+
+// byteCounter counts what the server sends, per path.
+type byteCounter struct {
+	next     http.Handler
+	mu       sync.Mutex
+	sent     map[string]int64
+	inflight sync.WaitGroup
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n           *int64
+	wroteHeader bool
+}
+
+func (w *countingWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.wroteHeader = true
+		*w.n += int64(len("HTTP/1.1 200 OK\r\n\r\n"))
+		for k, vs := range w.Header() {
+			for _, v := range vs {
+				*w.n += int64(len(k) + len(v) + 4)
+			}
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *countingWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	*w.n += int64(len(b))
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (c *byteCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.inflight.Add(1)
+	defer c.inflight.Done()
+	var n int64
+	c.next.ServeHTTP(&countingWriter{ResponseWriter: w, n: &n}, r)
+	c.mu.Lock()
+	c.sent[r.URL.Path] += n
+	c.mu.Unlock()
+}
+
+func (c *byteCounter) reset() map[string]int64 {
+	c.inflight.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.sent
+	c.sent = map[string]int64{}
+	return old
+}
+
+// weightServer is a server with a 24-rendering gallery behind a counter.
+type weightServer struct {
+	url, token         string
+	counter            *byteCounter
+	thumbAvg, prevAvg  int64
+	pageURL, eventsURL string
+}
+
+func newWeightServer(tb testing.TB) *weightServer {
+	tb.Helper()
+	ctx := context.Background()
+	dir := tb.TempDir()
+	st, err := store.Open(ctx, "", dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	fs, err := files.NewLocal(filepath.Join(dir, "files"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u := &studio.User{Email: "weight@studio.test", Name: "W", Role: studio.RoleAdmin, PasswordHash: "x"}
+	if err := st.CreateUser(ctx, u); err != nil {
+		tb.Fatal(err)
+	}
+	seed := portalSeedProject(tb, st, fs, u.ID, portalSeedOptions{approved: weightRenderings, picture: renderLike})
+	srv, err := web.New(web.Config{TempDir: tb.TempDir(), Secret: []byte("weight test secret")}, st, fs, live.NewMemory(),
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c := &byteCounter{next: srv, sent: map[string]int64{}}
+	ts := httptest.NewServer(c)
+	tb.Cleanup(func() {
+		ts.CloseClientConnections()
+		srv.Close(context.Background())
+		ts.Close()
+	})
+	ws := &weightServer{url: ts.URL, token: seed.token, counter: c}
+	for _, r := range seed.approved {
+		ws.thumbAvg += objectSize(tb, fs, r.ThumbKey)
+		ws.prevAvg += objectSize(tb, fs, r.PreviewKey)
+	}
+	ws.thumbAvg /= int64(len(seed.approved))
+	ws.prevAvg /= int64(len(seed.approved))
+	return ws
+}
+
+func objectSize(tb testing.TB, fs files.Storage, key string) int64 {
+	o, err := fs.Open(context.Background(), key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer o.Close()
+	return o.Size()
+}
+
+// pageWeight is what the page itself weighs, uncompressed.
+type pageWeight struct {
+	html, css, js, theme int
+	eagerImages          int // <img> without loading="lazy": fetched whatever the scroll
+}
+
+func (p pageWeight) total() int { return p.html + p.css + p.js + p.theme }
+
+var portalImgTag = regexp.MustCompile(`<img\b[^>]*>`)
+
+func measurePage(tb testing.TB, ws *weightServer) pageWeight {
+	tb.Helper()
+	get := func(path string) []byte {
+		res, err := http.Get(ws.url + path) // no Accept-Encoding by hand: Go decodes gzip itself
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		if err != nil || res.StatusCode != 200 {
+			tb.Fatalf("GET %s: %d %v", path, res.StatusCode, err)
+		}
+		return b
+	}
+	html := get("/client-progress/" + ws.token)
+	p := pageWeight{html: len(html)}
+	for _, m := range portalAssetRef.FindAllSubmatch(html, -1) {
+		n := len(get(string(m[1])))
+		switch {
+		case strings.HasPrefix(string(m[1]), "/static/theme/"):
+			p.theme += n
+		case strings.HasSuffix(string(m[1]), ".css"):
+			p.css += n
+		case strings.HasSuffix(string(m[1]), ".js"):
+			p.js += n
+		}
+	}
+	for _, img := range portalImgTag.FindAll(html, -1) {
+		if !bytes.Contains(img, []byte(`loading="lazy"`)) {
+			p.eagerImages++
+		}
+	}
+	ws.counter.reset()
+	return p
+}
+
+func TestClientPageWeight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 24 renderings")
+	}
+	ws := newWeightServer(t)
+	p := measurePage(t, ws)
+	t.Logf("page: HTML %d + CSS %d + theme %d + JS %d = %d bytes uncompressed (budget %d)", p.html, p.css, p.theme, p.js, p.total(), budgetPageBytes)
+	if p.total() >= budgetPageBytes {
+		t.Errorf("the page weighs %d bytes, over the %d budget", p.total(), budgetPageBytes)
+	}
+	if p.eagerImages != 0 {
+		t.Errorf("%d gallery images are not lazy", p.eagerImages)
+	}
+	// The gallery's sizes attribute makes screens up to 2× (3× on phones)
+	// take thumbnails (portal_page.go), so whatever the viewport and however
+	// far the browser looks ahead, the first view is at most the page and
+	// every thumbnail. portal_page_weight_browser_test.go measures it.
+	bound := int64(p.total()) + weightRenderings*ws.thumbAvg
+	t.Logf("renderings: thumbnail %d bytes, preview %d bytes on average; page + all %d thumbnails: %d bytes (budget %d)",
+		ws.thumbAvg, ws.prevAvg, weightRenderings, bound, budgetFirstView)
+	if bound >= budgetFirstView {
+		t.Errorf("page + every thumbnail = %d bytes, over the %d budget", bound, budgetFirstView)
+	}
+}
+
+// BenchmarkClientPageWeight reports the page's weight as metrics:
+//
+//	go test ./internal/web -run '^$' -bench ClientPageWeight -benchtime 10x
+//
+// first-view-max-bytes is the page with all 24 thumbnails: the most a
+// browser fetches before scrolling on screens up to 2× (phones: 3×). The
+// browser-tagged test measures the real first view in Chromium.
+func BenchmarkClientPageWeight(b *testing.B) {
+	ws := newWeightServer(b)
+	p := measurePage(b, ws)
+	for b.Loop() {
+		res, err := http.Get(ws.url + "/client-progress/" + ws.token)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	b.ReportMetric(float64(p.total()), "page-bytes")
+	b.ReportMetric(float64(p.html), "html-bytes")
+	b.ReportMetric(float64(p.css+p.theme), "css-bytes")
+	b.ReportMetric(float64(p.js), "js-bytes")
+	b.ReportMetric(float64(p.eagerImages), "eager-images")
+	b.ReportMetric(float64(ws.thumbAvg), "thumb-bytes")
+	b.ReportMetric(float64(int64(p.total())+weightRenderings*ws.thumbAvg), "first-view-max-bytes")
+}

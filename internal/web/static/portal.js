@@ -1,0 +1,344 @@
+// Atrium client page: the full-screen viewer and live updates. The page
+// works without this file, which only adds to the server-rendered HTML.
+// Text from the server is only ever set as text, never parsed as HTML.
+(function () {
+  "use strict";
+  var doc = document;
+  var main = doc.getElementById("main");
+  var gallery = doc.querySelector("[data-bind=gallery]");
+  if (!main || !gallery) return; // an error page
+
+  var MONTHS = "January February March April May June July August September October November December".split(" ");
+  var STATUS = { completed: "Completed", in_progress: "In progress", not_started: "Not started", skipped: "Skipped" };
+
+  function $(name) { return doc.querySelector("[data-bind=" + name + "]"); }
+  function all(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
+
+  // el("a", {href: "#"}, child, "text", ...); null children are skipped.
+  function el(tag, attrs) {
+    var node = doc.createElement(tag);
+    for (var k in attrs) if (attrs[k] != null) node.setAttribute(k, attrs[k]);
+    for (var i = 2; i < arguments.length; i++) {
+      var c = arguments[i];
+      if (c != null) node.append(c);
+    }
+    return node;
+  }
+  function text(node, value) { if (node && node.textContent !== value) node.textContent = value; }
+
+  // Dates as the server writes them: "2 October 2026" (UTC), short "2 Oct 2026".
+  function ymd(v) { return !v ? "" : /^\d{4}-\d\d-\d\d$/.test(v) ? v : new Date(v).toISOString().slice(0, 10); }
+  function formatDate(v, short) {
+    var d = ymd(v);
+    if (!d) return "";
+    var m = MONTHS[d.slice(5, 7) - 1];
+    return +d.slice(8) + " " + (short ? m.slice(0, 3) : m) + " " + d.slice(0, 4);
+  }
+  function timeEl(v, short) { return el("time", { datetime: ymd(v) }, formatDate(v, short)); }
+
+  // ---- The full-screen viewer ----
+
+  var viewer, vImg, vCount, vTitle, vRoom, vDesc, vDownload, vPrev, vNext;
+  var currentId = null, lastFocus = null, touch = null;
+
+  // A tile is known by its preview URL, which holds the rendering's id.
+  function tiles() { return all(".tile", gallery); }
+  function key(tile) { return tile.querySelector(".tile__link").getAttribute("href"); }
+  function part(tile, sel) { var n = tile.querySelector(sel); return n ? n.textContent : ""; }
+
+  function button(cls, label) {
+    return el("button", { class: "viewer__btn ico " + cls, type: "button", "aria-label": label });
+  }
+
+  function buildViewer() {
+    vImg = el("img", { class: "viewer__img", alt: "" });
+    vCount = el("p", { class: "viewer__count" });
+    vTitle = el("h2", { class: "viewer__title", id: "viewer-title" });
+    vRoom = el("p", { class: "viewer__room" });
+    vDesc = el("p", { class: "viewer__desc" });
+    vDownload = el("a", { class: "button button--download", download: "" }, "Download original");
+    vPrev = button("viewer__prev ico--prev", "Previous rendering");
+    vNext = button("viewer__next ico--next", "Next rendering");
+    var close = button("viewer__close ico--close", "Close");
+    var stage = el("div", { class: "viewer__stage" }, vImg, vPrev, vNext);
+    viewer = el("dialog", { class: "viewer", "aria-labelledby": "viewer-title", "data-testid": "viewer" },
+      stage, el("div", { class: "viewer__caption" }, el("div", null, vCount, vRoom, vTitle, vDesc), vDownload), close);
+    doc.body.append(viewer);
+
+    close.onclick = closeViewer;
+    vPrev.onclick = function () { step(-1); };
+    vNext.onclick = function () { step(1); };
+    vImg.onload = function () { vImg.classList.remove("is-loading"); };
+    viewer.addEventListener("cancel", function (e) { e.preventDefault(); closeViewer(); });
+    viewer.addEventListener("close", restoreFocus);
+    viewer.addEventListener("keydown", onKey);
+    // Swipe on touch screens; a click on the dark stage closes.
+    stage.addEventListener("pointerdown", function (e) {
+      touch = e.pointerType === "mouse" ? null : [e.clientX, e.clientY];
+    });
+    stage.addEventListener("pointerup", function (e) {
+      if (!touch) return;
+      var dx = e.clientX - touch[0], dy = e.clientY - touch[1];
+      touch = null;
+      if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) step(dx < 0 ? 1 : -1);
+    });
+    stage.addEventListener("click", function (e) { if (e.target === stage) closeViewer(); });
+  }
+
+  function show(id) {
+    var list = tiles(), i = list.findIndex(function (t) { return key(t) === id; });
+    if (i < 0) return closeViewer();
+    var t = list[i], preview = id;
+    currentId = id;
+    if (vImg.getAttribute("src") !== preview) {
+      vImg.classList.add("is-loading");
+      vImg.src = preview;
+    }
+    vImg.alt = t.querySelector("img").alt;
+    text(vCount, i + 1 + " of " + list.length);
+    text(vTitle, part(t, ".tile__title"));
+    text(vRoom, part(t, ".tile__room"));
+    text(vDesc, part(t, ".tile__desc"));
+    vDownload.href = t.querySelector(".button--download").getAttribute("href");
+    vPrev.hidden = vNext.hidden = list.length < 2;
+    // Fetch the neighbours' previews so that the next step is instant.
+    [i - 1, i + 1].forEach(function (j) {
+      var n = list[(j + list.length) % list.length];
+      if (n !== t) new Image().src = key(n);
+    });
+  }
+
+  function step(delta) {
+    var ids = tiles().map(key);
+    if (ids.length > 1) show(ids[(ids.indexOf(currentId) + delta + ids.length) % ids.length]);
+  }
+
+  function openViewer(id) {
+    if (!viewer) buildViewer();
+    lastFocus = doc.activeElement;
+    show(id);
+    doc.documentElement.classList.add("viewer-open");
+    if (viewer.showModal) viewer.showModal(); else viewer.setAttribute("open", "");
+    viewer.querySelector(".viewer__close").focus();
+  }
+
+  function closeViewer() {
+    if (!viewer || !viewer.open) return;
+    if (viewer.close) viewer.close(); else { viewer.removeAttribute("open"); restoreFocus(); }
+  }
+
+  function restoreFocus() {
+    doc.documentElement.classList.remove("viewer-open");
+    // If the tile went away meanwhile, land on the gallery's first one.
+    var back = lastFocus && doc.body.contains(lastFocus) ? lastFocus : gallery.querySelector(".tile__link");
+    if (back) back.focus();
+    lastFocus = null;
+  }
+
+  function onKey(e) {
+    var k = e.key;
+    if (k === "ArrowLeft" || k === "ArrowRight") step(k === "ArrowLeft" ? -1 : 1);
+    else if (k === "Escape") closeViewer();
+    else if (k === "Tab") {
+      // Keep focus inside the viewer.
+      var f = all("button, a[href]", viewer).filter(function (n) { return n.offsetParent; });
+      var first = f[0], last = f[f.length - 1], at = doc.activeElement;
+      if (!(e.shiftKey ? at === first : at === last)) return;
+      (e.shiftKey ? last : first).focus();
+    } else return;
+    e.preventDefault();
+  }
+
+  gallery.addEventListener("click", function (e) {
+    var link = e.target.closest(".tile__link");
+    if (!link || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    openViewer(link.getAttribute("href"));
+  });
+
+  // Lazy images are fetched before printing, so that the print shows all.
+  addEventListener("beforeprint", function () {
+    all("img[loading=lazy]").forEach(function (img) { img.loading = "eager"; });
+  });
+
+  // ---- Live updates ----
+
+  var notice = doc.getElementById("notice"), noticeTimer;
+  function announce(msg) {
+    notice.textContent = msg;
+    notice.hidden = false;
+    clearTimeout(noticeTimer);
+    noticeTimer = setTimeout(function () { notice.hidden = true; }, 6000);
+  }
+
+  function contacts(s) {
+    return el("p", { class: "contacts", "data-bind": "contacts" },
+      s.contactEmail ? el("a", { class: "contact ico ico--mail", href: "mailto:" + s.contactEmail }, s.contactEmail) : null,
+      s.contactPhone ? el("a", { class: "contact ico ico--phone", href: "tel:" + s.contactPhone.replace(/(?!^\+)\D/g, "") }, s.contactPhone) : null);
+  }
+
+  function applyStudio(s) {
+    text($("studioName"), s.name || "Your design studio");
+    text($("studioName2"), s.name || "the studio");
+    var logo = $("logo");
+    if (s.logoUrl && !logo) $("studioName").before(el("img", { class: "brand__logo", src: s.logoUrl, alt: "", height: "40", "data-bind": "logo" }));
+    if (!s.logoUrl && logo) logo.remove();
+    var theme = doc.getElementById("theme"), href = theme.getAttribute("href");
+    if (/^#[0-9a-f]{6}$/i.test(s.accentColor)) {
+      var next = href.replace(/[0-9a-f]{6}(?=\.v\d+\.css$)/, s.accentColor.slice(1).toLowerCase());
+      if (next !== href) theme.href = next;
+    }
+    $("contacts").replaceWith(contacts(s));
+  }
+
+  function applyProject(v) {
+    var p = v.project, target = $("targetDate"), updated = $("updatedAt");
+    text($("projectName"), p.name);
+    text($("clientName"), p.clientName);
+    $("targetWrap").hidden = !p.targetDate;
+    target.setAttribute("datetime", p.targetDate);
+    text(target, formatDate(p.targetDate));
+    updated.setAttribute("datetime", ymd(p.updatedAt));
+    text(updated, formatDate(p.updatedAt));
+    $("overall").setAttribute("aria-valuenow", p.overallProgress);
+    $("ringValue").setAttribute("stroke-dasharray", p.overallProgress + " 100");
+    text($("overallNum"), String(p.overallProgress));
+    text($("roomCount"), String(v.rooms.length));
+    doc.title = p.name + (v.studio.name ? " · " + v.studio.name : "");
+  }
+
+  function roomNode(room, i) {
+    var pct = room.progress + "%";
+    return el("article", { class: "room", "aria-labelledby": "room-" + i },
+      el("div", { class: "room__head" },
+        el("h3", { class: "room__name", id: "room-" + i }, room.name),
+        el("p", { class: "room__pct" }, el("span", null, pct), " complete")),
+      el("progress", { class: "bar", max: "100", value: room.progress, "aria-label": room.name + ": " + pct + " complete" }, pct),
+      el.apply(null, ["ol", { class: "steps" }].concat(room.phases.map(function (ph) {
+        var done = ph.status === "completed";
+        return el("li", { class: "step step--" + ph.status },
+          el("span", { class: "step__name" }, ph.name),
+          el("span", { class: "step__state" },
+            done && ph.completedAt ? timeEl(ph.completedAt, true) : STATUS[ph.status] || STATUS.not_started,
+            done ? el("span", { class: "visually-hidden" }, " (completed)") : null));
+      }))));
+  }
+
+  function applyRooms(rooms) {
+    var box = $("rooms"), old = {};
+    all(".room", box).forEach(function (n) { old[part(n, ".room__name")] = n.textContent; });
+    box.replaceChildren.apply(box, rooms.map(function (room, i) {
+      var node = roomNode(room, i);
+      // Highlight what moved.
+      if (room.name in old && old[room.name] !== node.textContent) node.classList.add("room--updated");
+      return node;
+    }));
+    $("roomsEmpty").hidden = rooms.length > 0;
+  }
+
+  // fitLong: the size of an image scaled so its long side is at most long.
+  function fitLong(w, h, long) {
+    if (!(w > 0 && h > 0)) return [long, Math.round(long * 2 / 3)];
+    var k = Math.min(1, long / Math.max(w, h));
+    return [Math.max(1, Math.round(w * k)), Math.max(1, Math.round(h * k))];
+  }
+
+  function altOf(r) { return "Rendering: " + r.title + (r.room ? ", " + r.room : ""); }
+
+  function tileBody(r) {
+    return el("div", { class: "tile__body" },
+      r.room ? el("p", { class: "tile__room" }, r.room) : null,
+      el("h3", { class: "tile__title" }, r.title),
+      r.description ? el("p", { class: "tile__desc" }, r.description) : null,
+      el("a", { class: "button button--download", href: r.downloadUrl, download: "" },
+        "Download", el("span", { class: "visually-hidden" }, ": " + r.title)));
+  }
+
+  function tileNode(r) {
+    var t = fitLong(r.width, r.height, 480), p = fitLong(r.width, r.height, 1600);
+    return el("li", { class: "tile tile--new" },
+      el("a", { class: "tile__link", href: r.previewUrl },
+        el("img", { src: r.thumbnailUrl, srcset: r.thumbnailUrl + " " + t[0] + "w, " + r.previewUrl + " " + p[0] + "w",
+          sizes: gallery.dataset.sizes, width: t[0], height: t[1], loading: "lazy", alt: altOf(r) })),
+      tileBody(r));
+  }
+
+  // applyGallery keeps the tiles it has (their images stay loaded) and
+  // returns the titles of the new renderings.
+  function applyGallery(renderings) {
+    var have = {}, added = [];
+    tiles().forEach(function (t) { have[key(t)] = t; });
+    gallery.replaceChildren.apply(gallery, renderings.map(function (r) {
+      var t = have[r.previewUrl];
+      if (!t) return added.push(r.title), tileNode(r);
+      var body = tileBody(r), old = t.querySelector(".tile__body");
+      if (old.textContent !== body.textContent) old.replaceWith(body);
+      t.querySelector("img").alt = altOf(r);
+      return t;
+    }));
+    $("galleryEmpty").hidden = renderings.length > 0;
+    if (viewer && viewer.open) show(currentId);
+    return added;
+  }
+
+  function applyExpiry(link) {
+    var p = $("expiry"), next = el("p", { class: "footer__expiry", "data-bind": "expiry" });
+    if (link.expiresAt) next.append("This private link works until ", timeEl(link.expiresAt), ".");
+    else next.append("This private link does not expire.");
+    next.append(" It is meant for you alone: anyone with the link can see this page.");
+    if (next.textContent !== p.textContent) p.replaceWith(next);
+  }
+
+  function apply(v) {
+    var before = $("overallNum").textContent;
+    applyStudio(v.studio);
+    applyProject(v);
+    applyRooms(v.rooms);
+    var added = applyGallery(v.renderings);
+    applyExpiry(v.link);
+    announce(added.length === 1 ? "New rendering: " + added[0]
+      : added.length ? added.length + " new renderings"
+      : before !== String(v.project.overallProgress) ? "Progress updated: " + v.project.overallProgress + "% overall"
+      : "This page was just updated");
+  }
+
+  function gone() {
+    doc.body.classList.add("is-gone");
+    closeViewer();
+    if (doc.querySelector(".gone")) return;
+    var c = $("contacts").cloneNode(true);
+    c.removeAttribute("data-bind");
+    doc.querySelector(".masthead").after(el("div", { class: "gone", role: "alert", "data-testid": "notice" },
+      el("div", { class: "wrap gone__in" },
+        el("strong", null, "This link is no longer active."),
+        el("p", null, "What you see is how the project stood when the link stopped working. To keep following it, ask the studio for a new link."),
+        c)));
+  }
+
+  // The stream. The page's version rides along as ?v=, so an unchanged page
+  // gets nothing on connect; after a drop the browser sends Last-Event-ID.
+  var url = main.dataset.events, lastId = main.dataset.version, source, delay = 5000;
+  function connect() {
+    source = new EventSource(url.replace(/([?&]v=)[^&]*/, "$1" + encodeURIComponent(lastId)));
+    source.addEventListener("update", function (e) {
+      delay = 5000;
+      lastId = e.lastEventId || lastId;
+      var v;
+      try { v = JSON.parse(e.data); } catch (err) { return; }
+      apply(v);
+    });
+    source.addEventListener("gone", function () { source.close(); gone(); });
+    source.onerror = function () {
+      if (source.readyState !== 2) return; // CLOSED: the server refused; else the browser retries
+      // Find out whether the link still works, then try again later.
+      fetch(url, { method: "HEAD", cache: "no-store" }).then(function (res) {
+        if (res.status === 404 || res.status === 410) gone(); else later();
+      }, later);
+    };
+  }
+  function later() {
+    setTimeout(connect, delay);
+    delay = Math.min(delay * 2, 120000);
+  }
+  if (window.EventSource && url) connect();
+})();
