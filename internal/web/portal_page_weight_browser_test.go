@@ -1,9 +1,8 @@
-//go:build browser
-
 package web_test
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -17,10 +16,16 @@ import (
 // loads the page at a phone's and at laptops' sizes, does not scroll, and
 // the server counts every byte it sent (headers included).
 //
-//	go test -tags browser ./internal/web -run FirstView -v
+//	go test ./internal/web -run FirstView -v
 func TestClientPageFirstView(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives Chromium")
+	}
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is required under CI: .ci/run installs it")
+		}
 		t.Skip("chromium not installed")
 	}
 	ws := newWeightServer(t)
