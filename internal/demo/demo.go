@@ -52,11 +52,11 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 	if opt.Width == 0 {
 		opt.Width, opt.Height = 2400, 1600
 	}
-	if err := st.UpdateSettings(ctx, &studio.Settings{
+	if err := setLogo(ctx, st, fs, tmpDir, &studio.Settings{
 		Name: "Maison Lumière Interiors", AccentColor: "#8b5e3c",
 		ContactEmail: "hello@maisonlumiere.example", ContactPhone: "+1 415 555 0142",
 	}); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("demo: logo: %w", err)
 	}
 	admin, err := newUser(ctx, st, AdminEmail, "Olivia Hart", studio.RoleAdmin, AdminPassword)
 	if err != nil {

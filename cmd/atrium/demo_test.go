@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"atrium/internal/demo"
+)
+
+// syncBuffer is an io.Writer that a test may read while the demo writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestDemoPrintsWorkingLogins runs `atrium demo` as a person would and
+// follows what it prints: the client link opens a page with the studio's
+// logo and several renderings, and the staff login signs in.
+func TestDemoPrintsWorkingLogins(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the demo's renderings")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	t.Setenv("ATRIUM_DATA", t.TempDir())
+	t.Setenv("ATRIUM_DATABASE_URL", "")
+	t.Setenv("ATRIUM_BASE_URL", "")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"demo", "--addr", addr, "--log-level", "warn"}, strings.NewReader(""), &out, &errOut) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil && ctx.Err() == nil {
+			t.Errorf("demo: %v", err)
+		}
+	}()
+
+	linkRE := regexp.MustCompile(`client link:\s+(\S+)`)
+	var link string
+	for deadline := time.Now().Add(2 * time.Minute); link == "" && time.Now().Before(deadline); {
+		select {
+		case err := <-done:
+			t.Fatalf("demo stopped: %v\n%s%s", err, out.String(), errOut.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+		if m := linkRE.FindStringSubmatch(out.String()); m != nil {
+			link = m[1]
+		}
+	}
+	if link == "" {
+		t.Fatalf("no client link printed:\n%s", out.String())
+	}
+	base := "http://" + addr
+	for _, want := range []string{base + "/login", demo.AdminEmail, demo.AdminPassword} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the demo's output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if !strings.HasPrefix(link, base+"/client-progress/") {
+		t.Fatalf("client link %q is not under %s", link, base)
+	}
+
+	page := get(t, link, http.StatusOK)
+	if n := strings.Count(page, "/thumb"); n < 4 {
+		t.Errorf("the client page shows %d thumbnails, want several", n)
+	}
+	var view struct {
+		Studio     struct{ LogoURL string }
+		Renderings []struct{ DownloadURL string }
+	}
+	api := strings.Replace(link, "/client-progress/", "/api/client-progress/", 1)
+	if err := json.Unmarshal([]byte(get(t, api, http.StatusOK)), &view); err != nil {
+		t.Fatal(err)
+	}
+	if view.Studio.LogoURL == "" || !strings.Contains(page, view.Studio.LogoURL) {
+		t.Errorf("the demo studio's logo %q is not on the page", view.Studio.LogoURL)
+	} else if logo := get(t, base+view.Studio.LogoURL, http.StatusOK); !strings.HasPrefix(logo, "\xff\xd8") {
+		t.Error("the logo is not a JPEG")
+	}
+	if len(view.Renderings) < 4 {
+		t.Fatalf("%d approved renderings, want several", len(view.Renderings))
+	}
+	if dl := get(t, base+view.Renderings[0].DownloadURL, http.StatusOK); len(dl) < 10_000 {
+		t.Errorf("download is %d bytes", len(dl))
+	}
+
+	body, _ := json.Marshal(map[string]string{"email": demo.AdminEmail, "password": demo.AdminPassword})
+	res, err := http.Post(base+"/api/session", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("the printed staff login: POST /api/session = %d, want 200", res.StatusCode)
+	}
+}
+
+func get(t *testing.T, url string, want int) string {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != want {
+		t.Fatalf("GET %s = %d, want %d", url, res.StatusCode, want)
+	}
+	return string(b)
+}
