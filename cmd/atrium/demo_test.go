@@ -54,7 +54,9 @@ func TestDemoPrintsWorkingLogins(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"demo", "--addr", addr, "--log-level", "warn"}, strings.NewReader(""), &out, &errOut) }()
+	go func() {
+		done <- run(ctx, []string{"demo", "--addr", addr, "--log-level", "warn"}, strings.NewReader(""), &out, &errOut)
+	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil && ctx.Err() == nil {
