@@ -21,6 +21,7 @@ type Limiter struct {
 
 type bucket struct {
 	lim  *rate.Limiter
+	held int // failures held by attempts still being judged (Take)
 	seen time.Time
 }
 
@@ -40,7 +41,7 @@ func (l *Limiter) get(key string, now time.Time) *bucket {
 		// Drop buckets that have refilled completely: they hold no state.
 		full := time.Duration(float64(l.burst)/float64(l.every)) * time.Second
 		for k, b := range l.buckets {
-			if now.Sub(b.seen) > full {
+			if now.Sub(b.seen) > full && b.held == 0 {
 				delete(l.buckets, k)
 			}
 		}
@@ -70,6 +71,33 @@ func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 	}
 	wait := time.Duration((1 - tokens) / float64(l.every) * float64(time.Second))
 	return true, time.Duration(math.Ceil(wait.Seconds())) * time.Second
+}
+
+// Take holds one failure of key's allowance while an attempt is judged, so
+// that attempts made at the same time cannot all pass a check that none of
+// them has failed yet. ok is false, with the time to wait, when nothing is
+// left. The caller ends the attempt with done(failed): a failure spends what
+// was held, a success gives it back.
+func (l *Limiter) Take(key string) (done func(failed bool), retry time.Duration, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	b := l.get(key, now)
+	if tokens := b.lim.TokensAt(now) - float64(b.held); tokens < 1 {
+		wait := time.Duration((1 - tokens) / float64(l.every) * float64(time.Second))
+		return nil, time.Duration(math.Ceil(wait.Seconds())) * time.Second, false
+	}
+	b.held++
+	return func(failed bool) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		now := time.Now()
+		b.held--
+		b.seen = now
+		if failed {
+			b.lim.AllowN(now, 1)
+		}
+	}, 0, true
 }
 
 // Fail spends one failure of key's allowance.

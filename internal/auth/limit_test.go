@@ -128,3 +128,25 @@ func TestBurnPasswordCheckTakesTime(t *testing.T) {
 		t.Error("dummy hash accepts the empty password")
 	}
 }
+
+func TestLimiterTakeHoldsAllowanceWhileJudged(t *testing.T) {
+	l := NewLimiter(60, 2)
+	d1, _, ok1 := l.Take("k")
+	d2, _, ok2 := l.Take("k")
+	if !ok1 || !ok2 {
+		t.Fatal("two attempts refused with an allowance of two")
+	}
+	if _, retry, ok := l.Take("k"); ok || retry < time.Second {
+		t.Fatalf("a third attempt in flight: ok=%v retry=%v, want refused with a wait", ok, retry)
+	}
+	d1(false) // a success gives its share back
+	d3, _, ok := l.Take("k")
+	if !ok {
+		t.Fatal("the share of a successful attempt was not given back")
+	}
+	d2(true)
+	d3(true)
+	if _, _, ok := l.Take("k"); ok {
+		t.Error("two failures spent an allowance of two, yet another attempt passed")
+	}
+}

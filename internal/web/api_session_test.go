@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,6 +127,43 @@ func TestLoginRateLimitPerAccount(t *testing.T) {
 	// The IP still has one failure left, so another account signs in.
 	if r := c.do("POST", "/api/session", map[string]string{"email": adminEmail, "password": testPassword}); r.Status != 200 {
 		t.Errorf("other account from the same IP: %d %s, want 200", r.Status, r.Body)
+	}
+}
+
+// TestLoginRateLimitHoldsInParallel sends a burst of wrong passwords at
+// once: the limit must hold even though none has failed when all arrive.
+func TestLoginRateLimitHoldsInParallel(t *testing.T) {
+	e := newEnv(t, dbSQLite, func(c *web.Config) { c.LoginPerMinute = 4 }) // 3 failures per account
+	wrong := map[string]string{"email": designerEmail, "password": otherPassword}
+	const n = 12
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() { statuses <- e.anon().do("POST", "/api/session", wrong).Status })
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for st := range statuses {
+		count[st]++
+	}
+	if count[401] != 3 || count[429] != n-3 {
+		t.Errorf("%d parallel wrong passwords: %v, want 3 × 401 and %d × 429", n, count, n-3)
+	}
+}
+
+func TestSessionAbsoluteTimeout(t *testing.T) {
+	e := newEnv(t, dbSQLite, func(c *web.Config) { c.SessionAbsolute = 150 * time.Millisecond })
+	c := e.login(adminEmail)
+	// Busy all along, so the idle timeout never applies.
+	deadline := time.Now().Add(400 * time.Millisecond)
+	last := 0
+	for time.Now().Before(deadline) {
+		last = c.do("GET", "/api/session", nil).Status
+		time.Sleep(20 * time.Millisecond)
+	}
+	if last != 401 {
+		t.Errorf("a session past its absolute lifetime: GET /api/session = %d, want 401", last)
 	}
 }
 

@@ -68,14 +68,19 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) login(w http.ResponseWriter, r *http.Request, email, password string) (*studio.User, error) {
 	ip := s.clientIP(r)
 	account := strings.ToLower(strings.TrimSpace(email))
+	// Each attempt holds a failure of both allowances while it is judged, so
+	// a burst of parallel guesses is held to the limit too.
+	failed := false
 	for _, lim := range []struct {
 		l   *auth.Limiter
 		key string
 	}{{s.loginIP, ip}, {s.loginAcc, account}} {
-		if blocked, retry := lim.l.Blocked(lim.key); blocked {
+		done, retry, ok := lim.l.Take(lim.key)
+		if !ok {
 			w.Header().Set("Retry-After", retryAfter(retry))
 			return nil, studio.Errorf(studio.ECodeRateLimited, "Too many failed sign-ins. Try again in %s seconds.", retryAfter(retry))
 		}
+		defer func() { done(failed) }()
 	}
 	u, err := s.store.UserByEmail(r.Context(), account)
 	if err != nil && studio.ErrorCode(err) != studio.ECodeNotFound {
@@ -85,8 +90,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, email, password s
 		auth.BurnPasswordCheck(password)
 	}
 	if u == nil || u.Disabled || !auth.CheckPassword(u.PasswordHash, password) {
-		s.loginIP.Fail(ip)
-		s.loginAcc.Fail(account)
+		failed = true
 		s.log.Warn("login failed", "ip", ip)
 		return nil, studio.Errorf(studio.ECodeInvalidCredentials, "The email or password is not right.")
 	}
