@@ -148,8 +148,11 @@ func micro(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 // Migrate applies the embedded migrations not yet recorded, each in its own
 // transaction.
 func (s *Store) Migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	if err := s.inMigrationTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`)
+		return err
+	}); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	dir := "migrations/" + s.Dialect()
@@ -177,23 +180,39 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 func (s *Store) applyMigration(ctx context.Context, version int, body string) error {
+	return s.inMigrationTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, body); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`),
+			version, fmtTime(s.now()))
+		return err
+	})
+}
+
+// inMigrationTx runs fn in a transaction that, on PostgreSQL, first takes an
+// advisory lock for this schema: instances started together then apply each
+// migration once, one after the other, instead of failing on "already
+// exists". SQLite's single writer connection serializes them already.
+func (s *Store) inMigrationTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), version).Scan(&n); err != nil {
-		return err
+	if s.dialect == postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('atrium_migrate:' || current_schema()))`); err != nil {
+			return err
+		}
 	}
-	if n > 0 {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, body); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`),
-		version, fmtTime(s.now())); err != nil {
+	if err := fn(tx); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -50,6 +50,22 @@ func NewTestSQLite(t testing.TB) *Store {
 func NewTestPostgres(t testing.TB) *Store {
 	t.Helper()
 	ctx := context.Background()
+	s, err := Open(ctx, testPostgresSchema(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// testPostgresSchema makes an empty schema, dropped at the end of the test,
+// and returns the database URL that uses it.
+func testPostgresSchema(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
 	admin, err := sql.Open("pgx", pgURL())
 	if err == nil {
 		err = admin.PingContext(ctx)
@@ -72,15 +88,7 @@ func NewTestPostgres(t testing.TB) *Store {
 	if strings.Contains(pgURL(), "?") {
 		sep = "&"
 	}
-	s, err := Open(ctx, fmt.Sprintf("%s%ssearch_path=%s", pgURL(), sep, schema), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return fmt.Sprintf("%s%ssearch_path=%s", pgURL(), sep, schema)
 }
 
 // Seeding helpers shared by the contract tests and the benchmarks.
