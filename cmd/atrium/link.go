@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 	"atrium/internal/web"
@@ -169,6 +170,13 @@ func linkDeactivate(ctx context.Context, args []string, stdout io.Writer) error 
 	l, err := st.DeactivateLink(ctx, fs.Arg(0), "")
 	if err != nil {
 		return err
+	}
+	// Open client pages hear of it at once on PostgreSQL; on SQLite the
+	// server notices at its next heartbeat re-check (20 s at most).
+	if st.Dialect() == "postgres" {
+		if err := live.NotifyPostgres(ctx, c.DatabaseURL, live.DefaultChannel, l.ProjectID); err != nil {
+			fmt.Fprintf(stdout, "warning: open client pages were not told at once: %v\n", err)
+		}
 	}
 	fmt.Fprintf(stdout, "deactivated link %s (%s) at %s\n", l.ID, orDash(l.Label), fmtWhen(l.DeactivatedAt, "-"))
 	return nil

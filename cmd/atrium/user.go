@@ -68,7 +68,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 // readPassword prompts twice on a terminal, or reads one line from a pipe.
 func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
-	if f, ok := stdin.(*os.File); ok && isTerminal(f) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(stderr, "Password: ")
 		a, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(stderr)

@@ -107,6 +107,20 @@ func (p *Postgres) Publish(ctx context.Context, projectID string) {
 	}
 }
 
+// NotifyPostgres tells every instance listening on channel that projectID
+// changed, from a process that runs no broker of its own (the CLI).
+func NotifyPostgres(ctx context.Context, dbURL, channel, projectID string) error {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return fmt.Errorf("live: notify: %w", err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "SELECT pg_notify($1, $2)", channel, projectID); err != nil {
+		return fmt.Errorf("live: notify: %w", err)
+	}
+	return nil
+}
+
 // Subscribe implements Broker.
 func (p *Postgres) Subscribe(projectID string) (<-chan struct{}, func()) {
 	return p.mem.Subscribe(projectID)

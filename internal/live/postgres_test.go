@@ -62,3 +62,29 @@ func TestPostgresFansOutAcrossInstances(t *testing.T) {
 		t.Fatal("AllProjects did not reach p2's watcher")
 	}
 }
+
+// A process without a broker (the CLI) reaches the instances' watchers.
+func TestNotifyPostgresReachesListeners(t *testing.T) {
+	ctx := context.Background()
+	var b [6]byte
+	rand.Read(b[:])
+	channel := "atrium_test_" + hex.EncodeToString(b[:])
+	p, err := NewPostgres(ctx, pgURL(), channel, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is required under CI: %v", err)
+		}
+		t.Skipf("PostgreSQL not reachable: %v", err)
+	}
+	defer p.Close()
+	ch, cancel := p.Subscribe("p1")
+	defer cancel()
+	if err := NotifyPostgres(ctx, pgURL(), channel, "p1"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	case <-time.After(5 * time.Second):
+		t.Fatal("NotifyPostgres did not reach the watcher")
+	}
+}
