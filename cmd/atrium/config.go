@@ -120,6 +120,15 @@ func (c *config) openStore(ctx context.Context) (*store.Store, error) {
 
 // openFiles opens the file storage.
 func (c *config) openFiles() (files.Storage, error) {
+	dir, err := c.storageDir()
+	if err != nil {
+		return nil, err
+	}
+	return files.NewLocal(dir)
+}
+
+// storageDir is the local folder that ATRIUM_STORAGE_URL names.
+func (c *config) storageDir() (string, error) {
 	dir := c.StorageURL
 	switch {
 	case dir == "":
@@ -127,9 +136,9 @@ func (c *config) openFiles() (files.Storage, error) {
 	case strings.HasPrefix(dir, "file://"):
 		dir = strings.TrimPrefix(dir, "file://")
 	case strings.Contains(dir, "://"):
-		return nil, fmt.Errorf("ATRIUM_STORAGE_URL %q: only local folders are supported in this version", dir)
+		return "", fmt.Errorf("ATRIUM_STORAGE_URL %q: only local folders are supported in this version", dir)
 	}
-	return files.NewLocal(dir)
+	return dir, nil
 }
 
 // loadSecret returns ATRIUM_SECRET, or the secret in DATA/secret, creating

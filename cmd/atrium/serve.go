@@ -61,6 +61,11 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	if err != nil {
 		return err
 	}
+	storageDir, _ := c.storageDir() // opened already: no error
+	sweepLeftovers(wcfg.TempDir, storageDir, time.Now(), log)
+	hctx, stopHousekeeping := context.WithCancel(ctx)
+	defer stopHousekeeping()
+	go expireSessions(hctx, st, wcfg, log)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err

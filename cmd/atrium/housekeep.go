@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"atrium/internal/store"
+	"atrium/internal/web"
+)
+
+// staleAfter is how old a leftover file must be before it is swept: older
+// than any upload still in progress, on this instance or another sharing the
+// folder.
+const staleAfter = time.Hour
+
+// sweepLeftovers removes what a crash can leave on disk: uploads spooled in
+// tempDir (a folder that is all Atrium's), and half-written files (".tmp-*")
+// in the local storage folder, if there is one.
+func sweepLeftovers(tempDir, storageDir string, now time.Time, log *slog.Logger) {
+	sweep := func(dir string, match func(name string) bool) {
+		if dir == "" {
+			return
+		}
+		n := 0
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !match(d.Name()) {
+				return nil
+			}
+			if info, err := d.Info(); err == nil && now.Sub(info.ModTime()) > staleAfter {
+				if os.Remove(path) == nil {
+					n++
+				}
+			}
+			return nil
+		})
+		if n > 0 {
+			log.Info("removed files left by an interrupted upload", "folder", dir, "files", n)
+		}
+	}
+	sweep(tempDir, func(string) bool { return true })
+	sweep(storageDir, func(name string) bool { return strings.HasPrefix(name, ".tmp-") })
+}
+
+// expireSessions deletes sessions past their idle or absolute timeout at
+// start and then every hour, until ctx ends. Expired sessions are refused
+// anyway; this keeps the table from growing.
+func expireSessions(ctx context.Context, st *store.Store, cfg web.Config, log *slog.Logger) {
+	cfg = cfg.Defaults()
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		if err := st.DeleteSessionsBefore(ctx, now.Add(-cfg.SessionIdle), now.Add(-cfg.SessionAbsolute)); err != nil && ctx.Err() == nil {
+			log.Warn("expiring sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
