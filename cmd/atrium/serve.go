@@ -116,4 +116,3 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, "migrations applied (%s)\n", st.Dialect())
 	return nil
 }
-
