@@ -31,7 +31,7 @@ Settings (flags override the environment):
   ATRIUM_SECRET           secret that derives client link tokens (default: generated once into DATA/secret)
   ATRIUM_TRUSTED_PROXIES  comma-separated IPs/CIDRs whose X-Forwarded-For is believed (default: none)
   ATRIUM_MAX_UPLOAD_MB    largest rendering upload in MB (default 200)
-  ATRIUM_LOGIN_LIMIT      failed sign-ins allowed per minute, per IP and per account (default 10)
+  ATRIUM_LOGIN_LIMIT      failed sign-ins allowed per minute per IP (default 10); per account, half of it plus one
   ATRIUM_LOOKUP_LIMIT     failed client-link lookups allowed per minute per IP (default 20)
   ATRIUM_LOG_LEVEL        debug, info, warn or error (default info)
 `
@@ -78,7 +78,7 @@ func (c *config) flags(fs *flag.FlagSet, server bool) {
 		fs.StringVar(&c.Addr, "addr", env("ATRIUM_ADDR", ":8080"), "listen `address` (ATRIUM_ADDR)")
 		fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ATRIUM_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ATRIUM_TRUSTED_PROXIES)")
 		fs.IntVar(&c.MaxUploadMB, "max-upload-mb", envInt("ATRIUM_MAX_UPLOAD_MB", 200), "largest upload in MB (ATRIUM_MAX_UPLOAD_MB)")
-		fs.IntVar(&c.LoginLimit, "login-limit", envInt("ATRIUM_LOGIN_LIMIT", 10), "failed sign-ins per minute per IP and account (ATRIUM_LOGIN_LIMIT)")
+		fs.IntVar(&c.LoginLimit, "login-limit", envInt("ATRIUM_LOGIN_LIMIT", 10), "failed sign-ins per minute per IP; per account half plus one (ATRIUM_LOGIN_LIMIT)")
 		fs.IntVar(&c.LookupLimit, "lookup-limit", envInt("ATRIUM_LOOKUP_LIMIT", 20), "failed link lookups per minute per IP (ATRIUM_LOOKUP_LIMIT)")
 		fs.StringVar(&c.LogLevel, "log-level", env("ATRIUM_LOG_LEVEL", "info"), "debug, info, warn or error (ATRIUM_LOG_LEVEL)")
 	}

@@ -62,10 +62,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 Atrium demo is running.
   data folder:  %s
   staff login:  %s/login
-                email    %s
-                password %s
+                admin     %s  password %s
+                designer  %s  password %s
   client link:  %s/client-progress/%s
-`, c.DataDir, base, demo.AdminEmail, demo.AdminPassword, base, res.Token)
+`, c.DataDir, base, demo.AdminEmail, demo.AdminPassword, demo.DesignerEmail, demo.DesignerPassword, base, res.Token)
 	})
 }
 

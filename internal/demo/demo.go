@@ -16,10 +16,13 @@ import (
 	"atrium/internal/studio"
 )
 
-// Admin credentials of the demo studio.
+// Credentials of the demo studio's admin and of a designer (who may not
+// manage staff or studio settings).
 const (
-	AdminEmail    = "olivia@maisonlumiere.example"
-	AdminPassword = "atrium-demo-2026"
+	AdminEmail       = "olivia@maisonlumiere.example"
+	AdminPassword    = "atrium-demo-2026"
+	DesignerEmail    = "marco@maisonlumiere.example"
+	DesignerPassword = "designer-demo-2026"
 )
 
 // Result is what the demo created that a person needs to start.
@@ -62,7 +65,7 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 	if err != nil {
 		return nil, err
 	}
-	designer, err := newUser(ctx, st, "marco@maisonlumiere.example", "Marco Silva", studio.RoleDesigner, "designer-demo-2026")
+	designer, err := newUser(ctx, st, DesignerEmail, "Marco Silva", studio.RoleDesigner, DesignerPassword)
 	if err != nil {
 		return nil, err
 	}
