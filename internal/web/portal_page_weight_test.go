@@ -27,8 +27,8 @@ import (
 // The client page's weight (issue 4, docs/PERFORMANCE.md): its HTML, CSS
 // and JS under 60 KB uncompressed, and under 2 MB transferred before any
 // scrolling with a gallery of 24 renderings. This file measures the page and
-// bounds the first view; portal_page_weight_browser_test.go (build tag
-// browser) measures the first view in Chromium.
+// bounds the first view; portal_page_weight_browser_test.go measures the
+// first view in Chromium.
 
 const (
 	weightRenderings = 24
@@ -261,8 +261,8 @@ func TestClientPageWeight(t *testing.T) {
 //	go test ./internal/web -run '^$' -bench ClientPageWeight -benchtime 10x
 //
 // first-view-max-bytes is the page with all 24 thumbnails: the most a
-// browser fetches before scrolling on screens up to 2× (phones: 3×). The
-// browser-tagged test measures the real first view in Chromium.
+// browser fetches before scrolling on screens up to 2× (phones: 3×).
+// TestClientPageFirstView measures the real first view in Chromium.
 func BenchmarkClientPageWeight(b *testing.B) {
 	ws := newWeightServer(b)
 	p := measurePage(b, ws)
