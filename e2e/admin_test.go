@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -130,10 +131,12 @@ func TestAdminFlow(t *testing.T) {
 	tb.mark("the link's Copy button", "copy", `(`+link+`).querySelector(`+jsString(selLinkCopy)+`)`)
 	tb.step("click Copy", chromedp.ScrollIntoView(chromedp.CSS(`[data-e2e="copy"]`)), chromedp.Click(chromedp.CSS(`[data-e2e="copy"]`), chromedp.NodeVisible))
 	tb.waitFor("the Copy button reports Copied", `/copied/i.test((`+link+`).innerText)`, `(`+link+`).innerText`)
+	// The permissions are granted, so the read-back must work: a "Copied"
+	// status alone would pass with a clipboard that holds something else.
 	if got, err := evalIn[string](tb.ctx, `navigator.clipboard.readText()`); err != nil {
-		t.Logf("admin: could not read the clipboard back (%v); relied on the Copied status", err)
+		t.Errorf("admin: could not read the clipboard back after Copy: %v", err)
 	} else if got != clientURL {
-		t.Errorf("admin: the clipboard holds %q, want the link %q", got, clientURL)
+		t.Errorf("admin: the clipboard holds %q, want the link %q shown in the panel", got, clientURL)
 	}
 	tb.shotViewport("link-copied")
 	tb.axe("project")
@@ -149,6 +152,36 @@ func TestAdminFlow(t *testing.T) {
 		`document.body.innerText.includes(`+jsString(projectName)+`) && document.body.innerText.includes(`+jsString(title)+`)`,
 		`document.body.innerText.slice(0, 300)`)
 	ct.shot("page")
+	// A new project is at 0%: the ring's label still goes under the number,
+	// as it does at two digits, not beside it.
+	type ring struct{ NumBottom, LabelTop, NumLeft, RingLeft float64 }
+	if r := eval[ring](ct, "measure the progress ring", `(() => {
+		const n = document.querySelector(".ring__num").getBoundingClientRect(), l = document.querySelector(".ring__label").getBoundingClientRect();
+		return {NumBottom: n.bottom, LabelTop: l.top, NumLeft: n.left, RingLeft: document.querySelector(".ring").getBoundingClientRect().left};
+	})()`); r.LabelTop < r.NumBottom-1 {
+		t.Errorf("admin-as-client: at 0%% the ring's label sits beside the number, not under it (number bottom %.0f, label top %.0f; number %.0f px from the ring's left edge)",
+			r.NumBottom, r.LabelTop, r.NumLeft-r.RingLeft)
+	}
+
+	// The server's own confirmation page, which a browser without the
+	// script gets: submit the form as it is, bypassing admin.js's confirm().
+	tb.mark("the link's deactivate form", "deactivate-form", `(`+link+`).querySelector('form[action$="/deactivate"]')`)
+	eval[bool](tb, "submit the deactivate form without the script", `(document.querySelector('[data-e2e="deactivate-form"]').submit(), true)`)
+	tb.waitFor("the server asks to confirm on a page of its own", `location.pathname.endsWith("/deactivate") && !!document.querySelector(`+jsString(selConfirmSubmit)+`)`,
+		`location.href + " | " + document.body.innerText.slice(0, 200)`)
+	if text := eval[string](tb, "read the confirmation page", `document.querySelector("main")?.innerText || document.body.innerText`); !strings.Contains(text, "Deactivate this link?") || !strings.Contains(text, label) {
+		t.Errorf("admin: the confirmation page does not ask about the link %q: %q", label, text)
+	}
+	tb.shot("deactivate-confirm")
+	tb.axe("deactivate-confirm")
+	tb.step("cancel", chromedp.Click(chromedp.CSS(`form:has(input[name="confirmed"]) a[href^="/admin/projects/"]`), chromedp.NodeVisible))
+	tb.waitFor("Cancel goes back to the project with the link still active", `location.pathname.startsWith("/admin/projects/") && /active/i.test(document.getElementById("link-`+linkID+`")?.innerText || "") && !/deactivated/i.test(document.getElementById("link-`+linkID+`")?.innerText || "")`,
+		`location.href + " | " + document.getElementById("link-`+linkID+`")?.innerText`)
+	if resp, err := httpClient.Head(clientURL); err != nil {
+		t.Errorf("admin: HEAD the client link after Cancel: %v", err)
+	} else if resp.Body.Close(); resp.StatusCode != 200 {
+		t.Errorf("admin: after Cancel on the confirmation page the link answers %d, want 200", resp.StatusCode)
+	}
 
 	// Deactivate it, accepting the confirmation.
 	dialogs := tb.acceptDialogs()
@@ -171,9 +204,25 @@ func TestAdminFlow(t *testing.T) {
 	tb.step("scroll to the link", chromedp.ScrollIntoView(chromedp.CSS("#link-"+linkID)))
 	tb.shotViewport("link-deactivated")
 
-	// The client page still open learns that its link is gone (SSE "gone").
-	ct.expect("the open client page says the link stopped working", jsVisible+`(`+jsString(selNotice)+`)`, "", 5*time.Second)
+	// The client page still open learns that its link is gone (SSE "gone"):
+	// a banner (not the update toast) says so, with the studio's contact,
+	// and the downloads, which would now fail, are gone too.
+	gone := jsVisible + `(` + jsString(selGone) + `)`
+	if ct.expect("the open client page says the link stopped working", gone,
+		`[...document.querySelectorAll("[role=alert], [role=status]")].map(e => e.outerHTML.slice(0, 200))`, 5*time.Second) {
+		text := eval[string](ct, "read the gone banner", `(`+gone+`).innerText`)
+		if !strings.Contains(text, goneText) {
+			t.Errorf("admin-as-client: the gone banner says %q, want %q", text, goneText)
+		}
+		if !strings.Contains(text, "hello@maisonlumiere.example") {
+			t.Errorf("admin-as-client: the gone banner does not say how to reach the studio: %q", text)
+		}
+		if n := eval[int](ct, "count visible download links", `[...document.querySelectorAll(`+jsString(selDownload)+`)].filter(a => a.getClientRects().length > 0).length`); n != 0 {
+			t.Errorf("admin-as-client: %d download links still shown after the link stopped working", n)
+		}
+	}
 	ct.shot("after-deactivation")
+	ct.axe("after-deactivation")
 
 	// Reopening the link shows the 410 page with the studio's contact.
 	if got := ct.navigate("reopen the deactivated link", clientURL); got != 410 {
@@ -182,6 +231,26 @@ func TestAdminFlow(t *testing.T) {
 	ct.waitFor("the 410 page names the studio's contact", `document.body.innerText.includes("hello@maisonlumiere.example")`, `document.body.innerText.slice(0, 300)`)
 	ct.shot("410")
 	ct.axe("410")
+
+	// The link's access log lists the client's visit and the refusal after.
+	tb.navigate("open the link's access log", a.URL+"/admin/links/"+linkID)
+	tb.waitFor("the access log of the link", `document.querySelector("h1")?.innerText.includes(`+jsString(label)+`) && !!document.querySelector("table.log")`,
+		`location.href + " | " + document.body.innerText.slice(0, 300)`)
+	if text := eval[string](tb, "read the access log", `document.querySelector("table.log").innerText`); !strings.Contains(text, "Opened the page") || !strings.Contains(text, "Refused") {
+		t.Errorf("admin: the access log lacks the client's visit or the refused reopening: %q", text)
+	}
+	tb.shot("access-log")
+	tb.axe("access-log")
+
+	// The admin's other pages.
+	for _, pg := range []struct{ path, h1 string }{{"/admin/settings", "Studio settings"}, {"/admin/users", "Staff accounts"}} {
+		if got := tb.navigate("open "+pg.path, a.URL+pg.path); got != 200 {
+			t.Errorf("admin: GET %s: status %d, want 200", pg.path, got)
+		}
+		tb.waitFor(pg.path+" shows its heading", `document.querySelector("h1")?.innerText.includes(`+jsString(pg.h1)+`)`, `document.body.innerText.slice(0, 200)`)
+		tb.shot(slug(pg.h1))
+		tb.axe(slug(pg.h1))
+	}
 }
 
 // mark finds an element with a JavaScript expression and tags it
@@ -212,7 +281,9 @@ func (tb *tab) throttleUploads(pattern string, bytesPerSec float64) {
 	}))
 }
 
-// grantClipboard lets the page write and read the clipboard without asking.
+// grantClipboard lets the page write and read the clipboard without asking,
+// and keeps the page focused (the clipboard API refuses an unfocused
+// document). A grant that fails stops the test: the read-back depends on it.
 func (tb *tab) grantClipboard(origin string) {
 	tb.t.Helper()
 	for _, name := range []string{"clipboard-read", "clipboard-write"} {
@@ -224,9 +295,13 @@ func (tb *tab) grantClipboard(origin string) {
 		})
 		cancel()
 		if err != nil {
-			tb.t.Logf("grant %s: %v", name, err)
+			tb.fail("grant the "+name+" permission", err)
 		}
 	}
+	tb.step("emulate a focused page", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return err
+	}))
 }
 
 // writeJPEG writes a photo-like JPEG (gradients and grain, about 1 MB).

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -68,18 +69,14 @@ func (a *app) addLink(t *testing.T, label string, expires time.Time) string {
 }
 
 // TestClientPageWithoutJS: everything but the live update works with
-// scripts off (SPEC §5), and the print stylesheet is worth a look.
+// scripts off (SPEC §5), axe passes, and the print stylesheet alone hides
+// the downloads.
 func TestClientPageWithoutJS(t *testing.T) {
 	t.Parallel()
 	a := startApp(t)
 	tb := newBrowser(t, "client-nojs")
-	tb.step("turn scripts off and set the viewport",
-		chromedp.EmulateViewport(1366, 900),
-		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-			return err
-		}),
-	)
+	tb.step("set the viewport", chromedp.EmulateViewport(1366, 900))
+	tb.scripts(false)
 	if got := tb.navigate("open the client link", a.ClientURL()); got != 200 {
 		tb.fail("open the client link", fmt.Errorf("status %d, want 200", got))
 	}
@@ -108,10 +105,65 @@ func TestClientPageWithoutJS(t *testing.T) {
 		t.Errorf("without JavaScript the first thumbnail links nowhere")
 	}
 	tb.shot("page")
+	// axe needs timers, which a page with scripts off does not run; turned
+	// back on, scripts the page skipped while loading stay unrun.
+	tb.scripts(true)
+	tb.axe("page")
+	tb.scripts(false)
+	if n := a.Live.watchers(); n != 0 {
+		// portal.js would have opened the live-update stream.
+		t.Errorf("without JavaScript: %d live-update streams open; portal.js ran, so the axe check was not of the no-JS page", n)
+	}
 
-	tb.step("emulate print", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+	// Printed without scripts: the downloads are hidden by CSS alone.
+	tb.emulateMedia("print")
+	expectPrintHidden(tb, "a download button")
+	tb.expect("every gallery image is loaded for the print", galleryLoaded, galleryUnloaded, waitTimeout)
+	tb.shot("print")
+}
+
+// scripts turns the page's JavaScript on or off (Runtime.evaluate runs
+// either way).
+func (tb *tab) scripts(on bool) {
+	tb.t.Helper()
+	tb.step(fmt.Sprintf("turn scripts on=%v", on), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
 		return err
 	}))
-	tb.shot("print")
+}
+
+// TestClientLightAccent: a studio picks a pale accent (#f5e050, a butter
+// yellow). The server derives the theme's ink colours from it, so text and
+// links on the client page, and the gone banner drawn in the accent's soft
+// tint, must still pass axe's contrast rule on a phone.
+func TestClientLightAccent(t *testing.T) {
+	t.Parallel()
+	a := startApp(t)
+	const accent = "#f5e050"
+	api := loginAPI(t, a)
+	api.patchStudio(map[string]string{"accentColor": accent})
+
+	tb := newBrowser(t, "client-accent-f5e050")
+	tb.step("set the viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)))
+	if got := tb.navigate("open the client link", a.ClientURL()); got != 200 {
+		tb.fail("open the client link", fmt.Errorf("status %d, want 200", got))
+	}
+	tb.waitFor("the project name is shown", `document.body.innerText.includes("Hillside Residence")`, `document.body.innerText.slice(0, 300)`)
+	if href := eval[string](tb, "read the theme", `document.getElementById("theme")?.getAttribute("href") || ""`); !strings.Contains(href, strings.TrimPrefix(accent, "#")) {
+		t.Fatalf("the page's theme is %q, not the studio's accent %s", href, accent)
+	}
+	expectImagesLoad(tb, "every image loads")
+	tb.shot("page")
+	tb.axe("page")
+
+	// The link switched off while the page is open: the gone banner.
+	a.Live.waitWatchers(t, 1, waitTimeout)
+	api.do("DELETE", "/api/client-access/"+a.Demo.LinkID, nil, http.StatusOK, nil)
+	gone := jsVisible + `(` + jsString(selGone) + `)`
+	tb.waitFor("the gone banner", gone, "")
+	if text := eval[string](tb, "read the gone banner", `(`+gone+`).innerText`); !strings.Contains(text, goneText) {
+		t.Errorf("the gone banner says %q, want %q", text, goneText)
+	}
+	tb.shot("gone")
+	tb.axe("gone")
 }

@@ -16,12 +16,14 @@ import (
 
 // TestClientPage opens the demo client link on a phone and on a laptop.
 func TestClientPage(t *testing.T) {
+	// more: other screens of the same kind whose layout is checked too.
 	sizes := []struct {
 		w, h   int64
 		mobile bool
+		more   [][2]int64
 	}{
-		{390, 844, true},
-		{1366, 900, false},
+		{390, 844, true, [][2]int64{{360, 740}}},
+		{1366, 900, false, [][2]int64{{1440, 900}}},
 	}
 	for _, sz := range sizes {
 		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
@@ -43,12 +45,25 @@ func TestClientPage(t *testing.T) {
 
 			// Each check is a subtest: one failing still lets the others run.
 			t.Run("layout", func(t *testing.T) { checkNoOverflow(tb.in(t), sz.w) })
+			for _, m := range sz.more {
+				t.Run(fmt.Sprintf("layout-%dx%d", m[0], m[1]), func(t *testing.T) {
+					tb := tb.in(t)
+					tb.prefix = fmt.Sprintf("client-%dx%d", m[0], m[1])
+					tb.step("set the viewport", chromedp.EmulateViewport(m[0], m[1], opts...))
+					defer tb.step("restore the viewport", chromedp.EmulateViewport(sz.w, sz.h, opts...))
+					checkNoOverflow(tb, m[0])
+					tb.shot("page")
+				})
+			}
 			t.Run("axe", func(t *testing.T) { tb.in(t).axe("page") })
 			if !t.Run("gallery", func(t *testing.T) { checkGallery(tb.in(t), clientRenderings(t, a), sz.mobile) }) {
 				tb.navigate("reload after the gallery check", a.ClientURL())
 			}
 			t.Run("download", func(t *testing.T) { checkDownload(tb.in(t)) })
 			t.Run("live-update", func(t *testing.T) { checkLiveUpdate(tb.in(t), a) })
+			if !sz.mobile {
+				t.Run("print", func(t *testing.T) { checkPrint(tb.in(t), a) })
+			}
 		})
 	}
 }
@@ -173,6 +188,7 @@ func checkGallery(tb *tab, renderings []clientRendering, touch bool) {
 	}
 	tb.shotViewport("viewer")
 	tb.axe("viewer")
+	checkViewerDownload(tb, viewer, true)
 
 	src := func() string {
 		return eval[string](tb, "read the viewer's image", `(() => { const i = (`+viewer+`)?.querySelector("img"); return i ? i.currentSrc || i.src : "" })()`)
@@ -181,7 +197,9 @@ func checkGallery(tb *tab, renderings []clientRendering, touch bool) {
 		return `(() => { const i = (` + viewer + `)?.querySelector("img"); return i && (i.currentSrc || i.src) !== ` + jsString(from) + ` })()`
 	}
 	tb.step("press the right arrow", chromedp.KeyEvent(kb.ArrowRight))
-	tb.expect("the right arrow shows the next rendering", changed(b.Img), "", 5*time.Second)
+	if tb.expect("the right arrow shows the next rendering", changed(b.Img), "", 5*time.Second) {
+		checkViewerDownload(tb, viewer, false)
+	}
 	if touch {
 		before := src()
 		tb.swipeLeft(viewer)
@@ -192,6 +210,51 @@ func checkGallery(tb *tab, renderings []clientRendering, touch bool) {
 	tb.waitFor("Escape closes the viewer", `!`+viewer, "")
 	if !eval[bool](tb, "find the focus", `!!document.activeElement?.matches(`+jsString(selThumb)+`)`) {
 		tb.t.Errorf("%s: after the viewer closes, focus is not back on the thumbnail", tb.prefix)
+	}
+}
+
+// checkViewerDownload: the viewer's "Download original" link is the
+// download link of the tile whose preview it shows, and (with fetch) answers
+// 200 with an attachment.
+func checkViewerDownload(tb *tab, viewer string, fetch bool) {
+	tb.t.Helper()
+	type vdl struct {
+		Found                 bool
+		Preview, ViewerHref   string
+		TileHref, Disposition string
+		Status                int
+	}
+	d := eval[vdl](tb, "read the viewer's download link", `(async () => {
+		const v = `+viewer+`, img = v?.querySelector("img");
+		const a = v && [...v.querySelectorAll("a[href]")].find(a => /download original/i.test(a.textContent));
+		if (!img || !a) return {Found: false};
+		const preview = img.getAttribute("src");
+		const thumb = [...document.querySelectorAll(`+jsString(selThumb)+`)].find(l => l.getAttribute("href") === preview);
+		const tile = thumb?.closest("li")?.querySelector(`+jsString(selDownload)+`);
+		const out = {Found: true, Preview: preview, ViewerHref: a.getAttribute("href"), TileHref: tile ? tile.getAttribute("href") : ""};
+		if (`+fmt.Sprint(fetch)+`) {
+			const r = await fetch(a.href);
+			await r.arrayBuffer();
+			out.Status = r.status;
+			out.Disposition = r.headers.get("content-disposition") || "";
+		}
+		return out;
+	})()`)
+	switch {
+	case !d.Found:
+		tb.t.Errorf("%s: the viewer has no \"Download original\" link", tb.prefix)
+		return
+	case d.TileHref == "":
+		tb.t.Errorf("%s: no gallery tile has the preview %s that the viewer shows", tb.prefix, d.Preview)
+	case d.ViewerHref != d.TileHref:
+		tb.t.Errorf("%s: the viewer's Download original links to %s, but its tile's download is %s", tb.prefix, d.ViewerHref, d.TileHref)
+	}
+	if fetch {
+		if d.Status != 200 {
+			tb.t.Errorf("%s: the viewer's Download original %s: status %d, want 200", tb.prefix, d.ViewerHref, d.Status)
+		} else if !strings.HasPrefix(d.Disposition, "attachment") {
+			tb.t.Errorf("%s: the viewer's Download original %s: Content-Disposition %q, want attachment", tb.prefix, d.ViewerHref, d.Disposition)
+		}
 	}
 }
 
@@ -270,6 +333,15 @@ func checkLiveUpdate(tb *tab, a *app) {
 	if !eval[bool](tb, "check for a reload", `window.__e2eNoReload === true`) {
 		t.Errorf("%s: the page reloaded to show the update; it should apply it in place", tb.prefix)
 	}
+	// The toast names the new rendering; it is a status, not the gone banner.
+	toast := jsVisible + `(` + jsString(selToast) + `)`
+	if tb.expect("a notice names the new rendering", `(`+toast+`)?.innerText.includes(`+jsString(draft.Title)+`)`, `document.getElementById("notice")?.outerHTML`, 5*time.Second) &&
+		eval[bool](tb, "look for the gone banner", `!!`+jsVisible+`(`+jsString(selGone)+`)`) {
+		t.Errorf("%s: a live update shows the banner of a link that stopped working", tb.prefix)
+	}
+	// The page as updated, toast included, once the new tile has faded in.
+	tb.settle()
+	tb.axe("after-live-update")
 	expectImagesLoad(tb, "every image loads after the update")
 	tb.shot("after-live-update")
 

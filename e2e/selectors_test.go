@@ -12,8 +12,14 @@ const (
 	selDownload = `[data-testid="download"], a[href*="/download/"]`
 	// The full-screen viewer, once open.
 	selViewer = `[data-testid="viewer"], dialog, [role="dialog"]`
-	// The banner that says the link stopped working (SSE "gone").
-	selNotice = `[data-testid="notice"], #notice`
+	// The banner that says the link stopped working (SSE "gone"): an alert
+	// under the masthead. Not #notice, the toast (role=status) that any
+	// live update shows for a few seconds.
+	selGone = `[data-testid="notice"][role="alert"]:not(#notice), .gone[role="alert"]`
+	// What the gone banner says (portal.js gone()).
+	goneText = "This link is no longer active."
+	// The toast of a live update (portal.js announce()).
+	selToast = `#notice[role="status"]`
 )
 
 // Admin UI.

@@ -93,3 +93,16 @@ func (s *staffAPI) setRenderingStatus(id, status string) {
 }
 
 func (r apiRendering) String() string { return fmt.Sprintf("%s %q (%s)", r.ID, r.Title, r.Status) }
+
+// patchStudio changes the studio's settings (name, accentColor,
+// contactEmail, contactPhone) through PATCH /api/studio, as an admin.
+func (s *staffAPI) patchStudio(fields map[string]string) {
+	s.t.Helper()
+	var st map[string]any
+	s.do("PATCH", "/api/studio", fields, http.StatusOK, &st)
+	for k, v := range fields {
+		if st[k] != v {
+			s.t.Fatalf("PATCH /api/studio: %s is %v, want %q", k, st[k], v)
+		}
+	}
+}
