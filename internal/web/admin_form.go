@@ -139,6 +139,9 @@ func setMoney(b *body, form url.Values, input, field string) error {
 func parseAdminForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)
 	if err := r.ParseForm(); err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			return studio.Errorf(studio.ECodeTooLarge, "The form is larger than 1 MB. Shorten the text and try again.")
+		}
 		return studio.Errorf(studio.ECodeInvalidInput, "The form could not be read. Please try again.")
 	}
 	return nil

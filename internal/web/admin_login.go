@@ -78,7 +78,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	v := s.newLoginView(r)
 	if err := parseAdminForm(w, r); err != nil {
 		v.Error = studio.ErrorMessage(err)
-		s.adminRender(w, r, http.StatusBadRequest, "login.html", v)
+		s.adminRender(w, r, statusOf(studio.ErrorCode(err)), "login.html", v)
 		return
 	}
 	v.Email = strings.TrimSpace(r.PostForm.Get("email"))

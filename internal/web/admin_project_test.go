@@ -91,6 +91,20 @@ func TestAdminEditProjectAndRooms(t *testing.T) {
 	}
 }
 
+func TestAdminOversizedFormIs413(t *testing.T) {
+	e := newEnv(t, dbSQLite, nil)
+	c := e.adminSignIn(adminEmail)
+	p := e.login(adminEmail).newProject("Harbour Loft")
+	r := c.postForm("/admin/projects/"+p.ID+"/comments", url.Values{"body": {strings.Repeat("x", 2<<20)}})
+	if r.Status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a 2 MB comment form: %d, want 413", r.Status)
+	}
+	wantBody(t, r, "larger than 1 MB")
+	if got, _ := e.Store.ProjectDetail(t.Context(), p.ID); got != nil && len(got.Comments) != 0 {
+		t.Errorf("%d comments saved from a refused form", len(got.Comments))
+	}
+}
+
 func TestAdminPhaseForm(t *testing.T) {
 	e := newEnv(t, dbSQLite, nil)
 	api := e.login(adminEmail)
