@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"image/jpeg"
+	"io"
 	"time"
 
 	"atrium/internal/auth"
@@ -196,6 +197,16 @@ func newUser(ctx context.Context, st *store.Store, email, name string, role stud
 	return u, st.CreateUser(ctx, u)
 }
 
+// ingest stores a generated image the way the server stores an upload.
+func ingest(ctx context.Context, fs files.Storage, tmpDir, keyPrefix string, r io.Reader) (*files.Ingested, error) {
+	sp, err := files.Spool(ctx, tmpDir, r, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer sp.Close()
+	return files.Ingest(ctx, fs, sp, keyPrefix, files.Limits{})
+}
+
 // addRendering generates an image, ingests it like an upload and records it.
 func addRendering(ctx context.Context, st *store.Store, fs files.Storage, tmpDir, projectID, roomID, userID string,
 	rp renderingPlan, room, variant int, opt Options) (*studio.Rendering, error) {
@@ -208,7 +219,7 @@ func addRendering(ctx context.Context, st *store.Store, fs files.Storage, tmpDir
 		Status: studio.RenderingDraft, UploadedBy: userID, InternalNotes: rp.notes,
 		OriginalName: fmt.Sprintf("render_v%d_final.jpg", variant+1),
 	}
-	ing, err := files.Ingest(ctx, fs, tmpDir, "renderings/"+r.ID, &buf, files.Limits{})
+	ing, err := ingest(ctx, fs, tmpDir, "renderings/"+r.ID, &buf)
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func setLogo(ctx context.Context, st *store.Store, fs files.Storage, tmpDir stri
 	if err := png.Encode(&buf, logo(240, rgb(0x8b, 0x5e, 0x3c))); err != nil {
 		return err
 	}
-	ing, err := files.Ingest(ctx, fs, tmpDir, "studio/logo-"+store.NewID(), &buf, files.Limits{})
+	ing, err := ingest(ctx, fs, tmpDir, "studio/logo-"+store.NewID(), &buf)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,7 @@ func BenchmarkIngest6000x4000(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if _, err := Ingest(ctx, st, tmp, fmt.Sprintf("renderings/b%d", i), bytes.NewReader(data), Limits{}); err != nil {
+		if _, err := ingest(ctx, st, tmp, fmt.Sprintf("renderings/b%d", i), bytes.NewReader(data), 0, Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -39,7 +39,6 @@ var (
 
 // Limits bound what Ingest accepts; a zero field takes its default.
 type Limits struct {
-	MaxBytes  int64 // size of the upload
 	MaxPixels int64 // width × height, against decompression bombs
 }
 
@@ -53,9 +52,9 @@ type Variant struct {
 // Ingested describes a stored original and its derived sizes.
 type Ingested struct {
 	Key, ContentType string // the original; the type is judged from its bytes
-	Bytes            int64
+	Bytes            int64  // of the stored original: the upload less its metadata
 	Width, Height    int    // as displayed, after EXIF orientation
-	SHA256           string // hex, of the original bytes
+	SHA256           string // hex, of the stored original's bytes
 	Thumb, Preview   Variant
 }
 
@@ -89,47 +88,79 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidImage}, args...)...)
 }
 
-// Ingest streams r (e.g. a multipart part) into st under keyPrefix, storing
-// keyPrefix+"/original"+ext, keyPrefix+"/thumb.jpg" and
-// keyPrefix+"/preview.jpg".
+// Spooled is an upload saved to a temp file, waiting for Ingest. Close
+// removes the file.
+type Spooled struct {
+	f    *os.File
+	size int64
+}
+
+// Spool streams r (e.g. a multipart part) to a temp file in tmpDir (the
+// system's if empty), so memory does not grow with its size. Reading stops
+// with ErrTooLarge as soon as maxBytes (DefaultMaxBytes if zero) is passed,
+// and with the context's error once ctx is done. On error nothing is left.
 //
-// The upload goes to a temp file in tmpDir (the system's if empty) while it
-// is hashed and counted, so memory does not grow with its size, and reading
-// stops with ErrTooLarge as soon as lim.MaxBytes is passed. Dimensions are read from the header and
-// checked against lim.MaxPixels before anything is decoded. Anything that is
-// not a whole JPEG, PNG or WebP image is ErrInvalidImage. On any error every
-// key already stored is deleted and the temp file removed.
-func Ingest(ctx context.Context, st Storage, tmpDir, keyPrefix string, r io.Reader, lim Limits) (_ *Ingested, err error) {
-	if lim.MaxBytes <= 0 {
-		lim.MaxBytes = DefaultMaxBytes
-	}
-	if lim.MaxPixels <= 0 {
-		lim.MaxPixels = DefaultMaxPixels
+// Spooling is the network transfer, which a slow client can make last for
+// minutes: it needs no decode slot, Ingest does.
+func Spool(ctx context.Context, tmpDir string, r io.Reader, maxBytes int64) (_ *Spooled, err error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
 	}
 	tmp, err := os.CreateTemp(tmpDir, "atrium-upload-*")
 	if err != nil {
+		return nil, fmt.Errorf("files: spool: %w", err)
+	}
+	sp := &Spooled{f: tmp}
+	defer func() {
+		if err != nil {
+			sp.Close()
+		}
+	}()
+	sp.size, err = io.Copy(tmp, io.LimitReader(ctxReader{ctx, r}, maxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("files: spool: read upload: %w", err)
+	}
+	if sp.size > maxBytes {
+		return nil, fmt.Errorf("%w: the file is larger than %s", ErrTooLarge, humanBytes(maxBytes))
+	}
+	return sp, nil
+}
+
+// Size is the number of bytes spooled.
+func (sp *Spooled) Size() int64 { return sp.size }
+
+// Close removes the temp file.
+func (sp *Spooled) Close() error {
+	sp.f.Close()
+	return os.Remove(sp.f.Name())
+}
+
+// Ingest checks the spooled upload sp and stores it in st under keyPrefix:
+// keyPrefix+"/original"+ext, keyPrefix+"/thumb.jpg" and
+// keyPrefix+"/preview.jpg".
+//
+// Dimensions are read from the header and checked against lim.MaxPixels
+// before anything is decoded. Anything that is not a whole JPEG, PNG or
+// WebP image is ErrInvalidImage. The stored original is the upload less
+// its metadata (stripMetadata), and Bytes and SHA256 are those of the
+// stored file. On any error every key already stored is deleted; the
+// caller still closes sp.
+func Ingest(ctx context.Context, st Storage, sp *Spooled, keyPrefix string, lim Limits) (_ *Ingested, err error) {
+	if lim.MaxPixels <= 0 {
+		lim.MaxPixels = DefaultMaxPixels
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("files: ingest: %w", err)
 	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
-
-	hash := sha256.New()
-	size, err := io.Copy(io.MultiWriter(tmp, hash), io.LimitReader(ctxReader{ctx, r}, lim.MaxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("files: ingest: read upload: %w", err)
-	}
-	if size > lim.MaxBytes {
-		return nil, fmt.Errorf("%w: the file is larger than %s", ErrTooLarge, humanBytes(lim.MaxBytes))
-	}
+	size := sp.size
 	if size == 0 {
 		return nil, invalid("the file is empty")
 	}
-	whole := func() io.Reader { return bufio.NewReaderSize(io.NewSectionReader(tmp, 0, size), 64<<10) }
+	section := func() *io.SectionReader { return io.NewSectionReader(sp.f, 0, size) }
+	whole := func() io.Reader { return bufio.NewReaderSize(section(), 64<<10) }
 
 	var head [16]byte
-	hn, _ := tmp.ReadAt(head[:], 0)
+	hn, _ := sp.f.ReadAt(head[:], 0)
 	f := sniff(head[:hn])
 	if f == nil {
 		return nil, invalid("not a JPEG, PNG or WebP image")
@@ -163,49 +194,34 @@ func Ingest(ctx context.Context, st Storage, tmpDir, keyPrefix string, r io.Read
 	}()
 
 	// Store the original while the decoder works: one is disk, the other CPU.
-	// It is read from its own handle, so the bytes are exactly those uploaded.
 	origKey := keyPrefix + "/original" + f.ext
-	orig, err := os.Open(tmp.Name())
-	if err != nil {
-		return nil, fmt.Errorf("files: ingest: %w", err)
-	}
 	putCtx, cancelPut := context.WithCancel(ctx)
 	defer cancelPut()
-	type result struct {
-		n   int64
-		err error
-	}
-	origDone := make(chan result, 1)
-	go func() {
-		defer orig.Close()
-		n, err := st.Put(putCtx, origKey, orig)
-		origDone <- result{n, err}
-	}()
+	origDone := make(chan storedOriginal, 1)
+	go func() { origDone <- storeOriginal(putCtx, st, origKey, f, section(), orientation) }()
 
 	preview, thumb, derr := derive(f, whole(), cfg, orientation)
 	if derr != nil {
 		cancelPut()
 	}
-	res := <-origDone
-	if res.err == nil {
+	orig := <-origDone
+	if orig.err == nil {
 		stored = append(stored, origKey)
 	}
 	switch {
 	case derr != nil:
 		return nil, derr
-	case res.err != nil:
-		return nil, fmt.Errorf("files: ingest: store original: %w", res.err)
-	case res.n != size:
-		return nil, fmt.Errorf("files: ingest: stored %d of %d bytes of the original", res.n, size)
+	case orig.err != nil:
+		return nil, orig.err
 	}
 
 	out := &Ingested{
 		Key:         origKey,
 		ContentType: f.contentType,
-		Bytes:       size,
+		Bytes:       orig.n,
 		Width:       cfg.Width,
 		Height:      cfg.Height,
-		SHA256:      hex.EncodeToString(hash.Sum(nil)),
+		SHA256:      orig.sum,
 	}
 	if orientation >= 5 {
 		out.Width, out.Height = cfg.Height, cfg.Width
@@ -223,6 +239,58 @@ func Ingest(ctx context.Context, st Storage, tmpDir, keyPrefix string, r io.Read
 		*v.dst = Variant{Key: v.key, Width: v.img.w, Height: v.img.h, Bytes: n}
 	}
 	return out, nil
+}
+
+type storedOriginal struct {
+	n   int64
+	sum string // hex SHA-256
+	err error
+}
+
+// storeOriginal puts the image in src, less its metadata, under key,
+// hashing and counting the bytes as they go to storage.
+func storeOriginal(ctx context.Context, st Storage, key string, f *format, src *io.SectionReader, orientation int) storedOriginal {
+	pr, pw := io.Pipe()
+	stripped := make(chan error, 1)
+	go func() {
+		err := stripMetadata(f, src, pw, orientation)
+		pw.CloseWithError(err)
+		stripped <- err
+	}()
+	hash := sha256.New()
+	counted := &countingWriter{w: hash}
+	n, err := st.Put(ctx, key, io.TeeReader(pr, counted))
+	pr.CloseWithError(errStoreDone) // unblocks the stripper if Put stopped early
+	serr := <-stripped
+	var fail error
+	switch {
+	case errors.Is(serr, ErrInvalidImage):
+		fail = serr // the upload's fault; Put saw it too
+	case err != nil:
+		return storedOriginal{err: fmt.Errorf("files: ingest: store original: %w", err)}
+	case serr != nil:
+		fail = fmt.Errorf("files: ingest: store original: %w", serr)
+	case n != counted.n:
+		fail = fmt.Errorf("files: ingest: stored %d of %d bytes of the original", n, counted.n)
+	default:
+		return storedOriginal{n: n, sum: hex.EncodeToString(hash.Sum(nil))}
+	}
+	if err == nil { // stored all the same: a storage that ignored the failed read
+		st.Delete(context.WithoutCancel(ctx), key)
+	}
+	return storedOriginal{err: fail}
+}
+
+var errStoreDone = errors.New("files: storage stopped reading")
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return c.w.Write(p)
 }
 
 type encoded struct {

@@ -53,7 +53,7 @@ func TestIngestAccepts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st, dir := newLocal(t)
 			tmp := t.TempDir()
-			got, err := Ingest(context.Background(), st, tmp, "renderings/r1", bytes.NewReader(tt.data), Limits{})
+			got, err := ingest(context.Background(), st, tmp, "renderings/r1", bytes.NewReader(tt.data), 0, Limits{})
 			if err != nil {
 				t.Fatalf("Ingest: %v", err)
 			}
@@ -118,28 +118,29 @@ func checkVariant(t *testing.T, dir string, v Variant, key string, w, h, long in
 func TestIngestRejects(t *testing.T) {
 	jpg := encodeJPEGBytes(t, testImage(800, 600, 4), 90)
 	tests := []struct {
-		name    string
-		data    []byte
-		lim     Limits
-		want    error
-		message string // part of the reason a user sees
+		name     string
+		data     []byte
+		maxBytes int64
+		lim      Limits
+		want     error
+		message  string // part of the reason a user sees
 	}{
-		{"text file", []byte("hello, this is not an image\n"), Limits{}, ErrInvalidImage, "not a JPEG, PNG or WebP"},
-		{"empty", nil, Limits{}, ErrInvalidImage, "empty"},
-		{"text named like a jpeg would still be judged by bytes", []byte("GIF89a......"), Limits{}, ErrInvalidImage, "not a JPEG"},
-		{"truncated jpeg", jpg[:len(jpg)/2], Limits{}, ErrInvalidImage, "truncated or corrupt"},
-		{"jpeg header only", jpg[:200], Limits{}, ErrInvalidImage, ""},
-		{"png signature then junk", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...), Limits{}, ErrInvalidImage, "header"},
-		{"decompression bomb", bombPNG(20000, 20000), Limits{}, ErrInvalidImage, "20000 × 20000 pixels, more than the 100 million"},
-		{"over the pixel limit", jpg, Limits{MaxPixels: 800*600 - 1}, ErrInvalidImage, "800 × 600"},
-		{"over MaxBytes", jpg, Limits{MaxBytes: int64(len(jpg)) - 1}, ErrTooLarge, "larger than"},
-		{"truncated webp", fourColours[:60], Limits{}, ErrInvalidImage, ""},
+		{"text file", []byte("hello, this is not an image\n"), 0, Limits{}, ErrInvalidImage, "not a JPEG, PNG or WebP"},
+		{"empty", nil, 0, Limits{}, ErrInvalidImage, "empty"},
+		{"text named like a jpeg would still be judged by bytes", []byte("GIF89a......"), 0, Limits{}, ErrInvalidImage, "not a JPEG"},
+		{"truncated jpeg", jpg[:len(jpg)/2], 0, Limits{}, ErrInvalidImage, "truncated or corrupt"},
+		{"jpeg header only", jpg[:200], 0, Limits{}, ErrInvalidImage, ""},
+		{"png signature then junk", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...), 0, Limits{}, ErrInvalidImage, "header"},
+		{"decompression bomb", bombPNG(20000, 20000), 0, Limits{}, ErrInvalidImage, "20000 × 20000 pixels, more than the 100 million"},
+		{"over the pixel limit", jpg, 0, Limits{MaxPixels: 800*600 - 1}, ErrInvalidImage, "800 × 600"},
+		{"over MaxBytes", jpg, int64(len(jpg)) - 1, Limits{}, ErrTooLarge, "larger than"},
+		{"truncated webp", fourColours[:60], 0, Limits{}, ErrInvalidImage, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, dir := newLocal(t)
 			tmp := t.TempDir()
-			got, err := Ingest(context.Background(), st, tmp, "renderings/r1", bytes.NewReader(tt.data), tt.lim)
+			got, err := ingest(context.Background(), st, tmp, "renderings/r1", bytes.NewReader(tt.data), tt.maxBytes, tt.lim)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("got %v, %v; want error %v", got, err, tt.want)
 			}
@@ -155,7 +156,7 @@ func TestIngestStopsReadingAtMaxBytes(t *testing.T) {
 	st, dir := newLocal(t)
 	tmp := t.TempDir()
 	r := &countingReader{r: io.LimitReader(zeros{}, 10<<20)}
-	_, err := Ingest(context.Background(), st, tmp, "renderings/r1", r, Limits{MaxBytes: 1 << 20})
+	_, err := ingest(context.Background(), st, tmp, "renderings/r1", r, 1<<20, Limits{})
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("got %v, want ErrTooLarge", err)
 	}
@@ -174,7 +175,7 @@ func TestIngestCleansUpAfterFailures(t *testing.T) {
 			local, dir := newLocal(t)
 			tmp := t.TempDir()
 			st := &failingStorage{Local: local, failSuffix: "/" + failKey, err: boom}
-			_, err := Ingest(context.Background(), st, tmp, "renderings/r1", bytes.NewReader(jpg), Limits{})
+			_, err := ingest(context.Background(), st, tmp, "renderings/r1", bytes.NewReader(jpg), 0, Limits{})
 			if !errors.Is(err, boom) {
 				t.Fatalf("got %v, want %v", err, boom)
 			}
@@ -188,7 +189,7 @@ func TestIngestCleansUpAfterFailures(t *testing.T) {
 		st, dir := newLocal(t)
 		tmp := t.TempDir()
 		r := io.MultiReader(bytes.NewReader(jpg[:1000]), errReader{io.ErrUnexpectedEOF})
-		_, err := Ingest(context.Background(), st, tmp, "renderings/r1", r, Limits{})
+		_, err := ingest(context.Background(), st, tmp, "renderings/r1", r, 0, Limits{})
 		if !errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, ErrInvalidImage) {
 			t.Fatalf("got %v, want the read error", err)
 		}
@@ -199,12 +200,74 @@ func TestIngestCleansUpAfterFailures(t *testing.T) {
 		tmp := t.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		_, err := Ingest(ctx, st, tmp, "renderings/r1", bytes.NewReader(jpg), Limits{})
+		_, err := ingest(ctx, st, tmp, "renderings/r1", bytes.NewReader(jpg), 0, Limits{})
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("got %v, want context.Canceled", err)
 		}
 		assertNothingLeft(t, dir, tmp)
 	})
+	t.Run("request cancelled after the upload was spooled", func(t *testing.T) {
+		st, dir := newLocal(t)
+		tmp := t.TempDir()
+		sp, err := Spool(context.Background(), tmp, bytes.NewReader(jpg), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err = Ingest(ctx, st, sp, "renderings/r1", Limits{})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("got %v, want context.Canceled", err)
+		}
+		sp.Close()
+		assertNothingLeft(t, dir, tmp)
+	})
+}
+
+// The stored original is the upload less its metadata, and the recorded
+// size and hash are those of the stored bytes.
+func TestIngestStoresOriginalWithoutMetadata(t *testing.T) {
+	jpg, _ := jpegWithCanaries(t, encodeJPEGBytes(t, testImage(300, 200, 7), 85), 6)
+	png, _ := pngWithCanaries(t, encodePNGBytes(t, testImage(120, 80, 8)))
+	webp, _ := webpWithCanaries(t)
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{{"jpeg", jpg}, {"png", png}, {"webp", webp}} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, dir := newLocal(t)
+			tmp := t.TempDir()
+			got, err := ingest(context.Background(), st, tmp, "renderings/r1", bytes.NewReader(tc.data), 0, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			orig := readAll(t, filepath.Join(dir, got.Key))
+			assertNoCanary(t, orig)
+			sum := sha256.Sum256(orig)
+			if got.Bytes != int64(len(orig)) || got.SHA256 != hex.EncodeToString(sum[:]) {
+				t.Errorf("recorded %d bytes, sha256 %s; stored %d bytes, sha256 %x", got.Bytes, got.SHA256, len(orig), sum)
+			}
+			if got.Bytes >= int64(len(tc.data)) {
+				t.Errorf("stored %d bytes of a %d-byte upload: nothing was removed", got.Bytes, len(tc.data))
+			}
+			for _, key := range []string{got.Preview.Key, got.Thumb.Key} {
+				assertNoCanary(t, readAll(t, filepath.Join(dir, key)))
+			}
+			if left := leftovers(t, tmp); len(left) != 0 {
+				t.Errorf("temp folder holds %v, want nothing", left)
+			}
+		})
+	}
+}
+
+// ingest spools r and ingests it, as the server does.
+func ingest(ctx context.Context, st Storage, tmpDir, keyPrefix string, r io.Reader, maxBytes int64, lim Limits) (*Ingested, error) {
+	sp, err := Spool(ctx, tmpDir, r, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer sp.Close()
+	return Ingest(ctx, st, sp, keyPrefix, lim)
 }
 
 func TestIngestAppliesOrientation(t *testing.T) {
@@ -213,7 +276,7 @@ func TestIngestAppliesOrientation(t *testing.T) {
 	for _, bo := range []binary.ByteOrder{binary.BigEndian, binary.LittleEndian} {
 		st, dir := newLocal(t)
 		data := withExif(t, jpg, 6, bo)
-		got, err := Ingest(context.Background(), st, t.TempDir(), "r", bytes.NewReader(data), Limits{})
+		got, err := ingest(context.Background(), st, t.TempDir(), "r", bytes.NewReader(data), 0, Limits{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,8 +294,9 @@ func TestIngestAppliesOrientation(t *testing.T) {
 				t.Errorf("%v: preview at y=%d = %d,%d,%d, want about %v", bo, p.y, r>>8, g>>8, b>>8, p.want)
 			}
 		}
-		if orig := readAll(t, filepath.Join(dir, got.Key)); !bytes.Equal(orig, data) {
-			t.Errorf("the original must keep its EXIF and bytes")
+		// The stored original keeps its orientation, in an EXIF block of its own.
+		if o := jpegOrientation(bytes.NewReader(readAll(t, filepath.Join(dir, got.Key)))); o != 6 {
+			t.Errorf("%v: the stored original has orientation %d, want 6", bo, o)
 		}
 	}
 }

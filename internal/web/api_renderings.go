@@ -58,7 +58,7 @@ func (s *Server) apiUploadRendering(w http.ResponseWriter, r *http.Request) {
 }
 
 // readRenderingUpload reads the multipart parts of an upload. The file goes
-// straight to files.Ingest; the text fields are validated into rd.
+// straight to s.ingest; the text fields are validated into rd.
 func (s *Server) readRenderingUpload(w http.ResponseWriter, r *http.Request, rd *studio.Rendering) (ing *files.Ingested, err error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+multipartSlack)
 	mr, err := r.MultipartReader()
@@ -92,13 +92,8 @@ func (s *Server) readRenderingUpload(w http.ResponseWriter, r *http.Request, rd 
 		switch name {
 		case "file":
 			rd.OriginalName = cleanFileName(part.FileName())
-			release, err := s.acquireIngest(r.Context())
-			if err != nil {
-				return nil, err
-			}
-			ing, err = files.Ingest(r.Context(), s.files, s.cfg.TempDir, "renderings/"+rd.ID, part,
-				files.Limits{MaxBytes: s.cfg.MaxUploadBytes, MaxPixels: s.cfg.MaxPixels})
-			release()
+			ing, err = s.ingest(r.Context(), part, "renderings/"+rd.ID, s.cfg.MaxUploadBytes,
+				files.Limits{MaxPixels: s.cfg.MaxPixels})
 			if err != nil {
 				return nil, cutOff(err)
 			}
@@ -282,6 +277,24 @@ func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, key, ctype,
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("ETag", `"`+etag+`"`)
 	http.ServeContent(w, r, "", obj.ModTime(), obj)
+}
+
+// ingest spools an uploaded file to a temp file, then checks it and stores
+// it with its derived sizes. Only the second step waits for a decode slot:
+// the transfer, which a slow client can stretch over minutes, holds none,
+// so it cannot keep other uploads waiting.
+func (s *Server) ingest(ctx context.Context, r io.Reader, keyPrefix string, maxBytes int64, lim files.Limits) (*files.Ingested, error) {
+	sp, err := files.Spool(ctx, s.cfg.TempDir, r, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer sp.Close()
+	release, err := s.acquireIngest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return files.Ingest(ctx, s.files, sp, keyPrefix, lim)
 }
 
 // acquireIngest waits for a free image-decoding slot; the caller releases it.

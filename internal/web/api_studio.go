@@ -78,13 +78,7 @@ func (s *Server) saveLogo(w http.ResponseWriter, r *http.Request) (*studio.Setti
 	if err != nil || part.FormName() != "file" {
 		return nil, studio.Invalid("file", "file is required.")
 	}
-	release, err := s.acquireIngest(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	ing, err := files.Ingest(r.Context(), s.files, s.cfg.TempDir, "studio/logo-"+store.NewID(), part,
-		files.Limits{MaxBytes: 10 << 20, MaxPixels: 40_000_000})
-	release()
+	ing, err := s.ingest(r.Context(), part, "studio/logo-"+store.NewID(), 10<<20, files.Limits{MaxPixels: 40_000_000})
 	if err != nil {
 		return nil, cutOff(err)
 	}

@@ -82,7 +82,7 @@ func (c *client) setStatus(id, status string) {
 
 // pictureJPEG is a JPEG of w×h with a gradient, optionally carrying an
 // EXIF block and a comment with the given text (metadata that must not
-// survive into derived sizes).
+// reach a client, in the original or in derived sizes).
 func pictureJPEG(t testing.TB, w, h int, meta string) []byte {
 	t.Helper()
 	m := image.NewRGBA(image.Rect(0, 0, w, h))

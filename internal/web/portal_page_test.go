@@ -97,7 +97,10 @@ func portalSeedProject(t testing.TB, st *store.Store, fs files.Storage, userID s
 		if j >= o.approved {
 			r.Title, r.Description = fmt.Sprintf("Draft DO-NOT-SHOW %d", j+1), "Draft DO-NOT-SHOW"
 		}
-		ing, err := files.Ingest(ctx, fs, tmp, "renderings/"+r.ID, bytes.NewReader(picture(j)), files.Limits{})
+		sp, err := files.Spool(ctx, tmp, bytes.NewReader(picture(j)), 0)
+		must(err)
+		ing, err := files.Ingest(ctx, fs, sp, "renderings/"+r.ID, files.Limits{})
+		sp.Close()
 		must(err)
 		r.FileKey, r.ContentType, r.Bytes, r.Width, r.Height, r.SHA256 = ing.Key, ing.ContentType, ing.Bytes, ing.Width, ing.Height, ing.SHA256
 		r.ThumbKey, r.PreviewKey = ing.Thumb.Key, ing.Preview.Key

@@ -29,6 +29,7 @@ type Config struct {
 	LookupPerMinute int // failed client token lookups allowed per IP
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
+	DecodeSlots     int // image decodes at once (each can need hundreds of MB); default one per core
 }
 
 // Defaults fills the zero fields of c with the documented defaults.
@@ -54,6 +55,9 @@ func (c Config) Defaults() Config {
 	}
 	if c.SessionAbsolute == 0 {
 		c.SessionAbsolute = 14 * 24 * time.Hour
+	}
+	if c.DecodeSlots <= 0 {
+		c.DecodeSlots = max(1, runtime.NumCPU())
 	}
 	return c
 }
@@ -89,7 +93,7 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 		loginAcc: auth.NewLimiter(cfg.LoginPerMinute/2+1, cfg.LoginPerMinute/2+1),
 		lookupIP: auth.NewLimiter(cfg.LookupPerMinute, cfg.LookupPerMinute),
 		access:   store.NewAccessLog(st, accessLogDelay, accessLogBatch),
-		ingests:  make(chan struct{}, max(1, runtime.NumCPU())),
+		ingests:  make(chan struct{}, cfg.DecodeSlots),
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)

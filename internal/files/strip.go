@@ -1,0 +1,354 @@
+package files
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"io"
+)
+
+// stripMetadata copies the image in src to dst without its metadata, and
+// without re-encoding: EXIF, XMP, IPTC, comments and text chunks can carry
+// an artist's name, GPS positions or file paths, and clients download the
+// original (SPEC §4.4). What a viewer needs to show the same picture stays:
+// the colour profile, the markers colour transforms depend on, and the EXIF
+// orientation, rewritten as a minimal EXIF block holding that tag alone.
+// Bytes after the end of the image are dropped: they can hide anything.
+//
+// It streams: memory does not grow with the file. A malformed structure is
+// ErrInvalidImage; a failure to write is returned as it is.
+func stripMetadata(f *format, src *io.SectionReader, dst io.Writer, orientation int) error {
+	ew := &errWriter{w: dst}
+	bw := bufio.NewWriterSize(ew, 64<<10)
+	br := bufio.NewReaderSize(src, 64<<10)
+	var err error
+	switch f {
+	case formatJPEG:
+		err = stripJPEG(br, bw, orientation)
+	case formatPNG:
+		err = stripPNG(br, bw)
+	case formatWebP:
+		err = stripWebP(src, br, bw)
+	default:
+		err = invalid("not a JPEG, PNG or WebP image")
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if ew.err != nil {
+		return ew.err // the storage side failed: not the image's fault
+	}
+	return err
+}
+
+// errWriter remembers the first write error, to tell it from a read error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+var errTruncated = invalid("the image is truncated or corrupt")
+
+// stripJPEG walks the marker segments, keeping only what decoding needs.
+func stripJPEG(br *bufio.Reader, w *bufio.Writer, orientation int) error {
+	var soi [2]byte
+	if _, err := io.ReadFull(br, soi[:]); err != nil || soi != [2]byte{0xFF, 0xD8} {
+		return invalid("not a JPEG image")
+	}
+	w.Write(soi[:])
+	exifDue := orientation >= 2 && orientation <= 8
+	marker, err := jpegMarker(br)
+	for err == nil {
+		switch {
+		case marker == 0xD9: // end of image; whatever follows is dropped
+			_, err = w.Write([]byte{0xFF, 0xD9})
+			return err
+		case marker == 0xD8:
+			return invalid("the image is corrupt")
+		case marker == 0x01 || marker >= 0xD0 && marker <= 0xD7:
+			// No payload, and nothing to restart outside a scan: the
+			// decoders ignore them here, and so do we.
+			marker, err = jpegMarker(br)
+			continue
+		}
+		var lb [2]byte
+		if _, err := io.ReadFull(br, lb[:]); err != nil {
+			return errTruncated
+		}
+		n := int(binary.BigEndian.Uint16(lb[:])) - 2
+		if n < 0 {
+			return invalid("the image is corrupt")
+		}
+		head, _ := br.Peek(min(n, 14))
+		keep := keepJPEGSegment(marker, head)
+		if !keep {
+			if _, err := br.Discard(n); err != nil {
+				return errTruncated
+			}
+			marker, err = jpegMarker(br)
+			continue
+		}
+		if exifDue && marker != 0xE0 {
+			w.Write(orientationEXIF(orientation))
+			exifDue = false
+		}
+		if marker == 0xE0 && n > 14 {
+			// A JFIF thumbnail is a second picture that need not match the
+			// first: keep the header and say there is no thumbnail.
+			w.Write([]byte{0xFF, 0xE0, 0, 16})
+			w.Write(head[:12])
+			w.Write([]byte{0, 0})
+			if _, err := br.Discard(n); err != nil {
+				return errTruncated
+			}
+			marker, err = jpegMarker(br)
+			continue
+		}
+		w.Write([]byte{0xFF, marker})
+		w.Write(lb[:])
+		if _, err := io.CopyN(w, br, int64(n)); err != nil {
+			return errTruncated
+		}
+		if marker == 0xDA {
+			marker, err = copyScan(br, w)
+		} else {
+			marker, err = jpegMarker(br)
+		}
+	}
+	return err
+}
+
+// keepJPEGSegment says whether a segment with a payload is needed to show
+// the image. head is the start of its payload.
+func keepJPEGSegment(marker byte, head []byte) bool {
+	switch {
+	case marker == 0xE0: // APP0: JFIF says how to read the colours
+		return bytes.HasPrefix(head, []byte("JFIF\x00")) && len(head) >= 14
+	case marker == 0xE2: // APP2: the ICC colour profile, but not FlashPix or MPF
+		return bytes.HasPrefix(head, []byte("ICC_PROFILE\x00"))
+	case marker == 0xEE: // APP14: Adobe's colour transform flag
+		return bytes.HasPrefix(head, []byte("Adobe"))
+	case marker >= 0xC0 && marker <= 0xCF: // SOFn, DHT, DAC
+		return true
+	case marker >= 0xDA && marker <= 0xDF: // SOS, DQT, DNL, DRI, DHP, EXP
+		return true
+	}
+	// APP1 (EXIF, XMP), APP3–APP13 (IPTC among them), APP15, COM, and
+	// anything else.
+	return false
+}
+
+// jpegMarker reads the next marker between segments. Like the decoders, it
+// skips stray bytes before it and 0xFF fill bytes.
+func jpegMarker(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, errTruncated
+		}
+		if b != 0xFF {
+			continue
+		}
+		for b == 0xFF {
+			if b, err = br.ReadByte(); err != nil {
+				return 0, errTruncated
+			}
+		}
+		if b != 0x00 { // 0xFF00 outside a scan is stray data too
+			return b, nil
+		}
+	}
+}
+
+// copyScan copies entropy-coded data up to the marker that ends it, which
+// it returns. In the data, 0xFF00 is a stuffed 0xFF and 0xFFD0–D7 restart
+// markers; any other 0xFF xx is a marker, possibly after 0xFF fill bytes.
+func copyScan(br *bufio.Reader, w *bufio.Writer) (byte, error) {
+	for {
+		if br.Buffered() == 0 {
+			if _, err := br.Peek(1); err != nil {
+				return 0, errTruncated
+			}
+		}
+		buf, _ := br.Peek(br.Buffered())
+		i := bytes.IndexByte(buf, 0xFF)
+		if i < 0 {
+			if _, err := w.Write(buf); err != nil {
+				return 0, err
+			}
+			br.Discard(len(buf))
+			continue
+		}
+		if _, err := w.Write(buf[:i]); err != nil {
+			return 0, err
+		}
+		br.Discard(i + 1)
+		b, err := br.ReadByte()
+		for err == nil && b == 0xFF {
+			b, err = br.ReadByte()
+		}
+		if err != nil {
+			return 0, errTruncated
+		}
+		if b != 0x00 && (b < 0xD0 || b > 0xD7) {
+			return b, nil
+		}
+		w.WriteByte(0xFF)
+		w.WriteByte(b)
+	}
+}
+
+// orientationEXIF is an APP1 segment whose EXIF holds one tag: Orientation.
+func orientationEXIF(o int) []byte {
+	b := []byte{0xFF, 0xE1, 0, 0}
+	b = append(b, "Exif\x00\x00"...)
+	b = append(b, "MM\x00\x2a\x00\x00\x00\x08"...) // big-endian TIFF, IFD0 at 8
+	b = append(b, 0, 1)                            // one entry:
+	b = append(b, 0x01, 0x12, 0, 3, 0, 0, 0, 1)    // Orientation, SHORT, count 1,
+	b = append(b, 0, byte(o), 0, 0)                // the value, left-justified
+	b = append(b, 0, 0, 0, 0)                      // no next IFD
+	binary.BigEndian.PutUint16(b[2:], uint16(len(b)-2))
+	return b
+}
+
+// PNG chunks that hold text or a camera's metadata; everything else,
+// including the colour profile (iCCP), is kept byte for byte.
+var pngMetadata = map[string]bool{"tEXt": true, "zTXt": true, "iTXt": true, "eXIf": true, "tIME": true}
+
+func stripPNG(br *bufio.Reader, w *bufio.Writer) error {
+	var sig [8]byte
+	if _, err := io.ReadFull(br, sig[:]); err != nil || string(sig[:]) != "\x89PNG\r\n\x1a\n" {
+		return invalid("not a PNG image")
+	}
+	w.Write(sig[:])
+	for {
+		var hdr [8]byte // length, type
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
+			return errTruncated
+		}
+		n := binary.BigEndian.Uint32(hdr[:4])
+		if n > 1<<31-1 {
+			return invalid("the image is corrupt")
+		}
+		typ := string(hdr[4:])
+		rest := int64(n) + 4 // data and CRC
+		if pngMetadata[typ] {
+			if _, err := br.Discard(int(rest)); err != nil {
+				return errTruncated
+			}
+			continue
+		}
+		w.Write(hdr[:])
+		if _, err := io.CopyN(w, br, rest); err != nil {
+			return errTruncated
+		}
+		if typ == "IEND" {
+			return nil
+		}
+	}
+}
+
+// WebP flags in the VP8X chunk that announce metadata chunks.
+const (
+	webpXMPFlag  = 0x04
+	webpEXIFFlag = 0x08
+)
+
+func webpMetadata(fourCC string) bool { return fourCC == "EXIF" || fourCC == "XMP " }
+
+// stripWebP drops the EXIF and XMP chunks of a RIFF WebP file. The RIFF
+// header holds the size of what follows, so a first pass over the chunk
+// headers works it out before anything is written.
+func stripWebP(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer) error {
+	var hdr [12]byte
+	if _, err := io.ReadFull(br, hdr[:]); err != nil || string(hdr[:4]) != "RIFF" || string(hdr[8:]) != "WEBP" {
+		return invalid("not a WebP image")
+	}
+	end := 8 + int64(binary.LittleEndian.Uint32(hdr[4:8]))
+	if end > src.Size() {
+		return errTruncated
+	}
+	if end < 12 {
+		return invalid("the image is corrupt")
+	}
+	size := int64(4) // "WEBP"
+	count := bufio.NewReaderSize(io.NewSectionReader(src, 12, end-12), 64<<10)
+	err := riffChunks(count, end-12, func(fourCC string, n int64, r *bufio.Reader) error {
+		if !webpMetadata(fourCC) {
+			size += 8 + n + n&1
+		}
+		_, err := r.Discard(int(n))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	binary.LittleEndian.PutUint32(hdr[4:8], uint32(size))
+	w.Write(hdr[:])
+	return riffChunks(br, end-12, func(fourCC string, n int64, r *bufio.Reader) error {
+		if webpMetadata(fourCC) {
+			_, err := r.Discard(int(n))
+			return err
+		}
+		var ch [8]byte
+		copy(ch[:], fourCC)
+		binary.LittleEndian.PutUint32(ch[4:], uint32(n))
+		w.Write(ch[:])
+		data := n
+		if fourCC == "VP8X" && n > 0 {
+			flags, err := r.ReadByte()
+			if err != nil {
+				return err
+			}
+			w.WriteByte(flags &^ (webpEXIFFlag | webpXMPFlag))
+			data--
+		}
+		if _, err := io.CopyN(w, r, data); err != nil {
+			return err
+		}
+		if n&1 == 1 {
+			return w.WriteByte(0) // padding, written fresh: it could carry a byte
+		}
+		return nil
+	})
+}
+
+// riffChunks calls fn for each chunk in the next size bytes of r; fn reads
+// or discards exactly the n bytes of the chunk's data. The padding byte
+// after odd-sized data is skipped here (a missing one at the very end is
+// tolerated); fn writes its own.
+func riffChunks(r *bufio.Reader, size int64, fn func(fourCC string, n int64, r *bufio.Reader) error) error {
+	for off := int64(0); off < size; {
+		var ch [8]byte
+		if off+8 > size {
+			return invalid("the image is corrupt")
+		}
+		if _, err := io.ReadFull(r, ch[:]); err != nil {
+			return errTruncated
+		}
+		n := int64(binary.LittleEndian.Uint32(ch[4:]))
+		if off+8+n > size {
+			return errTruncated
+		}
+		if err := fn(string(ch[:4]), n, r); err != nil {
+			return errTruncated // or a write error, which stripMetadata reports
+		}
+		off += 8 + n
+		if n&1 == 1 && off < size {
+			if _, err := r.Discard(1); err != nil {
+				return errTruncated
+			}
+			off++
+		}
+	}
+	return nil
+}
