@@ -220,9 +220,18 @@ func orientationEXIF(o int) []byte {
 	return b
 }
 
-// PNG chunks that hold text or a camera's metadata; everything else,
-// including the colour profile (iCCP), is kept byte for byte.
-var pngMetadata = map[string]bool{"tEXt": true, "zTXt": true, "iTXt": true, "eXIf": true, "tIME": true}
+// pngKept are the ancillary PNG chunks that describe how the pixels look
+// (transparency, colour, gamma, profile, density, animation) and are kept
+// byte for byte, with every critical chunk. Any other ancillary chunk (text,
+// EXIF, time, private chunks of an editor) may carry metadata and is dropped.
+var pngKept = map[string]bool{
+	"tRNS": true, "gAMA": true, "cHRM": true, "sRGB": true, "iCCP": true, "cICP": true, "mDCV": true,
+	"cLLI": true, "sBIT": true, "pHYs": true, "bKGD": true, "hIST": true, "acTL": true, "fcTL": true, "fdAT": true,
+}
+
+// pngMetadata reports whether a chunk is dropped. A critical chunk (its
+// type starts with a capital letter) is needed to decode and always kept.
+func pngMetadata(typ string) bool { return typ[0]&0x20 != 0 && !pngKept[typ] }
 
 func stripPNG(br *bufio.Reader, w *bufio.Writer) error {
 	var sig [8]byte
@@ -241,7 +250,7 @@ func stripPNG(br *bufio.Reader, w *bufio.Writer) error {
 		}
 		typ := string(hdr[4:])
 		rest := int64(n) + 4 // data and CRC
-		if pngMetadata[typ] {
+		if pngMetadata(typ) {
 			if _, err := br.Discard(int(rest)); err != nil {
 				return errTruncated
 			}
@@ -263,7 +272,16 @@ const (
 	webpEXIFFlag = 0x08
 )
 
-func webpMetadata(fourCC string) bool { return fourCC == "EXIF" || fourCC == "XMP " }
+// webpMetadata reports whether a RIFF chunk is dropped: everything but the
+// image data, alpha, animation and colour profile chunks, so that EXIF, XMP
+// and any unknown chunk go.
+func webpMetadata(fourCC string) bool {
+	switch fourCC {
+	case "VP8 ", "VP8L", "VP8X", "ALPH", "ANIM", "ANMF", "ICCP":
+		return false
+	}
+	return true
+}
 
 // stripWebP drops the EXIF and XMP chunks of a RIFF WebP file. The RIFF
 // header holds the size of what follows, so a first pass over the chunk

@@ -338,6 +338,7 @@ func pngWithCanaries(t testing.TB, p []byte) (with, want []byte) {
 	with = append(with, pngChunk("iTXt", []byte("XML:com.adobe.xmp\x00\x00\x00\x00\x00<x>ZQ-CANARY-ITXT</x>"))...)
 	with = append(with, pngChunk("eXIf", exifWithArtist(1, "ZQ-CANARY-PNGEXIF")[6:])...)
 	with = append(with, pngChunk("tIME", []byte{0x07, 0xEA, 10, 2, 15, 4, 5})...)
+	with = append(with, pngChunk("prVt", []byte("an editor's private chunk: ZQ-CANARY-PRIVATE"))...)
 	with = append(with, p[ihdrEnd:]...)
 	with = append(with, "ZQ-CANARY-TRAILER"...)
 	want = append(append(append([]byte{}, p[:ihdrEnd]...), keep...), p[ihdrEnd:]...)
@@ -391,7 +392,8 @@ func webpWithCanaries(t testing.TB) (with, want []byte) {
 	vp8l := fourColours[12:] // the VP8L chunk with its padding
 	with = riffFile(vp8x(0x20|webpEXIFFlag|webpXMPFlag), icc, vp8l,
 		riffChunk("EXIF", exifWithArtist(1, "ZQ-CANARY-WEBPEXIF")[6:], 'Z'), // odd length, a planted pad
-		riffChunk("XMP ", []byte("<x:xmpmeta>ZQ-CANARY-WEBPXMP</x:xmpmeta>"), 0))
+		riffChunk("XMP ", []byte("<x:xmpmeta>ZQ-CANARY-WEBPXMP</x:xmpmeta>"), 0),
+		riffChunk("ZQzq", []byte("an unknown chunk: ZQ-CANARY-WEBPUNKNOWN"), 0))
 	with = append(with, "ZQ-CANARY-TRAILER"...)
 	return with, riffFile(vp8x(0x20), icc, vp8l)
 }
