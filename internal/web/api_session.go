@@ -30,7 +30,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 	if b.Err() == nil && !b.Has("password") {
 		b.fail("password", "password is required.")
 	}
-	b.String("password", &password, auth.MaxPasswordLen)
+	b.Secret("password", &password, auth.MaxPasswordLen)
 	if err := b.Err(); err != nil {
 		s.fail(w, r, err)
 		return

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +37,31 @@ func TestLogin(t *testing.T) {
 			t.Errorf("session JSON leaks the password hash: %s", r.Body)
 		}
 	})
+}
+
+// A password's spaces are its own: kept on creation through the API and the
+// staff form, and at sign-in through the API and the login form.
+func TestPasswordSpacesAreKept(t *testing.T) {
+	e := newEnv(t, dbSQLite, nil)
+	const spaced = "  a long spaced password  "
+	admin := e.login(adminEmail)
+	if r := admin.do("POST", "/api/users", map[string]string{"email": "sp@studio.test", "name": "Sp", "role": "designer", "password": spaced}); r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	if r := e.adminSignIn(adminEmail).postForm("/admin/users", url.Values{"email": {"sp2@studio.test"}, "name": {"Sp2"}, "role": {"designer"}, "password": {spaced}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("create through the form: %d %s", r.Status, r.Body)
+	}
+	for _, email := range []string{"sp@studio.test", "sp2@studio.test"} {
+		if r := e.anon().do("POST", "/api/session", map[string]string{"email": email, "password": strings.TrimSpace(spaced)}); r.Status != 401 {
+			t.Errorf("%s: the trimmed password signed in through the API: %d", email, r.Status)
+		}
+		if r := e.anon().do("POST", "/api/session", map[string]string{"email": email, "password": spaced}); r.Status != 200 {
+			t.Errorf("%s: the password as set, through the API: %d %s", email, r.Status, r.Body)
+		}
+		if r := e.adminBrowser().postForm("/login", url.Values{"email": {email}, "password": {spaced}}); r.Status != http.StatusSeeOther {
+			t.Errorf("%s: the password as set, through the login form: %d", email, r.Status)
+		}
+	}
 }
 
 func TestLogoutEndsSessionOnServer(t *testing.T) {

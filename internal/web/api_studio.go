@@ -153,7 +153,7 @@ func readNewUser(b *body) (*studio.User, error) {
 	if b.Err() == nil && !b.Has("password") {
 		b.fail("password", "password is required.")
 	}
-	b.String("password", &password, auth.MaxPasswordLen)
+	b.Secret("password", &password, auth.MaxPasswordLen)
 	if b.Err() == nil {
 		if err := auth.CheckPasswordPolicy(password); err != nil {
 			b.fail("password", "%s", err.Error())

@@ -86,7 +86,13 @@ func (b *body) isNull(name string) bool {
 
 // String reads a string field into dst if present; null means "". It trims
 // space and enforces a length limit in characters.
-func (b *body) String(name string, dst *string, maxLen int) {
+func (b *body) String(name string, dst *string, maxLen int) { b.str(name, dst, maxLen, true) }
+
+// Secret is String without the trimming: a password's spaces are part of
+// it, the same through the API, the forms and the CLI.
+func (b *body) Secret(name string, dst *string, maxLen int) { b.str(name, dst, maxLen, false) }
+
+func (b *body) str(name string, dst *string, maxLen int, trim bool) {
 	raw, ok := b.fields[name]
 	if !ok || b.err != nil {
 		return
@@ -100,7 +106,9 @@ func (b *body) String(name string, dst *string, maxLen int) {
 		b.fail(name, "%s must be a string.", name)
 		return
 	}
-	s = strings.TrimSpace(s)
+	if trim {
+		s = strings.TrimSpace(s)
+	}
 	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
 		b.fail(name, "%s contains invalid characters.", name)
 		return
