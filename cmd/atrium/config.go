@@ -49,6 +49,7 @@ type config struct {
 	LoginLimit     int
 	LookupLimit    int
 	LogLevel       string
+	envErrs        []error // ATRIUM_* numbers that did not parse, reported by webConfig
 }
 
 func env(name, def string) string {
@@ -58,11 +59,16 @@ func env(name, def string) string {
 	return def
 }
 
-func envInt(name string, def int) int {
+// envInt is the whole number in the environment variable name, or def. A
+// value that is not a whole number is kept as an error, not ignored.
+func (c *config) envInt(name string, def int) int {
 	if v := os.Getenv(name); v != "" {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a whole number", name, v))
+			return def
 		}
+		return n
 	}
 	return def
 }
@@ -77,9 +83,9 @@ func (c *config) flags(fs *flag.FlagSet, server bool) {
 	if server {
 		fs.StringVar(&c.Addr, "addr", env("ATRIUM_ADDR", ":8080"), "listen `address` (ATRIUM_ADDR)")
 		fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ATRIUM_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ATRIUM_TRUSTED_PROXIES)")
-		fs.IntVar(&c.MaxUploadMB, "max-upload-mb", envInt("ATRIUM_MAX_UPLOAD_MB", 200), "largest upload in MB (ATRIUM_MAX_UPLOAD_MB)")
-		fs.IntVar(&c.LoginLimit, "login-limit", envInt("ATRIUM_LOGIN_LIMIT", 10), "failed sign-ins per minute per IP; per account half plus one (ATRIUM_LOGIN_LIMIT)")
-		fs.IntVar(&c.LookupLimit, "lookup-limit", envInt("ATRIUM_LOOKUP_LIMIT", 20), "failed link lookups per minute per IP (ATRIUM_LOOKUP_LIMIT)")
+		fs.IntVar(&c.MaxUploadMB, "max-upload-mb", c.envInt("ATRIUM_MAX_UPLOAD_MB", 200), "largest upload in MB (ATRIUM_MAX_UPLOAD_MB)")
+		fs.IntVar(&c.LoginLimit, "login-limit", c.envInt("ATRIUM_LOGIN_LIMIT", 10), "failed sign-ins per minute per IP; per account half plus one (ATRIUM_LOGIN_LIMIT)")
+		fs.IntVar(&c.LookupLimit, "lookup-limit", c.envInt("ATRIUM_LOOKUP_LIMIT", 20), "failed link lookups per minute per IP (ATRIUM_LOOKUP_LIMIT)")
 		fs.StringVar(&c.LogLevel, "log-level", env("ATRIUM_LOG_LEVEL", "info"), "debug, info, warn or error (ATRIUM_LOG_LEVEL)")
 	}
 }
@@ -188,6 +194,9 @@ func (c *config) loadSecret() ([]byte, error) {
 
 // webConfig builds the server's configuration.
 func (c *config) webConfig(secret []byte) (web.Config, error) {
+	if err := errors.Join(c.envErrs...); err != nil {
+		return web.Config{}, err
+	}
 	var proxies []netip.Prefix
 	for _, p := range strings.Split(c.TrustedProxies, ",") {
 		p = strings.TrimSpace(p)

@@ -124,3 +124,13 @@ func TestMigrateIsRepeatable(t *testing.T) {
 		}
 	}
 }
+
+func TestBadNumberInEnvironmentIsAnError(t *testing.T) {
+	t.Setenv("ATRIUM_DATA", t.TempDir())
+	t.Setenv("ATRIUM_DATABASE_URL", "")
+	t.Setenv("ATRIUM_MAX_UPLOAD_MB", "200MB")
+	_, _, err := runCLI(t, "", "serve", "--addr", "127.0.0.1:0")
+	if err == nil || !strings.Contains(err.Error(), "ATRIUM_MAX_UPLOAD_MB") {
+		t.Errorf("serve with ATRIUM_MAX_UPLOAD_MB=200MB: %v, want an error naming the variable", err)
+	}
+}
