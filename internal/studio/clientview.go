@@ -1,6 +1,8 @@
 package studio
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"sort"
 	"time"
 )
@@ -62,6 +64,16 @@ type ClientLink struct {
 	ExpiresAt *time.Time `json:"expiresAt"`
 }
 
+// LastDay is the last day on which the link opens (see LastDay), or "" for
+// a link that never expires. The page shows it; portal.js derives the same
+// day from expiresAt for live updates.
+func (l ClientLink) LastDay() string {
+	if l.ExpiresAt == nil {
+		return ""
+	}
+	return LastDay(*l.ExpiresAt)
+}
+
 // ClientURLs builds the token-scoped URLs of the client side.
 type ClientURLs struct{ Token string }
 
@@ -70,6 +82,15 @@ func (u ClientURLs) Page() string   { return "/client-progress/" + u.Token }
 func (u ClientURLs) JSON() string   { return u.base() }
 func (u ClientURLs) Events() string { return u.base() + "/events" }
 func (u ClientURLs) Logo() string   { return u.base() + "/logo" }
+
+// LogoVersion is the ?v= of the logo's URL: a short digest of the stored
+// logo's key, which changes with every upload, so that the client view (and
+// its version) changes with the logo and an open page swaps the image. It
+// tells nothing about the key or the time of the upload.
+func LogoVersion(logoKey string) string {
+	sum := sha256.Sum256([]byte("atrium-logo\x00" + logoKey))
+	return hex.EncodeToString(sum[:6])
+}
 func (u ClientURLs) Thumb(id string) string {
 	return u.base() + "/renderings/" + id + "/thumb"
 }
@@ -100,7 +121,7 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs) *Cli
 		Link:       ClientLink{ExpiresAt: l.ExpiresAt},
 	}
 	if s.HasLogo {
-		v.Studio.LogoURL = urls.Logo()
+		v.Studio.LogoURL = urls.Logo() + "?v=" + LogoVersion(s.LogoKey)
 	}
 	roomNames := make(map[string]string, len(p.Rooms))
 	for _, r := range p.Rooms {

@@ -20,6 +20,7 @@ const (
 	ECodeLinkInvalid        = "link_invalid"
 	ECodeLinkExpired        = "link_expired"
 	ECodeLinkDeactivated    = "link_deactivated"
+	ECodeRangeUnsatisfiable = "range_not_satisfiable"
 	ECodeInternal           = "internal"
 )
 

@@ -86,3 +86,15 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// LastDay is the last day (UTC, YYYY-MM-DD) on which a link that expires at
+// t still opens: the date of the last millisecond before t. A link made to
+// expire "on a date" D is stored as 00:00 UTC of D+1 (ParseExpiry), so its
+// last day is D, the day staff chose; one that expires at 18:00 lasts
+// through that same day. Clients and staff are shown this day, never the
+// stored instant's own date. Milliseconds, not nanoseconds, so that
+// portal.js, whose dates hold no finer grain, finds the same day for the
+// live updates (its lastDay).
+func LastDay(t time.Time) string {
+	return t.UTC().Truncate(time.Millisecond).Add(-time.Millisecond).Format(time.DateOnly)
+}

@@ -59,3 +59,35 @@ func TestParseExpiry(t *testing.T) {
 		}
 	}
 }
+
+// A link made to expire "on a date" is shown with that date, not with the
+// next day, at whose midnight it is stored.
+func TestLastDay(t *testing.T) {
+	now := time.Date(2026, 11, 20, 15, 30, 0, 0, time.UTC)
+	for _, tt := range []struct{ in, want string }{
+		{"2027-03-01", "2027-03-01"},
+		{"2026-11-20", "2026-11-20"},
+		{"2027-03-01T18:00:00Z", "2027-03-01"},
+		{"2027-03-02T00:00:00.000001Z", "2027-03-01"}, // within the first millisecond, as portal.js sees it
+		{"2027-03-02T00:00:00.001Z", "2027-03-02"},
+		{"2027-03-02T00:30:00+01:00", "2027-03-01"}, // 23:30 UTC
+		{"30d", "2026-12-20"},
+	} {
+		at, err := ParseExpiry("expiresAt", tt.in, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := LastDay(*at); got != tt.want {
+			t.Errorf("LastDay(ParseExpiry(%q) = %v) = %s, want %s", tt.in, at, got, tt.want)
+		}
+		if got := (Link{ExpiresAt: at}).LastDay(); got != tt.want {
+			t.Errorf("Link.LastDay for %q = %s, want %s", tt.in, got, tt.want)
+		}
+		if got := (ClientLink{ExpiresAt: at}).LastDay(); got != tt.want {
+			t.Errorf("ClientLink.LastDay for %q = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	if got := (ClientLink{}).LastDay(); got != "" {
+		t.Errorf("a link that never expires has last day %q", got)
+	}
+}

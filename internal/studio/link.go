@@ -39,6 +39,15 @@ func (l *Link) State(now time.Time) string {
 	return ""
 }
 
+// LastDay is the last day on which the link opens (see LastDay), or ""
+// for a link that never expires.
+func (l Link) LastDay() string {
+	if l.ExpiresAt == nil {
+		return ""
+	}
+	return LastDay(*l.ExpiresAt)
+}
+
 // Access actions written to the access log.
 const (
 	ActionView     = "view"

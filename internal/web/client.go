@@ -36,13 +36,25 @@ type clientReq struct {
 // (link_expired, link_deactivated, logged as denied). Link state is read
 // from the database on every request.
 func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
+	return s.resolve(w, r, true)
+}
+
+// resolveClientImage is resolveClient for the portal's images (thumbnails,
+// previews, the logo): the same checks and answers, but a dead link's
+// refusal is not logged, as no image request is (SPEC §4.4): a page of a
+// dead link would otherwise leave a denied row per picture.
+func (s *Server) resolveClientImage(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
+	return s.resolve(w, r, false)
+}
+
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool) (*clientReq, error) {
 	ip := s.clientIP(r)
 	token := r.PathValue("token")
 	if blocked, retry := s.lookupIP.Blocked(ip); blocked {
 		// A valid link is never throttled: check it before refusing.
 		if studio.WellFormedToken(token) {
 			if cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token)); err == nil {
-				return s.checkClientLink(r, cl, token)
+				return s.checkClientLink(r, cl, token, logDenied)
 			}
 		}
 		w.Header().Set("Retry-After", retryAfter(retry))
@@ -60,11 +72,11 @@ func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientR
 		}
 		return nil, err
 	}
-	return s.checkClientLink(r, cl, token)
+	return s.checkClientLink(r, cl, token, logDenied)
 }
 
-func (s *Server) checkClientLink(r *http.Request, cl *store.ClientLink, token string) (*clientReq, error) {
-	c, err := s.checkLink(r, cl.Link, token)
+func (s *Server) checkClientLink(r *http.Request, cl *store.ClientLink, token string, logDenied bool) (*clientReq, error) {
+	c, err := s.checkLink(r, cl.Link, token, logDenied)
 	if err != nil {
 		return nil, err
 	}
@@ -76,23 +88,24 @@ func linkInvalid() error {
 	return studio.Errorf(studio.ECodeLinkInvalid, "This link does not exist. Check that it was copied whole.")
 }
 
-// checkLink refuses an expired or deactivated link, logging the refusal.
-func (s *Server) checkLink(r *http.Request, l *studio.Link, token string) (*clientReq, error) {
+// checkLink refuses an expired or deactivated link, logging the refusal
+// when logDenied is set.
+func (s *Server) checkLink(r *http.Request, l *studio.Link, token string, logDenied bool) (*clientReq, error) {
 	c := &clientReq{Link: l, Token: token, URLs: studio.ClientURLs{Token: token}}
-	switch state := l.State(time.Now()); state {
-	case "":
+	state := l.State(time.Now())
+	if state == "" {
 		return c, nil
-	case studio.ECodeLinkExpired:
-		if err := s.logAccess(r.Context(), c, r, studio.ActionDenied, "", "expired"); err != nil {
-			return nil, err
-		}
-		return nil, studio.Errorf(state, "This link has expired.")
-	default:
-		if err := s.logAccess(r.Context(), c, r, studio.ActionDenied, "", "deactivated"); err != nil {
-			return nil, err
-		}
-		return nil, studio.Errorf(state, "This link has been switched off by the studio.")
 	}
+	reason, msg := "expired", "This link has expired."
+	if state != studio.ECodeLinkExpired {
+		reason, msg = "deactivated", "This link has been switched off by the studio."
+	}
+	if logDenied {
+		if err := s.logAccess(r.Context(), c, r, studio.ActionDenied, "", reason); err != nil {
+			return nil, err
+		}
+	}
+	return nil, studio.Errorf(state, "%s", msg)
 }
 
 // logAccess records one client interaction and returns once it is

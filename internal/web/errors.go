@@ -28,6 +28,8 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case studio.ECodeRateLimited:
 		return http.StatusTooManyRequests
+	case studio.ECodeRangeUnsatisfiable:
+		return http.StatusRequestedRangeNotSatisfiable
 	}
 	return http.StatusInternalServerError
 }

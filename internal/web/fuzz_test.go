@@ -1,15 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -41,20 +43,19 @@ func FuzzToken(f *testing.F) {
 			t.Fatalf("digest %q", d)
 		}
 
-		const tail = "/download/0123456789abcdef0123456789abcdef"
-		for _, prefix := range []string{"/api/client-progress/", "/client-progress/"} {
-			got := redactPath(prefix + s + tail)
-			token, _, _ := strings.Cut(s, "/")
-			rest, ok := strings.CutPrefix(got, prefix)
-			if !ok {
-				t.Fatalf("redactPath(%q) = %q lost the route", prefix+s+tail, got)
+		const id = "0123456789abcdef0123456789abcdef"
+		for _, prefix := range []string{"/api/client-progress/", "/client-progress/", "//client-progress/", "/api/client-progress/x/../", "/x/"} {
+			in := prefix + s + "/download/" + id
+			got := redactPath(in)
+			if !strings.HasPrefix(got, prefix) {
+				t.Fatalf("redactPath(%q) = %q lost the route", in, got)
 			}
-			// The token's segment becomes its hint, whatever follows.
-			if seg, _, _ := strings.Cut(rest, "/"); seg != studio.TokenHint(token)+"…" {
-				t.Fatalf("redactPath(%q) = %q keeps the token", prefix+s+tail, got)
+			wantRedacted(t, in, got)
+			// Ids stay, unless the mux would route them as the token.
+			if !strings.HasSuffix(got, "/download/"+id) && !slices.Contains(routedTokens(in), id) {
+				t.Fatalf("redactPath(%q) = %q lost the id", in, got)
 			}
 		}
-
 		at, err := studio.ParseExpiry("expiresAt", s, now)
 		if err != nil {
 			if studio.ErrorCode(err) != studio.ECodeInvalidInput {
@@ -66,6 +67,32 @@ func FuzzToken(f *testing.F) {
 			t.Fatalf("ParseExpiry(%q) = %v", s, at)
 		}
 	})
+}
+
+// wantRedacted fails if got, the redaction of path in, holds a token: a
+// run of TokenLen base62 characters that is not an id, or what the mux
+// would route as the token once the path is cleaned.
+func wantRedacted(t *testing.T, in, got string) {
+	t.Helper()
+	for i := 0; i+studio.TokenLen <= len(got); i++ {
+		w := got[i : i+studio.TokenLen]
+		if !studio.WellFormedToken(w) {
+			continue
+		}
+		run := w
+		for j := i + studio.TokenLen; j < len(got) && isBase62(got[j]); j++ {
+			run = got[i : j+1]
+		}
+		if !validID(run) || (i > 0 && isBase62(got[i-1])) {
+			t.Fatalf("redactPath(%q) = %q keeps %q", in, got, run)
+		}
+		i += len(run) - 1
+	}
+	for _, token := range routedTokens(in) {
+		if strings.Contains(got, token) {
+			t.Fatalf("redactPath(%q) = %q keeps the routed token %q", in, got, token)
+		}
+	}
 }
 
 var asciiName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*\.(jpg|png|webp)$|^rendering\.(jpg|png|webp)$`)
@@ -120,8 +147,9 @@ func FuzzClientPath(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	logs := &lockedBuffer{}
 	srv, err := New(Config{TempDir: dir, Secret: []byte("fuzz secret fuzz secret fuzz secret!"), LookupPerMinute: 1 << 30},
-		st, fstore, live.NewMemory(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		st, fstore, live.NewMemory(), slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -135,7 +163,9 @@ func FuzzClientPath(f *testing.F) {
 		f.Fatal(err)
 	}
 	for _, s := range []string{token, token + "/download/x", token + "/renderings/" + p.ID + "/thumb", token + "/logo",
-		"x/../../admin", "%2e%2e/", strings.Repeat("a", 32) + "/download/" + strings.Repeat("0", 32), "", "/", "//", token + "/%00"} {
+		"x/../../admin", "%2e%2e/", strings.Repeat("a", 32) + "/download/" + strings.Repeat("0", 32), "", "/", "//", token + "/%00",
+		"/" + token, "x/../" + token, "./" + token + "/logo", "../client-progress/" + token, "../../client-progress//" + token,
+		token + "x", token + "-", "x/../" + token + "/download/" + token, "../../api//client-progress/" + token + "/events"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, rest string) {
@@ -143,19 +173,67 @@ func FuzzClientPath(f *testing.F) {
 		if !utf8.ValidString(path) || strings.ContainsAny(path, "?#") {
 			return
 		}
-		req := &http.Request{Method: "GET", URL: &url.URL{Path: path}, Header: http.Header{}, RemoteAddr: "192.0.2.7:1234",
-			Host: "example.test", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
-		req = req.WithContext(ctx)
-		w := httptest.NewRecorder()
-		srv.ServeHTTP(w, req)
-		if w.Code >= 500 {
-			t.Fatalf("GET %q: %d %s", path, w.Code, w.Body)
-		}
-		if w.Code == http.StatusMovedPermanently || w.Code == http.StatusTemporaryRedirect {
-			return // the mux cleaning the path; the clean path is fuzzed too
-		}
-		if w.Header().Get("X-Robots-Tag") != "noindex, nofollow" {
-			t.Fatalf("GET %q: %d without the client headers", path, w.Code)
+		// A redirect (the mux cleaning the path) is followed once, as a
+		// browser would. Each request's log line is checked on its own: the
+		// text handler writes a control character as \x13, which can look
+		// like part of a token next to the one that follows in the path.
+		for hop := 0; hop < 2; hop++ {
+			logs.Reset()
+			req := &http.Request{Method: "GET", URL: &url.URL{Path: path}, Header: http.Header{}, RemoteAddr: "192.0.2.7:1234",
+				Host: "example.test", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+			// An event stream of the link lasts until its request ends.
+			rctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+			req = req.WithContext(rctx)
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, req)
+			cancel()
+			if w.Code >= 500 {
+				t.Fatalf("GET %q: %d %s", path, w.Code, w.Body)
+			}
+			if clientFacing(path) && w.Header().Get("X-Robots-Tag") != "noindex, nofollow" {
+				t.Fatalf("GET %q: %d without the client headers", path, w.Code)
+			}
+			out := logs.String()
+			if strings.Contains(out, token) {
+				t.Fatalf("GET %q: %d: the log holds the token:\n%s", path, w.Code, out)
+			}
+			for _, tok := range routedTokens(path) {
+				if strings.Contains(out, tok) {
+					t.Fatalf("GET %q: %d: the log holds %q:\n%s", path, w.Code, tok, out)
+				}
+			}
+			if w.Code != http.StatusMovedPermanently && w.Code != http.StatusTemporaryRedirect {
+				return
+			}
+			loc, err := url.Parse(w.Header().Get("Location"))
+			if err != nil || loc.Path == "" {
+				return
+			}
+			path = loc.Path
 		}
 	})
+}
+
+// lockedBuffer collects the server's log lines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *lockedBuffer) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf.Reset()
 }

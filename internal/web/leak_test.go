@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"atrium/internal/store"
 	"atrium/internal/studio"
 )
 
@@ -69,13 +70,15 @@ func TestNothingInternalLeaks(t *testing.T) {
 		plant("135792.46")
 
 		room := p.Rooms[0].ID
-		approved := admin.upload(p.ID, "Kitchen Island", plant("ZQ-ORIGNAME-approved.jpg"), pictureJPEG(t, 640, 400, "ZQ-EXIF-SOURCE"), map[string]string{"roomId": room, "description": "Oak and marble."})
+		approved := admin.upload(p.ID, "Kitchen Island", plant("ZQ-ORIGNAME-approved.jpg"), pictureJPEGBy(t, 640, 400, "ZQ-EXIF-SOURCE", plant("ZQ-EXIF-ARTIST Zq Photographer")), map[string]string{"roomId": room, "description": "Oak and marble."})
 		admin.setStatus(approved.ID, "approved")
 		mustOK("notes", admin.do("PATCH", "/api/renderings/"+approved.ID, map[string]string{"internalNotes": plant("ZQ-APPROVED-NOTES")}))
+		var hidden []string // renderings a client must not reach
 		for _, st := range []string{"draft", "in_review", "rejected"} {
 			rd := admin.upload(p.ID, plant("ZQ-TITLE-"+st), plant("ZQ-ORIGNAME-"+st+".jpg"), pictureJPEG(t, 90, 60, ""),
 				map[string]string{"description": plant("ZQ-DESC-" + st), "roomId": room})
 			plant(rd.ID)
+			hidden = append(hidden, rd.ID)
 			mustOK("notes", admin.do("PATCH", "/api/renderings/"+rd.ID, map[string]string{"internalNotes": plant("ZQ-NOTES-" + st)}))
 			if st == "rejected" {
 				admin.setStatus(rd.ID, "approved") // approved once, then withdrawn
@@ -96,6 +99,15 @@ func TestNothingInternalLeaks(t *testing.T) {
 		gone := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-GONE-LABEL")})
 		admin.do("DELETE", "/api/client-access/"+gone.ID, nil)
 		plant(gone.ID)
+		past := time.Now().UTC().Add(-time.Hour)
+		expired := &studio.Link{ID: plant(store.NewID()), ProjectID: p.ID, Label: plant("ZQ-EXPIRED-LABEL"), ExpiresAt: &past}
+		expiredToken := studio.LinkToken(testSecret, expired.ID)
+		expired.TokenDigest, expired.TokenHint = studio.TokenDigest(expiredToken), studio.TokenHint(expiredToken)
+		if err := e.Store.CreateLink(ctx, expired); err != nil {
+			t.Fatal(err)
+		}
+		watched := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-WATCHED-LABEL")})
+		plant(watched.ID)
 		// Another project, approved rendering and all.
 		op := admin.newProject(plant("ZQ-OTHER-PROJECT"))
 		ord := admin.upload(op.ID, plant("ZQ-OTHER-RENDERING"), "x.jpg", pictureJPEG(t, 50, 50, ""), nil)
@@ -118,16 +130,59 @@ func TestNothingInternalLeaks(t *testing.T) {
 		logo := get(base+"/logo", nil)
 		download := get(base+"/download/"+approved.ID, nil)
 		get(base+"/download/"+approved.ID, map[string]string{"Range": "bytes=100-"})
-		for _, id := range []string{ord.ID, unknownID} {
-			get(base+"/download/"+id, nil)
-			get(base+"/renderings/"+id+"/thumb", nil)
+		// Not for this client: other renderings of the project, another
+		// project's approved one, an unknown id. All are simply not found.
+		for _, id := range append([]string{ord.ID, unknownID}, hidden...) {
+			for _, u := range []string{base + "/download/" + id, base + "/renderings/" + id + "/thumb", base + "/renderings/" + id + "/preview"} {
+				if r := get(u, nil); r.Status != 404 || r.apiErr().Code != studio.ECodeNotFound {
+					t.Errorf("%s: %d %s, want 404 not_found", redact(u, link.Token), r.Status, r.Body)
+				}
+			}
 		}
-		get("/api/client-progress/"+gone.Token, nil)
-		get("/client-progress/"+gone.Token, nil)
+		// Ranges outside the file.
+		for _, u := range []string{base + "/download/" + approved.ID, base + "/renderings/" + approved.ID + "/preview", base + "/logo"} {
+			if r := get(u, map[string]string{"Range": "bytes=99999999-"}); r.Status != 416 {
+				t.Errorf("%s with a range outside the file: %d", redact(u, link.Token), r.Status)
+			}
+		}
+		// HEAD answers: headers only, the same headers.
+		for _, u := range []string{base, "/client-progress/" + link.Token, base + "/renderings/" + approved.ID + "/thumb", base + "/logo",
+			base + "/download/" + approved.ID, base + "/events", base + "/download/" + hidden[0], "/api/client-progress/" + gone.Token} {
+			answers = append(answers, anon.send("HEAD", u, "", nil, nil))
+		}
+		for _, tok := range []string{gone.Token, expiredToken} {
+			if r := get("/api/client-progress/"+tok, nil); r.Status != 410 {
+				t.Errorf("dead link JSON: %d %s", r.Status, r.Body)
+			}
+			if r := get("/client-progress/"+tok, nil); r.Status != 410 {
+				t.Errorf("dead link page: %d", r.Status)
+			}
+			get("/api/client-progress/"+tok+"/events", nil)
+		}
 		get("/api/client-progress/"+strings.Repeat("Z", 32), nil)
 		get("/client-progress/"+strings.Repeat("Z", 32), nil)
 		get("/client-progress/"+link.Token+"/nothing", nil)
 		answers = append(answers, readSSE(t, e.URL+base+"/events", 700*time.Millisecond))
+		// A stream that ends with gone: the link is switched off while it
+		// is watched.
+		sse := readSSEWhile(t, e.URL+"/api/client-progress/"+watched.Token+"/events", func() {
+			mustOK("deactivate", admin.do("DELETE", "/api/client-access/"+watched.ID, nil))
+		})
+		if !bytes.Contains(sse.Body, []byte("event: gone")) {
+			t.Errorf("the watched stream did not end with gone: %s", sse.Body)
+		}
+		answers = append(answers, sse)
+		// Last, failed lookups until they are refused: 429 as JSON and page.
+		var limited []*resp
+		for i := 0; i < 100 && len(limited) < 2; i++ {
+			bad := strings.Repeat("Y", 31) + string(base62Digit(i))
+			if r := get("/api/client-progress/"+bad, nil); r.Status == 429 {
+				limited = append(limited, r, get("/client-progress/"+bad, nil))
+			}
+		}
+		if len(limited) != 2 || limited[1].Status != 429 {
+			t.Errorf("failed lookups were never refused with 429")
+		}
 
 		for what, r := range map[string]*resp{"JSON": view, "thumb": thumb, "preview": preview, "logo": logo, "download": download} {
 			if r.Status != 200 {
@@ -197,4 +252,33 @@ func readSSE(t *testing.T, url string, d time.Duration) *resp {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body) // ends with the deadline
 	return &resp{Status: res.StatusCode, Header: res.Header, Body: b, raw: res}
+}
+
+// readSSEWhile opens an event stream, runs during once it is open, and
+// returns what the stream sent until it ended (at most 5 seconds).
+func readSSEWhile(t *testing.T, url string, during func()) *resp {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("events: %v", err)
+	}
+	defer res.Body.Close()
+	body := make(chan []byte, 1)
+	go func() {
+		b, _ := io.ReadAll(res.Body)
+		body <- b
+	}()
+	time.Sleep(100 * time.Millisecond) // the first update is on its way
+	during()
+	return &resp{Status: res.StatusCode, Header: res.Header, Body: <-body, raw: res}
+}
+
+func base62Digit(i int) byte {
+	return "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[i%62]
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"path"
 	"strings"
 	"time"
 
@@ -26,17 +27,55 @@ func baseHeaders(next http.Handler) http.Handler {
 // csp allows only our own origin: no inline script, no third party.
 const csp = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-// clientHeaders adds what SPEC §4.5 asks of every client-facing response.
+// clientHeaders adds what SPEC §4.5 asks of every client-facing response:
+// the portal, its API and robots.txt. It wraps the CSRF check and the mux,
+// so that their own answers (the CSRF refusal, 405, the redirects to a
+// cleaned path) carry the headers too. Handlers may loosen Cache-Control
+// (downloads: private).
 func clientHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Robots-Tag", "noindex, nofollow")
-		h.Set("Cache-Control", "no-store")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", csp)
+		if clientFacing(r.URL.Path) {
+			h := w.Header()
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("X-Robots-Tag", "noindex, nofollow")
+			h.Set("Cache-Control", "no-store")
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Content-Security-Policy", csp)
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Paths of the client side.
+const (
+	clientPagePrefix = "/client-progress/"
+	clientAPIPrefix  = "/api/client-progress/"
+)
+
+// clientFacing reports whether a request path is client-facing, judged on
+// the path as the mux routes it once cleaned ("//client-progress/x" and
+// "/api/x/../client-progress/y" are). The path is the decoded one, so an
+// escaped "%2F.." may count a path in that is not: that only adds headers.
+func clientFacing(p string) bool {
+	p = cleanPath(p)
+	return p == "/robots.txt" || p+"/" == clientPagePrefix || p+"/" == clientAPIPrefix ||
+		strings.HasPrefix(p, clientPagePrefix) || strings.HasPrefix(p, clientAPIPrefix)
+}
+
+// cleanPath is the path the mux routes: . and .. elements and double
+// slashes removed, a trailing slash kept (as net/http does).
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 // crossOriginProtection refuses state-changing browser requests from other
@@ -94,19 +133,76 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// redactPath replaces a client token in a path by its 4-character hint, so
-// that the server's own logs never hold a working link.
+// redactPath cuts client tokens out of a path before it is logged, so
+// that the server's own logs never hold a working link. The request log runs
+// before the mux cleans the path, so the token may sit anywhere in it
+// ("//client-progress/TOKEN", "/api/client-progress/x/../TOKEN"):
+//
+//   - every run of TokenLen or more base62 characters becomes its first 4
+//     and "…", except runs of exactly 32 lowercase hex digits, which are
+//     ids (worth keeping in a log, and a token only by a chance of
+//     about 1e-19);
+//   - the token the mux will route, read from the cleaned path, is cut
+//     wherever it appears, ids or not, which covers that chance.
 func redactPath(p string) string {
-	for _, prefix := range []string{"/client-progress/", "/api/client-progress/"} {
-		if rest, ok := strings.CutPrefix(p, prefix); ok {
-			token, tail, _ := strings.Cut(rest, "/")
-			if tail != "" {
-				tail = "/" + tail
+	out := redactRuns(p)
+	for _, token := range routedTokens(p) {
+		out = strings.ReplaceAll(out, token, studio.TokenHint(token)+"…")
+	}
+	return out
+}
+
+// redactRuns shortens the long base62 runs of s that are not ids.
+func redactRuns(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && isBase62(s[j]) {
+			j++
+		}
+		if j == i {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		run := s[i:j]
+		if len(run) >= studio.TokenLen && !validID(run) {
+			run = studio.TokenHint(run) + "…"
+		}
+		b.WriteString(run)
+		i = j
+	}
+	return b.String()
+}
+
+func isBase62(c byte) bool {
+	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
+}
+
+// routedTokens are the runs of TokenLen or more base62 characters in the
+// segment the mux routes as the token, once the path is cleaned: the token
+// itself, or one with something added to it.
+func routedTokens(p string) []string {
+	p = cleanPath(p)
+	var runs []string
+	for _, prefix := range []string{clientPagePrefix, clientAPIPrefix} {
+		rest, ok := strings.CutPrefix(p, prefix)
+		if !ok {
+			continue
+		}
+		seg, _, _ := strings.Cut(rest, "/")
+		for i := 0; i < len(seg); {
+			j := i
+			for j < len(seg) && isBase62(seg[j]) {
+				j++
 			}
-			return prefix + studio.TokenHint(token) + "…" + tail
+			if j-i >= studio.TokenLen {
+				runs = append(runs, seg[i:j])
+			}
+			i = max(j, i+1)
 		}
 	}
-	return p
+	return runs
 }
 
 // clientIP is the connection's peer, or the first address in

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"time"
 
 	"atrium/internal/studio"
 )
@@ -59,7 +58,7 @@ const (
 // gallery fetches many at once, so images are neither logged nor counted;
 // they pass the same link checks as everything else.
 func (s *Server) apiClientImage(w http.ResponseWriter, r *http.Request) {
-	c, err := s.resolveClient(w, r)
+	c, err := s.resolveClientImage(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -78,7 +77,7 @@ func (s *Server) apiClientImage(w http.ResponseWriter, r *http.Request) {
 	if size == sizePreview {
 		key = rd.PreviewKey
 	}
-	s.serveClientObject(w, r, key, "image/jpeg", rd.SHA256+"-"+size)
+	s.serveClientObject(w, r, key, "image/jpeg", s.clientETag(size+"\x00"+rd.SHA256))
 }
 
 // clientRendering finds an approved rendering of the link's project from
@@ -100,7 +99,7 @@ func (s *Server) clientRendering(r *http.Request, c *clientReq) (*studio.Renderi
 
 // apiClientLogo serves the studio's logo under a token, like the images.
 func (s *Server) apiClientLogo(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.resolveClient(w, r); err != nil {
+	if _, err := s.resolveClientImage(w, r); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -113,12 +112,11 @@ func (s *Server) apiClientLogo(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "The studio has no logo."))
 		return
 	}
-	s.serveClientObject(w, r, st.LogoKey, "image/jpeg", "logo-"+st.UpdatedAt.Format("20060102150405.000000"))
+	// A new logo is stored under a new key.
+	s.serveClientObject(w, r, st.LogoKey, "image/jpeg", s.clientETag("logo\x00"+st.LogoKey))
 }
 
-// serveClientObject streams a stored object to a client with Range and
-// ETag support. It sends no Last-Modified: the file's time is when staff
-// uploaded it, which is not the client's business.
+// serveClientObject streams a stored image to a client (not logged).
 func (s *Server) serveClientObject(w http.ResponseWriter, r *http.Request, key, ctype, etag string) {
 	obj, err := s.files.Open(r.Context(), key)
 	if err != nil {
@@ -127,8 +125,7 @@ func (s *Server) serveClientObject(w http.ResponseWriter, r *http.Request, key, 
 	}
 	defer obj.Close()
 	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("ETag", `"`+etag+`"`)
-	http.ServeContent(w, r, "", time.Time{}, obj)
+	s.serveClientContent(w, r, obj, etag, nil)
 }
 
 // encodeJSON encodes v with the trailing newline writeJSON adds.

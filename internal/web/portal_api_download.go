@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 	"unicode"
 
 	"atrium/internal/studio"
@@ -11,7 +10,8 @@ import (
 
 // apiClientDownload streams an approved rendering's original, logged as
 // "download" (every request, Range parts and revalidations included: each
-// is a client interaction). The row is committed before the headers go out.
+// is a client interaction; a range outside the file, answered 416, is not).
+// The row is committed before the headers go out.
 func (s *Server) apiClientDownload(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClient(w, r)
 	if err != nil {
@@ -42,17 +42,16 @@ func (s *Server) apiClientDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer obj.Close()
-	if err := s.logAccess(r.Context(), c, r, studio.ActionDownload, rd.ID, ""); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	h := w.Header()
 	h.Set("Content-Type", rd.ContentType)
 	h.Set("Content-Disposition", contentDisposition(p.Name, rd.Title, rd.ContentType))
-	h.Set("ETag", `"`+rd.SHA256+`"`)
 	// A download may stay in the browser's own cache, never a shared one.
 	h.Set("Cache-Control", "private")
-	http.ServeContent(w, r, "", time.Time{}, obj)
+	// Logged once the answer is known to be the file (or 304), before its
+	// headers go out: a range outside the file (416) is no download.
+	s.serveClientContent(w, r, obj, s.clientETag("original\x00"+rd.SHA256), func() error {
+		return s.logAccess(r.Context(), c, r, studio.ActionDownload, rd.ID, "")
+	})
 }
 
 // contentDisposition names a download after the project and the

@@ -85,6 +85,14 @@ func (c *client) setStatus(id, status string) {
 // reach a client, in the original or in derived sizes).
 func pictureJPEG(t testing.TB, w, h int, meta string) []byte {
 	t.Helper()
+	return pictureJPEGBy(t, w, h, meta, meta)
+}
+
+// pictureJPEGBy is pictureJPEG with its own text for the EXIF Artist tag
+// (the photographer, who may be on the staff); meta is the
+// ImageDescription and the comment.
+func pictureJPEGBy(t testing.TB, w, h int, meta, artist string) []byte {
+	t.Helper()
 	m := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
 		for x := range w {
@@ -101,7 +109,7 @@ func pictureJPEG(t testing.TB, w, h int, meta string) []byte {
 	}
 	// After SOI: an APP1 Exif segment whose IFD0 holds ImageDescription and
 	// Artist, then a COM segment.
-	tiff := exifTIFF(meta)
+	tiff := exifTIFF(meta, artist)
 	app1 := append([]byte("Exif\x00\x00"), tiff...)
 	seg := func(marker byte, payload []byte) []byte {
 		n := len(payload) + 2
@@ -113,9 +121,10 @@ func pictureJPEG(t testing.TB, w, h int, meta string) []byte {
 	return append(out, b[2:]...)
 }
 
-// exifTIFF is a little-endian TIFF header with one IFD of two ASCII tags.
-func exifTIFF(text string) []byte {
-	val := append([]byte(text), 0)
+// exifTIFF is a little-endian TIFF header with one IFD of two ASCII tags:
+// ImageDescription and Artist.
+func exifTIFF(desc, artist string) []byte {
+	vals := [][]byte{append([]byte(desc), 0), append([]byte(artist), 0)}
 	le16 := func(v int) []byte { return []byte{byte(v), byte(v >> 8)} }
 	le32 := func(v int) []byte { return []byte{byte(v), byte(v >> 8), byte(v >> 16), byte(v >> 24)} }
 	const ifdAt = 8
@@ -126,12 +135,13 @@ func exifTIFF(text string) []byte {
 	for i, tag := range []int{0x010E, 0x013B} { // ImageDescription, Artist
 		b = append(b, le16(tag)...)
 		b = append(b, le16(2)...) // ASCII
-		b = append(b, le32(len(val))...)
-		b = append(b, le32(dataAt+i*len(val))...)
+		b = append(b, le32(len(vals[i]))...)
+		b = append(b, le32(dataAt)...)
+		dataAt += len(vals[i])
 	}
 	b = append(b, le32(0)...)
-	b = append(b, val...)
-	return append(b, val...)
+	b = append(b, vals[0]...)
+	return append(b, vals[1]...)
 }
 
 // accessLog reads a link's whole access log, newest first.

@@ -93,6 +93,7 @@ func TestClientImages(t *testing.T) {
 				t.Errorf("%s is not a JPEG: %v", size, err)
 			}
 			etag := r.Header.Get("ETag")
+			wantOpaqueETag(t, size, etag, f.approved.SHA256)
 			if r2 := anon.send("GET", base+"/renderings/"+f.approved.ID+"/"+size, "", nil, map[string]string{"If-None-Match": etag}); etag == "" || r2.Status != 304 {
 				t.Errorf("%s revalidation: ETag %q, status %d", size, etag, r2.Status)
 			}
@@ -121,7 +122,21 @@ func TestClientImages(t *testing.T) {
 		if r.Status != 200 || r.Header.Get("Content-Type") != "image/jpeg" {
 			t.Errorf("logo: %d %s", r.Status, r.Body)
 		}
-		if r := anon.do("GET", base, nil); !bytes.Contains(r.Body, []byte(`"logoUrl":"`+base+`/logo"`)) {
+		st, err := e.Store.Settings(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		etag := r.Header.Get("ETag")
+		wantOpaqueETag(t, "logo", etag, st.LogoKey)
+		for _, stamp := range []string{st.UpdatedAt.UTC().Format("20060102"), st.UpdatedAt.UTC().Format("150405"), st.UpdatedAt.UTC().Format(".000000")[1:]} {
+			if strings.Contains(etag, stamp) {
+				t.Errorf("logo ETag %q shows the settings' time (%s)", etag, stamp)
+			}
+		}
+		if r2 := anon.send("GET", base+"/logo", "", nil, map[string]string{"If-None-Match": etag}); r2.Status != 304 {
+			t.Errorf("logo revalidation: %d", r2.Status)
+		}
+		if r := anon.do("GET", base, nil); !bytes.Contains(r.Body, []byte(`"logoUrl":"`+base+`/logo?v=`)) {
 			t.Errorf("logoUrl missing: %s", r.Body)
 		}
 	})
@@ -141,7 +156,6 @@ func TestClientDownload(t *testing.T) {
 		want := map[string]string{
 			"Content-Disposition": `attachment; filename="hillside-residence-kitchen-island.jpg"; filename*=UTF-8''hillside-residence-kitchen-island.jpg`,
 			"Content-Type":        "image/jpeg",
-			"ETag":                `"` + f.approved.SHA256 + `"`,
 			"Accept-Ranges":       "bytes",
 			"Last-Modified":       "",
 		}
@@ -150,6 +164,8 @@ func TestClientDownload(t *testing.T) {
 				t.Errorf("%s = %q, want %q", k, got, v)
 			}
 		}
+		etag := r.Header.Get("ETag")
+		wantOpaqueETag(t, "download", etag, f.approved.SHA256)
 		if int64(len(r.Body)) != f.approved.Bytes {
 			t.Errorf("downloaded %d bytes, want the %d of the original", len(r.Body), f.approved.Bytes)
 		}
@@ -158,7 +174,7 @@ func TestClientDownload(t *testing.T) {
 			part.Header.Get("Content-Range") != "bytes 0-9/"+itoa(f.approved.Bytes) {
 			t.Errorf("range: %d, %d bytes, Content-Range %q", part.Status, len(part.Body), part.Header.Get("Content-Range"))
 		}
-		if r := anon.send("GET", base+"/download/"+f.approved.ID, "", nil, map[string]string{"If-None-Match": `"` + f.approved.SHA256 + `"`}); r.Status != 304 {
+		if r := anon.send("GET", base+"/download/"+f.approved.ID, "", nil, map[string]string{"If-None-Match": etag}); r.Status != 304 {
 			t.Errorf("If-None-Match: %d", r.Status)
 		}
 		run(t, anon, []scenario{
@@ -215,6 +231,22 @@ func TestClientConcurrentRequestsAllLogged(t *testing.T) {
 			t.Errorf("access_count = %d, want %d", s.AccessCount, n)
 		}
 	})
+}
+
+// wantOpaqueETag checks that an ETag is there and shows nothing of the
+// value it is made from (a file's digest, a storage key), whole or in part.
+func wantOpaqueETag(t *testing.T, what, etag, from string) {
+	t.Helper()
+	v := strings.Trim(etag, `"`)
+	if len(v) < 16 || !strings.HasPrefix(etag, `"`) {
+		t.Errorf("%s: ETag %q is not a strong validator", what, etag)
+	}
+	for i := 0; i+8 <= len(from); i++ {
+		if strings.Contains(strings.ToLower(v), strings.ToLower(from[i:i+8])) {
+			t.Errorf("%s: ETag %q shows %q of %q", what, etag, from[i:i+8], from)
+			return
+		}
+	}
 }
 
 // wantClientHeaders checks SPEC §4.5 on a client-facing response.

@@ -382,3 +382,30 @@ func TestClientEventsEndOnClose(t *testing.T) {
 		t.Fatalf("the stream outlives Server.Close")
 	}
 }
+
+// A new logo reaches an open page: its URL carries a version, so the view
+// changes with every upload, even when a logo was there before.
+func TestClientEventsLogo(t *testing.T) {
+	web.SetEventTimings(t, time.Hour, 20*time.Millisecond)
+	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, nil)
+	staff := e.login(adminEmail)
+	st := portalEvents(t, e, "/api/client-progress/"+s.token+"/events", nil)
+	if got := st.next("first update", 3*time.Second).view(t).Studio.LogoURL; got != "" {
+		t.Fatalf("logoUrl before any logo: %q", got)
+	}
+	base := "/api/client-progress/" + s.token + "/logo?v="
+	var urls []string
+	for i, img := range [][]byte{pictureJPEG(t, 200, 80, ""), pictureJPEG(t, 240, 90, "")} {
+		if r := staff.postMultipart("/api/studio/logo", nil, map[string][]byte{"file": img}); r.Status != 200 {
+			t.Fatalf("upload logo %d: %d %s", i, r.Status, r.Body)
+		}
+		got := st.next("update after logo upload", 3*time.Second).view(t).Studio.LogoURL
+		if !strings.HasPrefix(got, base) || len(urls) > 0 && got == urls[len(urls)-1] {
+			t.Fatalf("logoUrl after upload %d: %q (before: %v)", i+1, got, urls)
+		}
+		urls = append(urls, got)
+		if r := e.anon().do("GET", strings.TrimPrefix(got, e.URL), nil); r.Status != 200 || r.Header.Get("Content-Type") != "image/jpeg" {
+			t.Errorf("GET %s: %d", got, r.Status)
+		}
+	}
+}

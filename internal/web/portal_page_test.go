@@ -440,3 +440,41 @@ func TestClientPageErrors(t *testing.T) {
 		t.Errorf("a valid link while the IP is limited: %d", r.Status)
 	}
 }
+
+// A link made to expire "on a date" works through that day, and both the
+// client page and the staff's link panel name that day, not the next one
+// (at whose midnight UTC the expiry is stored).
+func TestDateExpiryShowsLastDay(t *testing.T) {
+	e := newEnv(t, dbSQLite, nil)
+	f := newPortalFixture(t, e)
+	day := time.Now().UTC().AddDate(0, 0, 40)
+	next := day.AddDate(0, 0, 1)
+	l := f.staff.newLink(f.project.ID, map[string]any{"expiresAt": day.Format(time.DateOnly)})
+	if l.ExpiresAt == nil || *l.ExpiresAt != next.Format(time.DateOnly)+"T00:00:00Z" {
+		t.Fatalf("expiresAt %v, want midnight UTC after %s", l.ExpiresAt, day.Format(time.DateOnly))
+	}
+	long := func(d time.Time) string { return d.Format("2 January 2006") }
+	page := e.anon().do("GET", "/client-progress/"+l.Token, nil)
+	if page.Status != 200 {
+		t.Fatalf("page: %d", page.Status)
+	}
+	want := `This private link works until <time datetime="` + day.Format(time.DateOnly) + `">` + long(day) + `</time>.`
+	if !strings.Contains(string(page.Body), want) {
+		t.Errorf("page lacks %q", want)
+	}
+	if strings.Contains(string(page.Body), long(next)) {
+		t.Errorf("page names %s, the day after the last", long(next))
+	}
+	panel := e.adminSignIn(adminEmail).get("/admin/projects/" + f.project.ID)
+	if panel.Status != 200 {
+		t.Fatalf("project page: %d", panel.Status)
+	}
+	short := func(d time.Time) string { return d.Format("2 Jan 2006") }
+	if !strings.Contains(string(panel.Body), `<time datetime="`+day.Format(time.DateOnly)+`"`) ||
+		!strings.Contains(string(panel.Body), ">"+short(day)+"</time>") {
+		t.Errorf("link panel does not show %s as the last day", short(day))
+	}
+	if strings.Contains(string(panel.Body), ">"+short(next)+", 00:00 UTC</time>") {
+		t.Errorf("link panel shows %s, the day after the last", short(next))
+	}
+}

@@ -33,25 +33,27 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/users", s.admin(s.apiUsers))
 	mux.HandleFunc("POST /api/users", s.admin(s.apiCreateUser))
 
-	// Client links (SPEC §4.3) and the client side (SPEC §4.4).
+	// Client links (SPEC §4.3) and the client side (SPEC §4.4). Every
+	// answer under /client-progress/ and /api/client-progress/ gets the
+	// client headers of SPEC §4.5 from clientHeaders (server.go).
 	mux.HandleFunc("GET /api/client-access", s.staff(s.apiLinks))
 	mux.HandleFunc("POST /api/client-access", s.staff(s.apiCreateLink))
 	mux.HandleFunc("DELETE /api/client-access", s.staff(s.apiDeactivateLink)) // ?id=ID, the seed's form
 	mux.HandleFunc("DELETE /api/client-access/{id}", s.staff(s.apiDeactivateLink))
 	mux.HandleFunc("GET /api/client-access/{id}/logs", s.staff(s.apiLinkLogs))
-	mux.Handle("GET /api/client-progress/{token}", clientHeaders(http.HandlerFunc(s.apiClientProgress)))
-	mux.Handle("GET /api/client-progress/{token}/renderings/{id}/{size}", clientHeaders(http.HandlerFunc(s.apiClientImage)))
-	mux.Handle("GET /api/client-progress/{token}/logo", clientHeaders(http.HandlerFunc(s.apiClientLogo)))
-	mux.Handle("GET /api/client-progress/{token}/download/{assetId}", clientHeaders(http.HandlerFunc(s.apiClientDownload)))
-	mux.Handle("/api/client-progress/", clientHeaders(http.HandlerFunc(s.apiNotFound)))
+	mux.HandleFunc("GET /api/client-progress/{token}", s.apiClientProgress)
+	mux.HandleFunc("GET /api/client-progress/{token}/renderings/{id}/{size}", s.apiClientImage)
+	mux.HandleFunc("GET /api/client-progress/{token}/logo", s.apiClientLogo)
+	mux.HandleFunc("GET /api/client-progress/{token}/download/{assetId}", s.apiClientDownload)
+	mux.HandleFunc("/api/client-progress/", s.apiNotFound)
 
 	// Embedded CSS and JS at content-hashed URLs (assets.go), for every page.
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
 
 	// The client page (SPEC §5) and its live updates.
-	mux.Handle("GET /client-progress/{token}", clientHeaders(http.HandlerFunc(s.clientPage)))
-	mux.Handle("GET /client-progress/", clientHeaders(http.HandlerFunc(s.clientPage))) // 404 page, counted as a failed lookup
-	mux.Handle("GET /api/client-progress/{token}/events", clientHeaders(http.HandlerFunc(s.clientEvents)))
+	mux.HandleFunc("GET /client-progress/{token}", s.clientPage)
+	mux.HandleFunc("GET /client-progress/", s.clientPage) // 404 page, counted as a failed lookup
+	mux.HandleFunc("GET /api/client-progress/{token}/events", s.clientEvents)
 	mux.HandleFunc("GET /static/theme/{file}", s.serveTheme) // the studio's accent colour as CSS
 
 	// The admin UI (SPEC §6).

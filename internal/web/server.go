@@ -97,7 +97,7 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.logRequests(baseHeaders(s.crossOriginProtection().Handler(mux)))
+	s.handler = s.logRequests(baseHeaders(clientHeaders(s.crossOriginProtection().Handler(mux))))
 	return s, nil
 }
 

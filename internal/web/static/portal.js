@@ -35,6 +35,9 @@
     return +d.slice(8) + " " + (short ? m.slice(0, 3) : m) + " " + d.slice(0, 4);
   }
   function timeEl(v, short) { return el("time", { datetime: ymd(v) }, formatDate(v, short)); }
+  // The last day a link expiring at v still opens: the date of the last
+  // millisecond before v, as studio.LastDay computes it for the page.
+  function lastDay(v) { return new Date(Date.parse(v) - 1).toISOString().slice(0, 10); }
 
   // ---- The full-screen viewer ----
 
@@ -182,6 +185,8 @@
     text($("studioName2"), s.name || "the studio");
     var logo = $("logo");
     if (s.logoUrl && !logo) $("studioName").before(el("img", { class: "brand__logo", src: s.logoUrl, alt: "", height: "40", "data-bind": "logo" }));
+    // A new logo has a new URL (its ?v=).
+    if (s.logoUrl && logo && logo.getAttribute("src") !== s.logoUrl) logo.src = s.logoUrl;
     if (!s.logoUrl && logo) logo.remove();
     var theme = doc.getElementById("theme"), href = theme.getAttribute("href");
     if (/^#[0-9a-f]{6}$/i.test(s.accentColor)) {
@@ -283,7 +288,7 @@
 
   function applyExpiry(link) {
     var p = $("expiry"), next = el("p", { class: "footer__expiry", "data-bind": "expiry" });
-    if (link.expiresAt) next.append("This private link works until ", timeEl(link.expiresAt), ".");
+    if (link.expiresAt) next.append("This private link works until ", timeEl(lastDay(link.expiresAt)), ".");
     else next.append("This private link does not expire.");
     next.append(" It is meant for you alone: anyone with the link can see this page.");
     if (next.textContent !== p.textContent) p.replaceWith(next);
