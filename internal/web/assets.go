@@ -13,6 +13,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/js"
 )
 
 // Static assets (CSS, JS, icons) are embedded in the binary and served at
@@ -22,8 +25,8 @@ import (
 // the package function assetURL, from templates parsed at package load).
 //
 // Files live flat in static/: static/portal.css, static/admin.js, ... CSS
-// and JS are lightly minified when loaded (comments and indentation go; see
-// minifyCSS and minifyJS), so the sources can stay commented.
+// and JS are minified when loaded (minifyCSS, minifyJS), so the sources can
+// stay commented and readable.
 
 //go:embed static
 var staticFS embed.FS
@@ -146,23 +149,15 @@ func minifyCSS(src []byte) []byte {
 	return out
 }
 
-// minifyJS drops indentation, blank lines and whole-line // comments, and
-// keeps every line break (so automatic semicolons stay where they were). A
-// file with a template literal, whose lines are text, is left as it is.
+// minifyJS minifies JavaScript with tdewolff/minify (white space, comments,
+// local names). Our own files must parse: a syntax error stops the program
+// at start-up, like a template that does not parse.
 func minifyJS(src []byte) []byte {
-	if bytes.IndexByte(src, '`') >= 0 {
-		return src
+	var out bytes.Buffer
+	if err := js.Minify(minify.New(), &out, bytes.NewReader(src), nil); err != nil {
+		panic("web: minify embedded JavaScript: " + err.Error())
 	}
-	out := make([]byte, 0, len(src))
-	for _, line := range bytes.Split(src, []byte("\n")) {
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 || bytes.HasPrefix(line, []byte("//")) {
-			continue
-		}
-		out = append(out, line...)
-		out = append(out, '\n')
-	}
-	return out
+	return out.Bytes()
 }
 
 func compressible(ctype string) bool {

@@ -24,13 +24,12 @@ func TestMinifyCSS(t *testing.T) {
 }
 
 func TestMinifyJS(t *testing.T) {
-	in := "// head\n(function () {\n  \"use strict\";\n\n  // note\n  var a = 1; // kept\n  return a;\n})();\n"
-	want := "(function () {\n\"use strict\";\nvar a = 1; // kept\nreturn a;\n})();\n"
-	if got := string(minifyJS([]byte(in))); got != want {
-		t.Errorf("minifyJS:\n got %q\nwant %q", got, want)
+	in := "// head\n(function () {\n  \"use strict\";\n\n  // note\n  var long = 1; // gone\n  return long + `a\n  b`;\n})();\n"
+	got := string(minifyJS([]byte(in)))
+	if strings.Contains(got, "//") || strings.Contains(got, "\n\n") || len(got) >= len(in)*3/4 {
+		t.Errorf("minifyJS kept comments or space: %q", got)
 	}
-	tpl := "var s = `a\n  b`;\n"
-	if got := string(minifyJS([]byte(tpl))); got != tpl {
+	if !strings.Contains(got, "`a\n  b`") {
 		t.Errorf("a template literal was changed: %q", got)
 	}
 }

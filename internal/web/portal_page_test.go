@@ -38,7 +38,8 @@ var portalSecrets = []string{"SECRET-PROJECT-NOTE", "SECRET-PHASE-NOTE", "SECRET
 
 type portalSeedOptions struct {
 	approved, drafts int
-	picture          func(i int) []byte // JPEG of rendering i; a small gradient if nil
+	picture          func(i int) []byte                      // JPEG of rendering i; a small gradient if nil
+	text             func(i int) (title, description string) // of approved rendering i; short if nil
 	expiresAt        *time.Time
 }
 
@@ -96,6 +97,8 @@ func portalSeedProject(t testing.TB, st *store.Store, fs files.Storage, userID s
 			Status: studio.RenderingDraft, UploadedBy: userID, InternalNotes: "SECRET-RENDER-NOTE", OriginalName: "render.jpg"}
 		if j >= o.approved {
 			r.Title, r.Description = fmt.Sprintf("Draft DO-NOT-SHOW %d", j+1), "Draft DO-NOT-SHOW"
+		} else if o.text != nil {
+			r.Title, r.Description = o.text(j)
 		}
 		sp, err := files.Spool(ctx, tmp, bytes.NewReader(picture(j)), 0)
 		must(err)

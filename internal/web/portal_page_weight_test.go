@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -67,6 +68,20 @@ func renderLike(seed int) []byte {
 	var buf bytes.Buffer
 	jpeg.Encode(&buf, m, &jpeg.Options{Quality: 92})
 	return buf.Bytes()
+}
+
+// studioText is what a studio writes under a rendering, at the length of
+// the demo's: a title of two to four words and a sentence of description
+// (22 and 90 characters on average, with "(view N)" making each distinct).
+func studioText(i int) (title, description string) {
+	texts := [][2]string{
+		{"Kitchen island", "Honed travertine island with a fluted oak base and a pair of brass pendants."},
+		{"Living room seating", "Deep bouclé sofa facing the bay window, a wool rug in oat and linen curtains."},
+		{"Primary suite bed wall", "Upholstered headboard wall in soft clay linen, with walnut bedside shelves."},
+		{"Pantry wall", "Floor-to-ceiling oak joinery with a hidden coffee station and open shelving."},
+	}
+	t := texts[i%len(texts)]
+	return fmt.Sprintf("%s (view %d)", t[0], i+1), t[1]
 }
 
 // byteCounter counts what the server sends, per path.
@@ -153,7 +168,7 @@ func newWeightServer(tb testing.TB) *weightServer {
 	if err := st.CreateUser(ctx, u); err != nil {
 		tb.Fatal(err)
 	}
-	seed := portalSeedProject(tb, st, fs, u.ID, portalSeedOptions{approved: weightRenderings, picture: renderLike})
+	seed := portalSeedProject(tb, st, fs, u.ID, portalSeedOptions{approved: weightRenderings, picture: renderLike, text: studioText})
 	srv, err := web.New(web.Config{TempDir: tb.TempDir(), Secret: []byte("weight test secret")}, st, fs, live.NewMemory(),
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
