@@ -127,6 +127,13 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.r.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
+	// SQLite's writer is a connection of its own: one that cannot be had
+	// within the timeout (stuck behind a lock, say) is unhealthy too.
+	if s.w != s.r {
+		if err := s.w.PingContext(ctx); err != nil {
+			return fmt.Errorf("store: ping writer: %w", err)
+		}
+	}
 	return nil
 }
 

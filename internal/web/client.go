@@ -48,7 +48,7 @@ func (s *Server) resolveClientImage(w http.ResponseWriter, r *http.Request) (*cl
 }
 
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool) (*clientReq, error) {
-	ip := s.clientIP(r)
+	ip := limitKey(s.clientIP(r))
 	token := r.PathValue("token")
 	if blocked, retry := s.lookupIP.Blocked(ip); blocked {
 		// A valid link is never throttled: check it before refusing.

@@ -235,6 +235,18 @@ func (s *Server) clientIP(r *http.Request) string {
 	return peer.String()
 }
 
+// limitKey is the key of a client IP in the per-IP rate limits. An IPv6
+// address counts as its /64, the block one household or server is given,
+// so that walking through its addresses does not buy new allowances.
+func limitKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil || a.Is4() {
+		return ip
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}
+
 func (s *Server) trusted(a netip.Addr) bool {
 	for _, p := range s.cfg.TrustedProxies {
 		if p.Contains(a) {

@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -81,6 +83,29 @@ func TestClientLinkErrors(t *testing.T) {
 // Failed lookups are throttled per IP with 429 and Retry-After; a working
 // link from the same IP is never throttled, and a known link still gets its
 // own answer.
+// An IPv6 client counts as its /64: hopping between its addresses buys no
+// new failed lookups, while another /64 keeps its own allowance.
+func TestClientLookupRateLimitIPv6Block(t *testing.T) {
+	e := newEnv(t, dbSQLite, func(c *web.Config) {
+		c.LookupPerMinute = 3
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	})
+	anon := e.anon()
+	bad := "/api/client-progress/" + strings.Repeat("B", 32)
+	from := func(ip string) map[string]string { return map[string]string{"X-Forwarded-For": ip} }
+	for i := range 3 {
+		if r := anon.send("GET", bad, "", nil, from(fmt.Sprintf("2001:db8:1:2::%x", i+1))); r.Status != 404 {
+			t.Fatalf("failed lookup %d: %d", i, r.Status)
+		}
+	}
+	if r := anon.send("GET", bad, "", nil, from("2001:db8:1:2:ffff::9")); r.Status != 429 {
+		t.Errorf("another address of the same /64: %d, want 429", r.Status)
+	}
+	if r := anon.send("GET", bad, "", nil, from("2001:db8:1:3::1")); r.Status != 404 {
+		t.Errorf("an address of another /64: %d, want 404", r.Status)
+	}
+}
+
 func TestClientLookupRateLimit(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) { c.LookupPerMinute = 3 })

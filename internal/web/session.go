@@ -74,7 +74,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, email, password s
 	for _, lim := range []struct {
 		l   *auth.Limiter
 		key string
-	}{{s.loginIP, ip}, {s.loginAcc, account}} {
+	}{{s.loginIP, limitKey(ip)}, {s.loginAcc, account}} {
 		done, retry, ok := lim.l.Take(lim.key)
 		if !ok {
 			w.Header().Set("Retry-After", retryAfter(retry))
