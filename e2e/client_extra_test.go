@@ -167,3 +167,22 @@ func TestClientLightAccent(t *testing.T) {
 	tb.shot("gone")
 	tb.axe("gone")
 }
+
+// TestClientLinkExpiresWhileOpen: a link that expires while its page is
+// open says so, without a reload, at the moment it expires.
+func TestClientLinkExpiresWhileOpen(t *testing.T) {
+	t.Parallel()
+	a := startApp(t)
+	token := a.addLink(t, "Short link", time.Now().Add(4*time.Second))
+	tb := newBrowser(t, "client-expiring")
+	tb.step("set the viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	if got := tb.navigate("open the link", a.URL+"/client-progress/"+token); got != 200 {
+		t.Fatalf("status %d, want 200", got)
+	}
+	gone := jsVisible + `(` + jsString(selGone) + `)`
+	tb.waitForWithin("the banner once the link expires", gone, `document.body.innerText.slice(0, 300)`, 20*time.Second)
+	if text := eval[string](tb, "read the banner", `(`+gone+`).innerText`); !strings.Contains(text, "This link has expired.") {
+		t.Errorf("the banner says %q, want it to say the link expired", text)
+	}
+	tb.shot("expired")
+}

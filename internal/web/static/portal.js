@@ -307,7 +307,9 @@
       : "This page was just updated");
   }
 
-  function gone() {
+  // gone shows that the link stopped working; code is the server's refusal
+  // (link_expired, link_deactivated), when known.
+  function gone(code) {
     doc.body.classList.add("is-gone");
     closeViewer();
     if (doc.querySelector(".gone")) return;
@@ -315,7 +317,7 @@
     c.removeAttribute("data-bind");
     doc.querySelector(".masthead").after(el("div", { class: "gone", role: "alert", "data-testid": "notice" },
       el("div", { class: "wrap gone__in" },
-        el("strong", null, "This link is no longer active."),
+        el("strong", null, code === "link_expired" ? "This link has expired." : "This link is no longer active."),
         el("p", null, "What you see is how the project stood when the link stopped working. To keep following it, ask the studio for a new link."),
         c)));
   }
@@ -332,7 +334,12 @@
       try { v = JSON.parse(e.data); } catch (err) { return; }
       apply(v);
     });
-    source.addEventListener("gone", function () { source.close(); gone(); });
+    source.addEventListener("gone", function (e) {
+      source.close();
+      var code;
+      try { code = JSON.parse(e.data).code; } catch (err) { /* gone all the same */ }
+      gone(code);
+    });
     source.onerror = function () {
       if (source.readyState !== 2) return; // CLOSED: the server refused; else the browser retries
       // Find out whether the link still works, then try again later.
