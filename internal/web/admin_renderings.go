@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"time"
 
-	"atrium/internal/store"
 	"atrium/internal/studio"
 )
 
@@ -31,23 +30,8 @@ func (s *Server) adminUploadRendering(w http.ResponseWriter, r *http.Request) {
 		s.adminError(w, r, err)
 		return
 	}
-	rd := &studio.Rendering{
-		ID:         store.NewID(),
-		ProjectID:  projectID,
-		Status:     studio.RenderingDraft,
-		UploadedBy: userFrom(r.Context()).ID,
-	}
-	ing, err := s.readRenderingUpload(w, r, rd)
-	if err == nil {
-		rd.FileKey, rd.ContentType, rd.Bytes = ing.Key, ing.ContentType, ing.Bytes
-		rd.Width, rd.Height, rd.SHA256 = ing.Width, ing.Height, ing.SHA256
-		rd.ThumbKey, rd.PreviewKey = ing.Thumb.Key, ing.Preview.Key
-		err = s.store.CreateRendering(r.Context(), rd)
-	}
+	rd, err := s.createUploadedRendering(w, r, projectID)
 	if err != nil {
-		if ing != nil {
-			s.removeFiles(ing.Key, ing.Thumb.Key, ing.Preview.Key)
-		}
 		if rd.OriginalName == "" && studio.ErrorCode(domainError(err)) == studio.ECodeInvalidImage {
 			err = studio.Invalid("file", "Choose an image file to upload.")
 		}

@@ -34,7 +34,19 @@ func (s *Server) apiUploadRendering(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rd := &studio.Rendering{
+	rd, err := s.createUploadedRendering(w, r, projectID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, rd)
+}
+
+// createUploadedRendering reads an upload into storage and records it as a
+// draft of the project, for the API and the admin form alike. On failure
+// nothing remains, and rd holds the text fields read, to show them again.
+func (s *Server) createUploadedRendering(w http.ResponseWriter, r *http.Request, projectID string) (rd *studio.Rendering, err error) {
+	rd = &studio.Rendering{
 		ID:         store.NewID(),
 		ProjectID:  projectID,
 		Status:     studio.RenderingDraft,
@@ -47,14 +59,10 @@ func (s *Server) apiUploadRendering(w http.ResponseWriter, r *http.Request) {
 		rd.ThumbKey, rd.PreviewKey = ing.Thumb.Key, ing.Preview.Key
 		err = s.store.CreateRendering(r.Context(), rd)
 	}
-	if err != nil {
-		if ing != nil {
-			s.removeFiles(ing.Key, ing.Thumb.Key, ing.Preview.Key)
-		}
-		s.fail(w, r, err)
-		return
+	if err != nil && ing != nil {
+		s.removeFiles(ing.Key, ing.Thumb.Key, ing.Preview.Key)
 	}
-	writeJSON(w, http.StatusCreated, rd)
+	return rd, err
 }
 
 // readRenderingUpload reads the multipart parts of an upload. The file goes
