@@ -135,6 +135,16 @@ func setMoney(b *body, form url.Values, input, field string) error {
 	return nil
 }
 
+// pathAndForm is what most admin POSTs start with: the id of the kind of
+// thing the path names, then the form.
+func pathAndForm(w http.ResponseWriter, r *http.Request, kind string) (string, error) {
+	id, err := pathID(r, kind)
+	if err != nil {
+		return "", err
+	}
+	return id, parseAdminForm(w, r)
+}
+
 // parseAdminForm reads a urlencoded form body with a size limit.
 func parseAdminForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)

@@ -142,12 +142,8 @@ func linkExpiry(choice, on string, now time.Time) (*time.Time, error) {
 }
 
 func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
-	projectID, err := pathID(r, "Project")
+	projectID, err := pathAndForm(w, r, "Project")
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if err := parseAdminForm(w, r); err != nil {
 		s.adminError(w, r, err)
 		return
 	}
@@ -178,12 +174,8 @@ func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
 // shows a confirmation page (admin.js asks with confirm() instead and adds
 // the field, so that the page is only seen without JavaScript).
 func (s *Server) adminDeactivateLink(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Link")
+	id, err := pathAndForm(w, r, "Link")
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if err := parseAdminForm(w, r); err != nil {
 		s.adminError(w, r, err)
 		return
 	}

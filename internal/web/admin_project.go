@@ -93,12 +93,8 @@ func projectURL(id, anchor string) string {
 }
 
 func (s *Server) adminUpdateProject(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
+	id, err := pathAndForm(w, r, "Project")
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if err := parseAdminForm(w, r); err != nil {
 		s.adminError(w, r, err)
 		return
 	}
@@ -127,12 +123,8 @@ func (s *Server) adminUpdateProject(w http.ResponseWriter, r *http.Request) {
 var roomLabels = map[string]string{"name": "Room name"}
 
 func (s *Server) adminCreateRoom(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
+	id, err := pathAndForm(w, r, "Project")
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if err := parseAdminForm(w, r); err != nil {
 		s.adminError(w, r, err)
 		return
 	}
@@ -157,12 +149,8 @@ func (s *Server) adminCreateRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminRenameRoom(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Room")
+	id, err := pathAndForm(w, r, "Room")
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if err := parseAdminForm(w, r); err != nil {
 		s.adminError(w, r, err)
 		return
 	}
@@ -195,12 +183,8 @@ var phaseLabels = map[string]string{
 }
 
 func (s *Server) adminUpdatePhase(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Phase")
+	id, err := pathAndForm(w, r, "Phase")
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if err := parseAdminForm(w, r); err != nil {
 		s.adminError(w, r, err)
 		return
 	}
@@ -234,12 +218,8 @@ func (s *Server) adminUpdatePhase(w http.ResponseWriter, r *http.Request) {
 var teamLabels = map[string]string{"userId": "Staff member", "role": "Role on the project"}
 
 func (s *Server) adminAddTeamMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
+	id, err := pathAndForm(w, r, "Project")
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if err := parseAdminForm(w, r); err != nil {
 		s.adminError(w, r, err)
 		return
 	}
@@ -271,12 +251,8 @@ func (s *Server) adminAddTeamMember(w http.ResponseWriter, r *http.Request) {
 var commentLabels = map[string]string{"body": "Comment", "renderingId": "Rendering"}
 
 func (s *Server) adminCreateComment(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
+	id, err := pathAndForm(w, r, "Project")
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if err := parseAdminForm(w, r); err != nil {
 		s.adminError(w, r, err)
 		return
 	}

@@ -54,12 +54,8 @@ func (s *Server) adminRenderingStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) changeRendering(w http.ResponseWriter, r *http.Request, form string, fields []string) {
-	id, err := pathID(r, "Rendering")
+	id, err := pathAndForm(w, r, "Rendering")
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if err := parseAdminForm(w, r); err != nil {
 		s.adminError(w, r, err)
 		return
 	}
