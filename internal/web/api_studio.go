@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"atrium/internal/auth"
@@ -98,16 +99,21 @@ func (s *Server) saveLogo(w http.ResponseWriter, r *http.Request) (*studio.Setti
 }
 
 func (s *Server) apiStudioLogo(w http.ResponseWriter, r *http.Request) {
-	st, err := s.store.Settings(r.Context())
+	st, err := s.studioWithLogo(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if st.LogoKey == "" {
-		s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "The studio has no logo."))
-		return
-	}
 	s.serveObject(w, r, st.LogoKey, "image/jpeg", "logo-"+st.UpdatedAt.Format("20060102150405.000000"))
+}
+
+// studioWithLogo is the studio's settings, or not_found if it has no logo.
+func (s *Server) studioWithLogo(ctx context.Context) (*studio.Settings, error) {
+	st, err := s.store.Settings(ctx)
+	if err == nil && st.LogoKey == "" {
+		err = studio.Errorf(studio.ECodeNotFound, "The studio has no logo.")
+	}
+	return st, err
 }
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {

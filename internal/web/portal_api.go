@@ -103,13 +103,9 @@ func (s *Server) apiClientLogo(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	st, err := s.store.Settings(r.Context())
+	st, err := s.studioWithLogo(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if st.LogoKey == "" {
-		s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "The studio has no logo."))
 		return
 	}
 	// A new logo is stored under a new key.
