@@ -88,6 +88,18 @@ func (w *contentWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// ReadFrom is Write for a whole copy: ServeContent's io.CopyN reaches the
+// connection's ReadFrom through it, and with it sendfile(2).
+func (w *contentWriter) ReadFrom(src io.Reader) (int64, error) {
+	if !w.decided {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.refused {
+		return 0, errRefused
+	}
+	return io.Copy(w.ResponseWriter, src)
+}
+
 // refuse answers err in place of the content, without the headers that
 // described it (a 416 keeps Content-Range: bytes */size).
 func (w *contentWriter) refuse(err error, keepRange bool) {
