@@ -117,6 +117,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
+var _ io.ReaderFrom = (*statusWriter)(nil) // downloads keep sendfile (PERFORMANCE.md)
+
 // ReadFrom hands a copy to the connection's own ReadFrom, so that a stored
 // file goes out with sendfile(2) rather than through a buffer.
 func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {

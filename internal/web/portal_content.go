@@ -88,6 +88,8 @@ func (w *contentWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+var _ io.ReaderFrom = (*contentWriter)(nil) // downloads keep sendfile (PERFORMANCE.md)
+
 // ReadFrom is Write for a whole copy: ServeContent's io.CopyN reaches the
 // connection's ReadFrom through it, and with it sendfile(2).
 func (w *contentWriter) ReadFrom(src io.Reader) (int64, error) {
