@@ -173,14 +173,15 @@ func TestClientLightAccent(t *testing.T) {
 func TestClientLinkExpiresWhileOpen(t *testing.T) {
 	t.Parallel()
 	a := startApp(t)
-	token := a.addLink(t, "Short link", time.Now().Add(4*time.Second))
 	tb := newBrowser(t, "client-expiring")
 	tb.step("set the viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	// Made once the browser is up, with room for a slow machine to load it.
+	token := a.addLink(t, "Short link", time.Now().Add(8*time.Second))
 	if got := tb.navigate("open the link", a.URL+"/client-progress/"+token); got != 200 {
 		t.Fatalf("status %d, want 200", got)
 	}
 	gone := jsVisible + `(` + jsString(selGone) + `)`
-	tb.waitForWithin("the banner once the link expires", gone, `document.body.innerText.slice(0, 300)`, 20*time.Second)
+	tb.waitForWithin("the banner once the link expires", gone, `document.body.innerText.slice(0, 300)`, 30*time.Second)
 	if text := eval[string](tb, "read the banner", `(`+gone+`).innerText`); !strings.Contains(text, "This link has expired.") {
 		t.Errorf("the banner says %q, want it to say the link expired", text)
 	}
