@@ -145,6 +145,15 @@ func pathAndForm(w http.ResponseWriter, r *http.Request, kind string) (string, e
 	return id, parseAdminForm(w, r)
 }
 
+// projectForm is pathAndForm for a project that must exist: its id.
+func (s *Server) projectForm(w http.ResponseWriter, r *http.Request) (string, error) {
+	id, err := pathAndForm(w, r, "Project")
+	if err == nil {
+		_, err = s.store.Project(r.Context(), id)
+	}
+	return id, err
+}
+
 // parseAdminForm reads a urlencoded form body with a size limit.
 func parseAdminForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)

@@ -142,12 +142,8 @@ func linkExpiry(choice, on string, now time.Time) (*time.Time, error) {
 }
 
 func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
-	projectID, err := pathAndForm(w, r, "Project")
+	projectID, err := s.projectForm(w, r)
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if _, err := s.store.Project(r.Context(), projectID); err != nil {
 		s.adminError(w, r, err)
 		return
 	}

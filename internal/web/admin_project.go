@@ -218,12 +218,8 @@ func (s *Server) adminUpdatePhase(w http.ResponseWriter, r *http.Request) {
 var teamLabels = map[string]string{"userId": "Staff member", "role": "Role on the project"}
 
 func (s *Server) adminAddTeamMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathAndForm(w, r, "Project")
+	id, err := s.projectForm(w, r)
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if _, err := s.store.Project(r.Context(), id); err != nil {
 		s.adminError(w, r, err)
 		return
 	}
@@ -251,12 +247,8 @@ func (s *Server) adminAddTeamMember(w http.ResponseWriter, r *http.Request) {
 var commentLabels = map[string]string{"body": "Comment", "renderingId": "Rendering"}
 
 func (s *Server) adminCreateComment(w http.ResponseWriter, r *http.Request) {
-	id, err := pathAndForm(w, r, "Project")
+	id, err := s.projectForm(w, r)
 	if err != nil {
-		s.adminError(w, r, err)
-		return
-	}
-	if _, err := s.store.Project(r.Context(), id); err != nil {
 		s.adminError(w, r, err)
 		return
 	}
