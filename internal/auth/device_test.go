@@ -27,7 +27,7 @@ func TestDeviceCookieIsSignedAndExpires(t *testing.T) {
 		"v1",
 		strings.Replace(v, "0123456789abcdef", "fedcba9876543210", 1), // another user
 		strings.Replace(v, dev, NewDeviceID(), 1),                     // another device
-		v[:len(v)-2] + "AA",                                           // altered signature
+		v[:len(v)-2] + "AA", // altered signature
 		v + "x",
 		"v1.u.d.99999999999." + strings.Repeat("A", 43),
 	}
