@@ -248,6 +248,8 @@ func staffRoutes(id string) [][2]string {
 		{"GET", "/api/studio/logo"},
 		{"GET", "/api/users"},
 		{"POST", "/api/users"},
+		{"PATCH", "/api/users/" + id},
+		{"POST", "/api/session/password"},
 		{"GET", "/api/client-access?projectId=" + id},
 		{"POST", "/api/client-access"},
 		{"DELETE", "/api/client-access?id=" + id},

@@ -12,6 +12,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/session", s.apiLogin)
 	mux.HandleFunc("GET /api/session", s.staff(s.apiSession))
 	mux.HandleFunc("DELETE /api/session", s.apiLogout)
+	mux.HandleFunc("POST /api/session/password", s.staff(s.apiChangePassword))
 
 	// Studio data (SPEC §4.2).
 	mux.HandleFunc("GET /api/projects", s.staff(s.apiProjects))
@@ -32,6 +33,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/studio/logo", s.staff(s.apiStudioLogo))
 	mux.HandleFunc("GET /api/users", s.admin(s.apiUsers))
 	mux.HandleFunc("POST /api/users", s.admin(s.apiCreateUser))
+	mux.HandleFunc("PATCH /api/users/{id}", s.admin(s.apiUpdateUser))
 
 	// Client links (SPEC §4.3) and the client side (SPEC §4.4). Every
 	// answer under /client-progress/ and /api/client-progress/ gets the
