@@ -84,6 +84,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/settings/logo", s.adminOnlyPage(s.adminUploadLogo))
 	mux.HandleFunc("GET /admin/users", s.adminOnlyPage(s.adminUsers))
 	mux.HandleFunc("POST /admin/users", s.adminOnlyPage(s.adminCreateUser))
+	mux.HandleFunc("POST /admin/users/{id}", s.adminOnlyPage(s.adminUpdateUser))
+	mux.HandleFunc("POST /admin/users/{id}/password", s.adminOnlyPage(s.adminResetPassword))
+	mux.HandleFunc("POST /admin/users/{id}/disable", s.adminOnlyPage(s.adminDisableUser))
+	mux.HandleFunc("POST /admin/users/{id}/enable", s.adminOnlyPage(s.adminEnableUser))
+	mux.HandleFunc("GET /admin/password", s.adminPageAuth(s.adminPasswordPage))
+	mux.HandleFunc("POST /admin/password", s.adminPageAuth(s.adminChangePassword))
 	mux.HandleFunc("/admin/", s.adminPageAuth(s.adminNotFound))
 
 	// Unknown API paths answer in JSON, not with the mux's text.
