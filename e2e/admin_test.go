@@ -243,7 +243,7 @@ func TestAdminFlow(t *testing.T) {
 	tb.axe("access-log")
 
 	// The admin's other pages.
-	for _, pg := range []struct{ path, h1 string }{{"/admin/settings", "Studio settings"}, {"/admin/users", "Staff accounts"}} {
+	for _, pg := range []struct{ path, h1 string }{{"/admin/settings", "Studio settings"}, {"/admin/users", "Staff accounts"}, {"/admin/password", "Change your password"}} {
 		if got := tb.navigate("open "+pg.path, a.URL+pg.path); got != 200 {
 			t.Errorf("admin: GET %s: status %d, want 200", pg.path, got)
 		}

@@ -22,6 +22,10 @@ Usage:
   atrium migrate               apply database migrations (serve does it too)
   atrium user create --email E --name N --role admin|designer
                                create a staff account (password from stdin, or prompted twice)
+  atrium user list
+  atrium user disable|enable EMAIL|ID
+  atrium user set-password EMAIL|ID
+                               staff accounts from the shell
   atrium link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never]
   atrium link list [--project ID]
   atrium link deactivate ID    client links from the shell

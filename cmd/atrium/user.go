@@ -8,31 +8,74 @@ import (
 	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"golang.org/x/term"
 
 	"atrium/internal/auth"
+	"atrium/internal/store"
 	"atrium/internal/studio"
 )
 
+const userUsage = `Usage:
+  atrium user create --email E --name N --role admin|designer
+  atrium user list
+  atrium user disable EMAIL|ID
+  atrium user enable EMAIL|ID
+  atrium user set-password EMAIL|ID
+
+Staff accounts from the shell, with the rules of the admin UI: passwords
+must pass the same policy, disabling or a new password ends the account's
+sessions on every server at once, and the last active admin cannot be
+disabled. Run "atrium user COMMAND --help" for a command's flags.
+`
+
 func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		fmt.Fprint(stderr, "Usage: atrium user create --email E --name N --role admin|designer\n")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			return nil
-		}
-		return errors.New("unknown user command")
+	if len(args) == 0 {
+		fmt.Fprint(stderr, userUsage)
+		return errors.New("no user command given")
 	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "create":
+		err = userCreate(ctx, rest, stdin, stdout, stderr)
+	case "list":
+		err = userList(ctx, rest, stdout, stderr)
+	case "disable", "enable":
+		err = userSetDisabled(ctx, cmd, rest, stdout, stderr)
+	case "set-password":
+		err = userSetPassword(ctx, rest, stdin, stdout, stderr)
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(stderr, userUsage)
+		return nil
+	default:
+		fmt.Fprint(stderr, userUsage)
+		return fmt.Errorf("unknown user command %q", cmd)
+	}
+	return userError(err)
+}
+
+// userError words domain errors for the shell: their public message alone.
+func userError(err error) error {
+	var se *studio.Error
+	if errors.As(err, &se) {
+		return errors.New(se.Message)
+	}
+	return err
+}
+
+func userCreate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var c config
 	var email, name, role string
 	fs := newFlagSet("user create", "user create --email E --name N --role admin|designer\n\n"+
 		"The password is read from standard input when it is not a terminal (one line),\n"+
-		"and prompted twice when it is. It must be at least 12 characters.", stderr)
+		"and prompted twice when it is. It must be at least 12 characters and not a common\n"+
+		"password, a simple sequence or one repeated character.", stderr)
 	c.flags(fs, false)
 	fs.StringVar(&email, "email", "", "staff member's `email` (required)")
 	fs.StringVar(&name, "name", "", "staff member's `name` (required)")
 	fs.StringVar(&role, "role", "designer", "`role`: admin or designer")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if email == "" || name == "" {
@@ -42,14 +85,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if !studio.Role(role).Valid() {
 		return fmt.Errorf("--role must be admin or designer, not %q", role)
 	}
-	password, err := readPassword(stdin, stderr)
-	if err != nil {
-		return err
-	}
-	if err := auth.CheckPasswordPolicy(password); err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(password)
+	hash, err := readNewPassword(stdin, stderr)
 	if err != nil {
 		return err
 	}
@@ -64,6 +100,134 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	fmt.Fprintf(stdout, "created %s %s (%s), id %s\n", u.Role, u.Email, u.Name, u.ID)
 	return nil
+}
+
+func userList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlagSet("user list", "user list\n\nLists the staff accounts by name: id, email, name, role, state (active or disabled).", stderr)
+	c.flags(fs, false)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errors.New("user list takes no arguments")
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tSTATE\tCREATED")
+	for _, u := range users {
+		state := "active"
+		if u.Disabled {
+			state = "disabled"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.ID, u.Email, u.Name, u.Role, state, fmtWhen(&u.CreatedAt, "-"))
+	}
+	return tw.Flush()
+}
+
+func userSetDisabled(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) error {
+	var c config
+	synopsis := "user disable EMAIL|ID\n\nDisables a staff account: it is signed out at once on every server and cannot sign in\n" +
+		"until enabled again. The last active admin cannot be disabled."
+	if cmd == "enable" {
+		synopsis = "user enable EMAIL|ID\n\nLets a disabled staff account sign in again (with its password as it was)."
+	}
+	fs := newFlagSet("user "+cmd, synopsis, stderr)
+	c.flags(fs, false)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("give exactly one account: its email or id")
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := findUser(ctx, st, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	disabled := cmd == "disable"
+	if u, err = st.UpdateUser(ctx, u.ID, store.UserChange{Disabled: &disabled}); err != nil {
+		return err
+	}
+	if disabled {
+		fmt.Fprintf(stdout, "disabled %s (%s); its sessions have ended\n", u.Email, u.Name)
+	} else {
+		fmt.Fprintf(stdout, "enabled %s (%s)\n", u.Email, u.Name)
+	}
+	return nil
+}
+
+func userSetPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlagSet("user set-password", "user set-password EMAIL|ID\n\n"+
+		"Sets a staff account's password and ends its sessions. The password is read from standard\n"+
+		"input when it is not a terminal (one line), and prompted twice when it is. It must be at\n"+
+		"least 12 characters and not a common password, a simple sequence or one repeated character.", stderr)
+	c.flags(fs, false)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("give exactly one account: its email or id")
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := findUser(ctx, st, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	hash, err := readNewPassword(stdin, stderr)
+	if err != nil {
+		return err
+	}
+	if _, err := st.UpdateUser(ctx, u.ID, store.UserChange{PasswordHash: &hash}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "password set for %s (%s); its sessions have ended\n", u.Email, u.Name)
+	return nil
+}
+
+// findUser finds an account by id or email.
+func findUser(ctx context.Context, st *store.Store, ref string) (*studio.User, error) {
+	if u, err := st.User(ctx, ref); err == nil {
+		return u, nil
+	}
+	u, err := st.UserByEmail(ctx, ref)
+	if studio.ErrorCode(err) == studio.ECodeNotFound {
+		return nil, fmt.Errorf("no staff account %q: not found (see atrium user list)", ref)
+	}
+	return u, err
+}
+
+// readNewPassword reads a password (readPassword), checks it against the
+// policy and returns its hash.
+func readNewPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	password, err := readPassword(stdin, stderr)
+	if err != nil {
+		return "", err
+	}
+	if err := auth.CheckPasswordPolicy(password); err != nil {
+		return "", err
+	}
+	return auth.HashPassword(password)
 }
 
 // readPassword prompts twice on a terminal, or reads one line from a pipe.

@@ -38,6 +38,9 @@ func CheckPasswordPolicy(pw string) error {
 	if len(pw) > MaxPasswordLen {
 		return fmt.Errorf("The password must be at most %d bytes long.", MaxPasswordLen)
 	}
+	if why := guessable(pw); why != "" {
+		return errors.New(why)
+	}
 	return nil
 }
 

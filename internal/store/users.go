@@ -83,46 +83,133 @@ func (s *Store) Users(ctx context.Context) ([]studio.User, error) {
 	return users, rows.Err()
 }
 
-// SetUserDisabled enables or disables an account; disabling ends its sessions.
-func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
+// UserChange is an edit of a staff account: nil fields stay as they are.
+type UserChange struct {
+	Name         *string
+	Role         *studio.Role
+	Disabled     *bool
+	PasswordHash *string
+	// KeepSession is the digest of a session a password change leaves open
+	// (the one of a person changing their own password); "" ends them all.
+	KeepSession string
+}
+
+// UpdateUser applies ch to a staff account in one transaction and returns
+// the account as stored. Disabling ends all its sessions, a new password
+// all but KeepSession; sessions live in the database, so this holds on
+// every instance at once. A change that would leave no active admin is a
+// conflict naming the field ("role" or "disabled").
+func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChange) (*studio.User, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: disable user: %w", err)
+		return nil, fmt.Errorf("store: update user: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE users SET disabled = ? WHERE id = ?`), disabled, id)
-	if err != nil {
-		return fmt.Errorf("store: disable user: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("User")
-	}
-	if disabled {
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ?`), id); err != nil {
-			return fmt.Errorf("store: disable user: %w", err)
+	var admins []string
+	if ch.Role != nil || ch.Disabled != nil {
+		// Lock the active admins, always in id order, before the account
+		// itself: two admins demoting each other at once then run one after
+		// the other, and the second sees the first's change (PostgreSQL
+		// re-reads locked rows; SQLite has one writer anyway).
+		if admins, err = s.lockActiveAdmins(ctx, tx); err != nil {
+			return nil, err
 		}
 	}
-	return tx.Commit()
+	u, err := scanUser(tx.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM users WHERE id = ?`+s.forUpdate()), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("User")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: update user: %w", err)
+	}
+	wasAdmin := u.Role == studio.RoleAdmin && !u.Disabled
+	if ch.Name != nil {
+		u.Name = *ch.Name
+	}
+	if ch.Role != nil {
+		u.Role = *ch.Role
+	}
+	if ch.Disabled != nil {
+		u.Disabled = *ch.Disabled
+	}
+	if ch.PasswordHash != nil {
+		u.PasswordHash = *ch.PasswordHash
+	}
+	if wasAdmin && (u.Role != studio.RoleAdmin || u.Disabled) && !otherThan(admins, u.ID) {
+		field, verb := "role", "made a designer"
+		if u.Disabled {
+			field, verb = "disabled", "disabled"
+		}
+		return nil, &studio.Error{Code: studio.ECodeConflict, Field: field,
+			Message: fmt.Sprintf("%s is the last active admin and cannot be %s. Make another account admin first.", u.Name, verb)}
+	}
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE users SET name = ?, role = ?, disabled = ?, password_hash = ? WHERE id = ?`),
+		u.Name, string(u.Role), u.Disabled, u.PasswordHash, u.ID); err != nil {
+		return nil, fmt.Errorf("store: update user: %w", err)
+	}
+	switch {
+	case u.Disabled:
+		_, err = tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ?`), u.ID)
+	case ch.PasswordHash != nil:
+		_, err = tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ? AND id_digest <> ?`), u.ID, ch.KeepSession)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: update user: end sessions: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: update user: %w", err)
+	}
+	return u, nil
+}
+
+// lockActiveAdmins returns the ids of the enabled admins, locked until the
+// end of tx on PostgreSQL.
+func (s *Store) lockActiveAdmins(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT id FROM users WHERE role = ? AND disabled = ? ORDER BY id`+s.forUpdate()),
+		string(studio.RoleAdmin), false)
+	if err != nil {
+		return nil, fmt.Errorf("store: lock admins: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: lock admins: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// forUpdate locks the rows a SELECT reads, where the database can.
+func (s *Store) forUpdate() string {
+	if s.dialect == postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+func otherThan(ids []string, id string) bool {
+	for _, x := range ids {
+		if x != id {
+			return true
+		}
+	}
+	return false
+}
+
+// SetUserDisabled enables or disables an account; disabling ends its
+// sessions. The last active admin cannot be disabled.
+func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
+	_, err := s.UpdateUser(ctx, id, UserChange{Disabled: &disabled})
+	return err
 }
 
 // SetPassword replaces a user's password hash and ends their sessions.
 func (s *Store) SetPassword(ctx context.Context, id, hash string) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: set password: %w", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE users SET password_hash = ? WHERE id = ?`), hash, id)
-	if err != nil {
-		return fmt.Errorf("store: set password: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("User")
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE user_id = ?`), id); err != nil {
-		return fmt.Errorf("store: set password: %w", err)
-	}
-	return tx.Commit()
+	_, err := s.UpdateUser(ctx, id, UserChange{PasswordHash: &hash})
+	return err
 }
 
 // Session is a staff login as the database keeps it: only a digest of the id.

@@ -167,6 +167,7 @@ func TestDisablingEndsSessions(t *testing.T) {
 		ctx := context.Background()
 		ana := seedUser(t, s, "ana@studio.test", studio.RoleAdmin)
 		bea := seedUser(t, s, "bea@studio.test", studio.RoleDesigner)
+		seedUser(t, s, "cy@studio.test", studio.RoleAdmin) // so that ana is not the last admin
 		for _, sess := range []struct{ digest, user string }{{"ana-1", ana.ID}, {"ana-2", ana.ID}, {"bea-1", bea.ID}} {
 			if err := s.CreateSession(ctx, sess.digest, sess.user); err != nil {
 				t.Fatal(err)

@@ -12,6 +12,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/session", s.apiLogin)
 	mux.HandleFunc("GET /api/session", s.staff(s.apiSession))
 	mux.HandleFunc("DELETE /api/session", s.apiLogout)
+	mux.HandleFunc("POST /api/session/password", s.staff(s.apiChangePassword))
 
 	// Studio data (SPEC §4.2).
 	mux.HandleFunc("GET /api/projects", s.staff(s.apiProjects))
@@ -32,6 +33,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/studio/logo", s.staff(s.apiStudioLogo))
 	mux.HandleFunc("GET /api/users", s.admin(s.apiUsers))
 	mux.HandleFunc("POST /api/users", s.admin(s.apiCreateUser))
+	mux.HandleFunc("PATCH /api/users/{id}", s.admin(s.apiUpdateUser))
 
 	// Client links (SPEC §4.3) and the client side (SPEC §4.4). Every
 	// answer under /client-progress/ and /api/client-progress/ gets the
@@ -82,6 +84,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/settings/logo", s.adminOnlyPage(s.adminUploadLogo))
 	mux.HandleFunc("GET /admin/users", s.adminOnlyPage(s.adminUsers))
 	mux.HandleFunc("POST /admin/users", s.adminOnlyPage(s.adminCreateUser))
+	mux.HandleFunc("POST /admin/users/{id}", s.adminOnlyPage(s.adminUpdateUser))
+	mux.HandleFunc("POST /admin/users/{id}/password", s.adminOnlyPage(s.adminResetPassword))
+	mux.HandleFunc("POST /admin/users/{id}/disable", s.adminOnlyPage(s.adminDisableUser))
+	mux.HandleFunc("POST /admin/users/{id}/enable", s.adminOnlyPage(s.adminEnableUser))
+	mux.HandleFunc("GET /admin/password", s.adminPageAuth(s.adminPasswordPage))
+	mux.HandleFunc("POST /admin/password", s.adminPageAuth(s.adminChangePassword))
 	mux.HandleFunc("/admin/", s.adminPageAuth(s.adminNotFound))
 
 	// Unknown API paths answer in JSON, not with the mux's text.

@@ -63,29 +63,36 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 	})
 }
 
+// deviceCookie marks a browser that has signed in to an account before
+// (auth.SignDevice); deviceLifetime is how long it stays known without a
+// new sign-in.
+const (
+	deviceCookie   = "atrium_device"
+	deviceLifetime = 365 * 24 * time.Hour
+)
+
 // login checks credentials under the per-IP and per-account failure limits
-// and starts a session. It returns the user and sets the cookie.
+// and starts a session. It returns the user and sets the cookies.
 func (s *Server) login(w http.ResponseWriter, r *http.Request, email, password string) (*studio.User, error) {
 	ip := s.clientIP(r)
 	account := strings.ToLower(strings.TrimSpace(email))
 	// Each attempt holds a failure of both allowances while it is judged, so
 	// a burst of parallel guesses is held to the limit too.
 	failed := false
-	for _, lim := range []struct {
-		l   *auth.Limiter
-		key string
-	}{{s.loginIP, limitKey(ip)}, {s.loginAcc, account}} {
-		done, retry, ok := lim.l.Take(lim.key)
-		if !ok {
-			w.Header().Set("Retry-After", retryAfter(retry))
-			return nil, studio.Errorf(studio.ECodeRateLimited, "Too many failed sign-ins. Try again in %s seconds.", retryAfter(retry))
-		}
-		defer func() { done(failed) }()
+	ipDone, err := s.takeAttempt(w, s.loginIP, limitKey(ip))
+	if err != nil {
+		return nil, err
 	}
+	defer func() { ipDone(failed) }()
 	u, err := s.store.UserByEmail(r.Context(), account)
 	if err != nil && studio.ErrorCode(err) != studio.ECodeNotFound {
 		return nil, err
 	}
+	accDone, err := s.takeAttempt(w, s.loginAcc, s.accountKey(r, account, u))
+	if err != nil {
+		return nil, err
+	}
+	defer func() { accDone(failed) }()
 	if u == nil || u.Disabled {
 		auth.BurnPasswordCheck(password)
 	}
@@ -107,7 +114,60 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, email, password s
 		SameSite: http.SameSiteLaxMode,
 		MaxAge:   int(s.cfg.SessionAbsolute.Seconds()),
 	})
+	s.setDeviceCookie(w, r, u)
 	return u, nil
+}
+
+// takeAttempt holds one failure of key's allowance in lim while a password
+// is checked (auth.Limiter.Take), or answers rate_limited.
+func (s *Server) takeAttempt(w http.ResponseWriter, lim *auth.Limiter, key string) (func(failed bool), error) {
+	done, retry, ok := lim.Take(key)
+	if !ok {
+		w.Header().Set("Retry-After", retryAfter(retry))
+		return nil, studio.Errorf(studio.ECodeRateLimited, "Too many failed sign-ins. Try again in %s seconds.", retryAfter(retry))
+	}
+	return done, nil
+}
+
+// accountKey is the per-account limiter key of an attempt: the account and
+// the device when the request carries a valid known-device cookie of this
+// very account, the account and "unknown" otherwise. Failures from unknown
+// browsers then use up only the unknown allowance, and never block a
+// browser the account has signed in from.
+func (s *Server) accountKey(r *http.Request, account string, u *studio.User) string {
+	if u != nil {
+		if userID, device, ok := s.knownDevice(r); ok && userID == u.ID {
+			return account + "\x00" + device
+		}
+	}
+	return account + "\x00unknown"
+}
+
+// knownDevice reads a valid known-device cookie.
+func (s *Server) knownDevice(r *http.Request) (userID, device string, ok bool) {
+	c, err := r.Cookie(deviceCookie)
+	if err != nil {
+		return "", "", false
+	}
+	return auth.ParseDevice(auth.DeviceKey(s.cfg.Secret), c.Value, time.Now())
+}
+
+// setDeviceCookie marks the browser as known to u, keeping its device id
+// when it already was, for deviceLifetime from now.
+func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *studio.User) {
+	userID, device, ok := s.knownDevice(r)
+	if !ok || userID != u.ID {
+		device = auth.NewDeviceID()
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     deviceCookie,
+		Value:    auth.SignDevice(auth.DeviceKey(s.cfg.Secret), u.ID, device, time.Now().Add(deviceLifetime)),
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   strings.HasPrefix(s.cfg.BaseURL, "https://"),
+		SameSite: http.SameSiteLaxMode,
+		MaxAge:   int(deviceLifetime.Seconds()),
+	})
 }
 
 // logout ends the session on the server and clears the cookie.
