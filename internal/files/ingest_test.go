@@ -117,6 +117,8 @@ func checkVariant(t *testing.T, dir string, v Variant, key string, w, h, long in
 
 func TestIngestRejects(t *testing.T) {
 	jpg := encodeJPEGBytes(t, testImage(800, 600, 4), 90)
+	png := encodePNGBytes(t, testImage(80, 60, 4))
+	critical := append(append(append([]byte{}, png[:33]...), pngChunk("ZQcc", []byte("ZQ-CANARY-CRITICAL"))...), png[33:]...)
 	tests := []struct {
 		name     string
 		data     []byte
@@ -135,6 +137,7 @@ func TestIngestRejects(t *testing.T) {
 		{"over the pixel limit", jpg, 0, Limits{MaxPixels: 800*600 - 1}, ErrInvalidImage, "800 × 600"},
 		{"over MaxBytes", jpg, int64(len(jpg)) - 1, Limits{}, ErrTooLarge, "larger than"},
 		{"truncated webp", fourColours[:60], 0, Limits{}, ErrInvalidImage, ""},
+		{"png with an unknown critical chunk", critical, 0, Limits{}, ErrInvalidImage, "critical chunk"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,9 @@ package files
 import (
 	"bufio"
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
+	"hash/crc32"
 	"io"
 )
 
@@ -11,7 +13,8 @@ import (
 // without re-encoding: EXIF, XMP, IPTC, comments and text chunks can carry
 // an artist's name, GPS positions or file paths, and clients download the
 // original (SPEC §4.4). What a viewer needs to show the same picture stays:
-// the colour profile, the markers colour transforms depend on, and the EXIF
+// the colour profile with its text blanked (sanitizeICC), the markers
+// colour transforms depend on, cut to their defined bytes, and the EXIF
 // orientation, rewritten as a minimal EXIF block holding that tag alone.
 // Bytes after the end of the image are dropped: they can hide anything.
 //
@@ -24,7 +27,7 @@ func stripMetadata(f *format, src *io.SectionReader, dst io.Writer, orientation 
 	var err error
 	switch f {
 	case formatJPEG:
-		err = stripJPEG(br, bw, orientation)
+		err = stripJPEG(src, br, bw, orientation)
 	case formatPNG:
 		err = stripPNG(br, bw)
 	case formatWebP:
@@ -59,13 +62,14 @@ func (e *errWriter) Write(p []byte) (int, error) {
 var errTruncated = invalid("the image is truncated or corrupt")
 
 // stripJPEG walks the marker segments, keeping only what decoding needs.
-func stripJPEG(br *bufio.Reader, w *bufio.Writer, orientation int) error {
+func stripJPEG(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer, orientation int) error {
 	var soi [2]byte
 	if _, err := io.ReadFull(br, soi[:]); err != nil || soi != [2]byte{0xFF, 0xD8} {
 		return invalid("not a JPEG image")
 	}
 	w.Write(soi[:])
 	exifDue := orientation >= 2 && orientation <= 8
+	profile, profileDue := jpegProfile(src), true
 	marker, err := jpegMarker(br)
 	for err == nil {
 		switch {
@@ -90,6 +94,10 @@ func stripJPEG(br *bufio.Reader, w *bufio.Writer, orientation int) error {
 		}
 		head, _ := br.Peek(min(n, 14))
 		keep := keepJPEGSegment(marker, head)
+		if keep && marker == 0xE2 {
+			// The cleaned profile replaces the first of its segments.
+			keep = profile != nil && profileDue
+		}
 		if !keep {
 			if _, err := br.Discard(n); err != nil {
 				return errTruncated
@@ -101,12 +109,20 @@ func stripJPEG(br *bufio.Reader, w *bufio.Writer, orientation int) error {
 			w.Write(orientationEXIF(orientation))
 			exifDue = false
 		}
-		if marker == 0xE0 && n > 14 {
+		var replaced []byte
+		switch marker {
+		case 0xE0:
 			// A JFIF thumbnail is a second picture that need not match the
 			// first: keep the header and say there is no thumbnail.
-			w.Write([]byte{0xFF, 0xE0, 0, 16})
-			w.Write(head[:12])
-			w.Write([]byte{0, 0})
+			replaced = append(append([]byte{0xFF, 0xE0, 0, 16}, head[:12]...), 0, 0)
+		case 0xE2:
+			replaced, profileDue = iccJPEGSegments(profile), false
+		case 0xEE:
+			// Adobe's marker is 12 bytes; anything after them is not.
+			replaced = append([]byte{0xFF, 0xEE, 0, 14}, head[:12]...)
+		}
+		if replaced != nil {
+			w.Write(replaced)
 			if _, err := br.Discard(n); err != nil {
 				return errTruncated
 			}
@@ -127,6 +143,44 @@ func stripJPEG(br *bufio.Reader, w *bufio.Writer, orientation int) error {
 	return err
 }
 
+// jpegProfile is the colour profile in the APP2 segments before the first
+// scan (where decoders look for it), cleaned by sanitizeICC; nil if there
+// is none or it is unusable. A malformed file is left for stripJPEG to
+// report.
+func jpegProfile(src *io.SectionReader) []byte {
+	br := bufio.NewReaderSize(io.NewSectionReader(src, 2, max(src.Size()-2, 0)), 64<<10)
+	var pieces iccPieces
+	for {
+		marker, err := jpegMarker(br)
+		if err != nil || marker == 0xDA || marker == 0xD9 || marker == 0xD8 {
+			break
+		}
+		if marker == 0x01 || marker >= 0xD0 && marker <= 0xD7 {
+			continue
+		}
+		var lb [2]byte
+		if _, err := io.ReadFull(br, lb[:]); err != nil {
+			break
+		}
+		n := int(binary.BigEndian.Uint16(lb[:])) - 2
+		if n < 0 {
+			break
+		}
+		if head, _ := br.Peek(min(n, 14)); marker == 0xE2 && bytes.HasPrefix(head, iccJPEGHeader) {
+			payload := make([]byte, n)
+			if _, err := io.ReadFull(br, payload); err != nil {
+				break
+			}
+			pieces.add(payload)
+			continue
+		}
+		if _, err := br.Discard(n); err != nil {
+			break
+		}
+	}
+	return sanitizeICC(pieces.profile())
+}
+
 // keepJPEGSegment says whether a segment with a payload is needed to show
 // the image. head is the start of its payload.
 func keepJPEGSegment(marker byte, head []byte) bool {
@@ -134,9 +188,9 @@ func keepJPEGSegment(marker byte, head []byte) bool {
 	case marker == 0xE0: // APP0: JFIF says how to read the colours
 		return bytes.HasPrefix(head, []byte("JFIF\x00")) && len(head) >= 14
 	case marker == 0xE2: // APP2: the ICC colour profile, but not FlashPix or MPF
-		return bytes.HasPrefix(head, []byte("ICC_PROFILE\x00"))
+		return bytes.HasPrefix(head, iccJPEGHeader)
 	case marker == 0xEE: // APP14: Adobe's colour transform flag
-		return bytes.HasPrefix(head, []byte("Adobe"))
+		return bytes.HasPrefix(head, []byte("Adobe")) && len(head) >= 12
 	case marker >= 0xC0 && marker <= 0xCF: // SOFn, DHT, DAC
 		return true
 	case marker >= 0xDA && marker <= 0xDF: // SOS, DQT, DNL, DRI, DHP, EXP
@@ -229,8 +283,14 @@ var pngKept = map[string]bool{
 	"cLLI": true, "sBIT": true, "pHYs": true, "bKGD": true, "hIST": true, "acTL": true, "fcTL": true, "fdAT": true,
 }
 
-// pngMetadata reports whether a chunk is dropped. A critical chunk (its
-// type starts with a capital letter) is needed to decode and always kept.
+// pngCritical are the critical chunks (their type starts with a capital
+// letter) of the PNG specification. A decoder that meets another must not
+// show the image, so such a file is refused rather than stored with a
+// chunk no one can read.
+var pngCritical = map[string]bool{"IHDR": true, "PLTE": true, "IDAT": true, "IEND": true}
+
+// pngMetadata reports whether a chunk is dropped. A critical chunk is
+// needed to decode and always kept.
 func pngMetadata(typ string) bool { return typ[0]&0x20 != 0 && !pngKept[typ] }
 
 func stripPNG(br *bufio.Reader, w *bufio.Writer) error {
@@ -239,6 +299,7 @@ func stripPNG(br *bufio.Reader, w *bufio.Writer) error {
 		return invalid("not a PNG image")
 	}
 	w.Write(sig[:])
+	profileDue := true
 	for {
 		var hdr [8]byte // length, type
 		if _, err := io.ReadFull(br, hdr[:]); err != nil {
@@ -249,8 +310,24 @@ func stripPNG(br *bufio.Reader, w *bufio.Writer) error {
 			return invalid("the image is corrupt")
 		}
 		typ := string(hdr[4:])
+		if typ[0]&0x20 == 0 && !pngCritical[typ] {
+			return invalid("the PNG image has a critical chunk that no decoder knows")
+		}
 		rest := int64(n) + 4 // data and CRC
-		if pngMetadata(typ) {
+		if typ == "iCCP" && profileDue && n <= maxICCBytes {
+			// The first profile, cleaned; there may be only one.
+			data := make([]byte, rest)
+			if _, err := io.ReadFull(br, data); err != nil {
+				return errTruncated
+			}
+			w.Write(pngICCP(data[:n]))
+			profileDue = false
+			continue
+		}
+		if typ == "iCCP" {
+			profileDue = false
+		}
+		if pngMetadata(typ) || typ == "iCCP" {
 			if _, err := br.Discard(int(rest)); err != nil {
 				return errTruncated
 			}
@@ -265,6 +342,39 @@ func stripPNG(br *bufio.Reader, w *bufio.Writer) error {
 		}
 	}
 }
+
+// pngICCP is the iCCP chunk for the profile in data (an iCCP chunk's),
+// cleaned by sanitizeICC and under a fixed name: the name is free text.
+// It is nil if the profile cannot be read.
+func pngICCP(data []byte) []byte {
+	k := bytes.IndexByte(data, 0)
+	if k < 1 || k > 79 || k+2 > len(data) || data[k+1] != 0 { // compression method 0: zlib
+		return nil
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(data[k+2:]))
+	if err != nil {
+		return nil
+	}
+	profile, err := io.ReadAll(io.LimitReader(zr, maxICCBytes+1))
+	if err != nil {
+		return nil
+	}
+	if profile = sanitizeICC(profile); profile == nil {
+		return nil
+	}
+	var chunk bytes.Buffer
+	chunk.Write([]byte{0, 0, 0, 0})
+	chunk.WriteString("iCCP" + pngProfileName + "\x00\x00")
+	zw := zlib.NewWriter(&chunk)
+	zw.Write(profile)
+	zw.Close()
+	b := chunk.Bytes()
+	binary.BigEndian.PutUint32(b, uint32(len(b)-8))
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[4:]))
+}
+
+// pngProfileName names every stored PNG colour profile.
+const pngProfileName = "ICC Profile"
 
 // WebP flags in the VP8X chunk that announce metadata chunks.
 const (
@@ -283,9 +393,13 @@ func webpMetadata(fourCC string) bool {
 	return true
 }
 
-// stripWebP drops the EXIF and XMP chunks of a RIFF WebP file. The RIFF
-// header holds the size of what follows, so a first pass over the chunk
-// headers works it out before anything is written.
+// webpICCFlag in the VP8X chunk announces a colour profile.
+const webpICCFlag = 0x20
+
+// stripWebP drops the EXIF and XMP chunks of a RIFF WebP file and cleans
+// its colour profile. The RIFF header holds the size of what follows, so a
+// first pass over the chunks works it out, and cleans the profile, before
+// anything is written.
 func stripWebP(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer) error {
 	var hdr [12]byte
 	if _, err := io.ReadFull(br, hdr[:]); err != nil || string(hdr[:4]) != "RIFF" || string(hdr[8:]) != "WEBP" {
@@ -299,8 +413,25 @@ func stripWebP(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer) error {
 		return invalid("the image is corrupt")
 	}
 	size := int64(4) // "WEBP"
+	var profile []byte
+	profileSeen := false
 	count := bufio.NewReaderSize(io.NewSectionReader(src, 12, end-12), 64<<10)
 	err := riffChunks(count, end-12, func(fourCC string, n int64, r *bufio.Reader) error {
+		if fourCC == "ICCP" {
+			if profileSeen || n > maxICCBytes {
+				_, err := r.Discard(int(n))
+				return err
+			}
+			profileSeen = true // there may be only one: the first is kept
+			data := make([]byte, n)
+			if _, err := io.ReadFull(r, data); err != nil {
+				return err
+			}
+			if profile = sanitizeICC(data); profile != nil {
+				size += 8 + int64(len(profile)) + int64(len(profile)&1)
+			}
+			return nil
+		}
 		if !webpMetadata(fourCC) {
 			size += 8 + n + n&1
 		}
@@ -312,8 +443,23 @@ func stripWebP(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer) error {
 	}
 	binary.LittleEndian.PutUint32(hdr[4:8], uint32(size))
 	w.Write(hdr[:])
+	drop := byte(webpEXIFFlag | webpXMPFlag)
+	if profile == nil {
+		drop |= webpICCFlag
+	}
 	return riffChunks(br, end-12, func(fourCC string, n int64, r *bufio.Reader) error {
-		if webpMetadata(fourCC) {
+		if fourCC == "ICCP" && profile != nil {
+			var ch [8]byte
+			copy(ch[:], fourCC)
+			binary.LittleEndian.PutUint32(ch[4:], uint32(len(profile)))
+			w.Write(ch[:])
+			w.Write(profile)
+			if len(profile)&1 == 1 {
+				w.WriteByte(0)
+			}
+			profile = nil // written once
+		}
+		if webpMetadata(fourCC) || fourCC == "ICCP" {
 			_, err := r.Discard(int(n))
 			return err
 		}
@@ -327,7 +473,7 @@ func stripWebP(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer) error {
 			if err != nil {
 				return err
 			}
-			w.WriteByte(flags &^ (webpEXIFFlag | webpXMPFlag))
+			w.WriteByte(flags &^ drop)
 			data--
 		}
 		if _, err := io.CopyN(w, r, data); err != nil {

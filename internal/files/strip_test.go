@@ -106,7 +106,7 @@ func exifWithArtist(orientation uint16, artist string) []byte {
 
 var (
 	jfifHeader  = []byte("JFIF\x00\x01\x02\x00\x00\x48\x00\x48") // v1.2, 72×72 dpi
-	iccSegment  = segment(0xE2, []byte("ICC_PROFILE\x00\x01\x01not a real profile, kept all the same"))
+	iccSegment  = segment(0xE2, append([]byte("ICC_PROFILE\x00\x01\x01"), plainICC()...))
 	adobeSegmnt = segment(0xEE, []byte("Adobe\x00\x64\x00\x00\x00\x00\x01")) // YCbCr
 )
 
@@ -388,7 +388,7 @@ func webpWithCanaries(t testing.TB) (with, want []byte) {
 	vp8x := func(flags byte) []byte {
 		return riffChunk("VP8X", []byte{flags, 0, 0, 0, 599 & 0xFF, 599 >> 8, 0, 399 & 0xFF, 399 >> 8, 0}, 0)
 	}
-	icc := riffChunk("ICCP", []byte("not a real profile"), 0)
+	icc := riffChunk("ICCP", plainICC(), 0)
 	vp8l := fourColours[12:] // the VP8L chunk with its padding
 	with = riffFile(vp8x(0x20|webpEXIFFlag|webpXMPFlag), icc, vp8l,
 		riffChunk("EXIF", exifWithArtist(1, "ZQ-CANARY-WEBPEXIF")[6:], 'Z'), // odd length, a planted pad
@@ -474,9 +474,62 @@ func FuzzStripJPEG(f *testing.F) {
 	f.Add(with)
 	f.Add(progressiveJPEG)
 	f.Add(restartJPEG)
+	f.Add(jpegWithICC(jpg, canaryICC(), 300, []int{3, 1, 2}))
+	f.Add(jpegWithICC(jpg, canaryICC(), 300, []int{1, 1, 3}))
+	f.Add(append(append([]byte{0xFF, 0xD8}, segment(0xEE, []byte("Adobe\x00\x64\x00\x00\x00\x00\x01ZQ"))...), jpg[2:]...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out bytes.Buffer
 		stripMetadata(formatJPEG, io.NewSectionReader(bytes.NewReader(data), 0, int64(len(data))), &out, 6)
+	})
+}
+
+// FuzzStripPNG: chunks, profiles and their compression are hostile too.
+func FuzzStripPNG(f *testing.F) {
+	p := encodePNGBytes(f, image.NewGray(image.Rect(0, 0, 8, 8)))
+	with, _ := pngWithCanaries(f, p)
+	f.Add(p)
+	f.Add(with)
+	f.Add(append(append(append([]byte{}, p[:33]...), iccpChunk("ZQ", canaryICC())...), p[33:]...))
+	f.Add(append(append(append([]byte{}, p[:33]...), pngChunk("ZQcc", nil)...), p[33:]...))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var out bytes.Buffer
+		stripMetadata(formatPNG, io.NewSectionReader(bytes.NewReader(data), 0, int64(len(data))), &out, 1)
+	})
+}
+
+// FuzzStripWebP: the two passes over hostile chunks must agree on sizes.
+func FuzzStripWebP(f *testing.F) {
+	with, _ := webpWithCanaries(f)
+	vp8x := riffChunk("VP8X", []byte{0x20, 0, 0, 0, 599 & 0xFF, 599 >> 8, 0, 399 & 0xFF, 399 >> 8, 0}, 0)
+	f.Add(fourColours)
+	f.Add(with)
+	f.Add(riffFile(vp8x, riffChunk("ICCP", append(canaryICC(), 'Z'), 0), fourColours[12:]))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var out bytes.Buffer
+		err := stripMetadata(formatWebP, io.NewSectionReader(bytes.NewReader(data), 0, int64(len(data))), &out, 1)
+		if b := out.Bytes(); err == nil && (len(b) < 12 || int(binary.LittleEndian.Uint32(b[4:])) != len(b)-8) {
+			t.Errorf("RIFF size does not match the %d bytes written", len(b))
+		}
+	})
+}
+
+// FuzzSanitizeICC: a profile is kept at its declared size, without its
+// ID, or dropped; never a panic.
+func FuzzSanitizeICC(f *testing.F) {
+	f.Add(canaryICC())
+	f.Add(plainICC())
+	f.Add(iccProfile(iccTag{"desc", descElem("x")[:40]}, iccTag{"rTRC", paraElem()}, iccTag{"chad", []byte("sf32\x00\x00\x00\x00\x00\x01\x00\x00")}))
+	f.Fuzz(func(t *testing.T, p []byte) {
+		out := sanitizeICC(p)
+		if out == nil {
+			return
+		}
+		if len(out) != int(binary.BigEndian.Uint32(p)) || !allZero(out[84:100]) {
+			t.Fatalf("kept %d bytes of a profile of %d, ID % x", len(out), binary.BigEndian.Uint32(p), out[84:100])
+		}
+		if again := sanitizeICC(out); !bytes.Equal(again, out) {
+			t.Errorf("a cleaned profile changes when cleaned again")
+		}
 	})
 }
 

@@ -70,8 +70,30 @@ func TestNothingInternalLeaks(t *testing.T) {
 		plant("135792.46")
 
 		room := p.Rooms[0].ID
-		approved := admin.upload(p.ID, "Kitchen Island", plant("ZQ-ORIGNAME-approved.jpg"), pictureJPEGBy(t, 640, 400, "ZQ-EXIF-SOURCE", plant("ZQ-EXIF-ARTIST Zq Photographer")), map[string]string{"roomId": room, "description": "Oak and marble."})
+		// Text in the colour profile (JPEG and PNG), after the Adobe marker,
+		// in the PNG profile's name.
+		var profileText []string
+		plantText := func(s string) string { profileText = append(profileText, s); return plant(s) }
+		jpegICC := canaryProfile(plantText("ZQ-ICC-DESC Ann's screen"), plantText("ZQ-ICC-CPRT Ann Artist"), plantText("ZQ-ICC-DMND"),
+			plantText("ZQ-ICC-DMDD"), plantText("ZQ-ICC-VUED"), plantText("ZQ-ICC-PROFILEID"))
+		pngICC := canaryProfile(plantText("ZQ-PNGICC-DESC"), plantText("ZQ-PNGICC-CPRT"), plantText("ZQ-PNGICC-DMND"),
+			plantText("ZQ-PNGICC-DMDD"), plantText("ZQ-PNGICC-VUED"), plantText("ZQ-PNGICC-ID0000"))
+		source := withProfileAndAdobe(pictureJPEGBy(t, 640, 400, "ZQ-EXIF-SOURCE", plant("ZQ-EXIF-ARTIST Zq Photographer")), jpegICC, plant("ZQ-APP14-TRAILING"))
+		approved := admin.upload(p.ID, "Kitchen Island", plant("ZQ-ORIGNAME-approved.jpg"), source, map[string]string{"roomId": room, "description": "Oak and marble."})
 		admin.setStatus(approved.ID, "approved")
+		approvedPNG := admin.upload(p.ID, "Kitchen Floor", "floor.png", picturePNG(t, 300, 200, iccpChunk(plant("ZQ-ICCP-NAME"), pngICC)), nil)
+		admin.setStatus(approvedPNG.ID, "approved")
+		// A critical chunk no decoder knows: the PNG cannot be shown, and is refused.
+		stored := len(leftovers(t, e.FilesDir))
+		critical := picturePNG(t, 30, 20, pngChunk("ZQcc", []byte(plant("ZQ-CRITICAL-CHUNK"))))
+		r = admin.uploadParts(p.ID, field("title", "Unshowable"), part{name: "file", fileName: "x.png", ctype: "image/png", data: critical})
+		check(t, scenario{name: "PNG with an unknown critical chunk", method: "POST", path: "upload", status: 400, code: "invalid_image"}, r)
+		if n := len(admin.detail(p.ID).Renderings); n != 2 {
+			t.Errorf("%d renderings after a refused upload, want 2", n)
+		}
+		if n := len(leftovers(t, e.FilesDir)); n != stored {
+			t.Errorf("a refused upload left files: %d before, %d after", stored, n)
+		}
 		mustOK("notes", admin.do("PATCH", "/api/renderings/"+approved.ID, map[string]string{"internalNotes": plant("ZQ-APPROVED-NOTES")}))
 		var hidden []string // renderings a client must not reach
 		for _, st := range []string{"draft", "in_review", "rejected"} {
@@ -129,6 +151,9 @@ func TestNothingInternalLeaks(t *testing.T) {
 		preview := get(base+"/renderings/"+approved.ID+"/preview", nil)
 		logo := get(base+"/logo", nil)
 		download := get(base+"/download/"+approved.ID, nil)
+		pngThumb := get(base+"/renderings/"+approvedPNG.ID+"/thumb", nil)
+		pngPreview := get(base+"/renderings/"+approvedPNG.ID+"/preview", nil)
+		pngDownload := get(base+"/download/"+approvedPNG.ID, nil)
 		get(base+"/download/"+approved.ID, map[string]string{"Range": "bytes=100-"})
 		// Not for this client: other renderings of the project, another
 		// project's approved one, an unknown id. All are simply not found.
@@ -184,7 +209,8 @@ func TestNothingInternalLeaks(t *testing.T) {
 			t.Errorf("failed lookups were never refused with 429")
 		}
 
-		for what, r := range map[string]*resp{"JSON": view, "thumb": thumb, "preview": preview, "logo": logo, "download": download} {
+		for what, r := range map[string]*resp{"JSON": view, "thumb": thumb, "preview": preview, "logo": logo, "download": download,
+			"PNG thumb": pngThumb, "PNG preview": pngPreview, "PNG download": pngDownload} {
 			if r.Status != 200 {
 				t.Fatalf("%s: %d %s", what, r.Status, r.Body)
 			}
@@ -210,6 +236,28 @@ func TestNothingInternalLeaks(t *testing.T) {
 			for _, meta := range []string{"ZQ-EXIF-SOURCE", "ZQ-EXIF-LOGO", "Exif\x00\x00"} {
 				if bytes.Contains(r.Body, []byte(meta)) {
 					t.Errorf("%s keeps source metadata %q", what, meta)
+				}
+			}
+		}
+
+		// The colour profiles stay, without their text: look inside them,
+		// where text may be split across segments, compressed or UTF-16.
+		if src := jpegProfile(source); !bytes.Contains(src, []byte("ZQ-ICC-DESC")) {
+			t.Error("the test image carries no profile: the check below proves nothing")
+		}
+		jp := jpegProfile(download.Body)
+		name, pp := pngProfile(t, pngDownload.Body)
+		if len(jp) != len(jpegICC) || len(pp) != len(pngICC) {
+			t.Errorf("colour profiles not kept: JPEG %d bytes of %d, PNG %d of %d", len(jp), len(jpegICC), len(pp), len(pngICC))
+		}
+		if name != "ICC Profile" {
+			t.Errorf("PNG profile name %q", name)
+		}
+		for what, b := range map[string][]byte{"JPEG profile": jp, "PNG profile": pp, "download": download.Body, "PNG download": pngDownload.Body,
+			"thumb": thumb.Body, "preview": preview.Body, "PNG thumb": pngThumb.Body, "PNG preview": pngPreview.Body} {
+			for _, c := range profileText {
+				if bytes.Contains(b, []byte(c)) || bytes.Contains(b, utf16BE(c)) {
+					t.Errorf("%s holds %q", what, c)
 				}
 			}
 		}
