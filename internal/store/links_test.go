@@ -269,3 +269,82 @@ func TestAccessBatchSizes(t *testing.T) {
 		}
 	})
 }
+
+// One bad row never fails the rows it shares a commit with. A user agent
+// that is not UTF-8 or holds a NUL is stored cleaned; a row the database
+// refuses (here an unknown link, against the foreign key) fails alone,
+// after its batch is retried row by row.
+func TestAccessLogBadRowsFailAlone(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		l := newTestLink(t, s)
+		// A long delay and a batch as large as all the rows: one batch.
+		const clean, dirty, unknown = 200, 10, 5
+		al := NewAccessLog(s, time.Hour, clean+dirty+unknown)
+		defer al.Close()
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var cleanErrs, dirtyErrs []error
+		unknownFailed := 0
+		for i := range clean + dirty + unknown {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ev := studio.AccessEvent{LinkID: l.ID, ProjectID: l.ProjectID, Action: studio.ActionAPI,
+					IP: "198.51.100.7", UserAgent: "clean", At: time.Now().UTC()}
+				switch {
+				case i < dirty:
+					ev.UserAgent = "bad \xff\x00 agent \xc3"
+				case i < dirty+unknown:
+					ev.LinkID = NewID()
+				}
+				err := al.Log(ctx, ev)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case i < dirty:
+					dirtyErrs = append(dirtyErrs, err)
+				case i < dirty+unknown:
+					if err != nil {
+						unknownFailed++
+					}
+				default:
+					if err != nil {
+						cleanErrs = append(cleanErrs, err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if len(cleanErrs) > 0 {
+			t.Errorf("%d of %d clean rows failed, first: %v", len(cleanErrs), clean, cleanErrs[0])
+		}
+		for _, err := range dirtyErrs {
+			if err != nil {
+				t.Errorf("a row with a bad user agent failed: %v", err)
+				break
+			}
+		}
+		if unknownFailed != unknown {
+			t.Errorf("%d of %d rows of an unknown link failed, want all", unknownFailed, unknown)
+		}
+		events, err := s.AccessEvents(ctx, l.ID, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cleaned := 0
+		for _, e := range events {
+			if e.UserAgent == "bad \uFFFD agent \uFFFD" {
+				cleaned++
+			}
+		}
+		st, err := s.LinkWithStats(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != clean+dirty || cleaned != dirty || st.AccessCount != clean+dirty {
+			t.Errorf("%d rows (%d cleaned), access_count %d; want %d rows, %d cleaned, count %d",
+				len(events), cleaned, st.AccessCount, clean+dirty, dirty, clean+dirty)
+		}
+	})
+}

@@ -111,12 +111,9 @@ func (s *Server) checkLink(r *http.Request, l *studio.Link, token string, logDen
 // logAccess records one client interaction and returns once it is
 // committed, so that no 2xx goes out before its log row is durable. Rows of
 // concurrent requests share a commit (store.AccessLog): call it before
-// writing any of the response.
+// writing any of the response. The access log makes the request's texts
+// storable (studio.AccessEvent.Clean): a user agent may be any bytes.
 func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, action, renderingID, reason string) error {
-	ua := r.UserAgent()
-	if len(ua) > studio.MaxUserAgent {
-		ua = truncateUTF8(ua, studio.MaxUserAgent)
-	}
 	ev := studio.AccessEvent{
 		LinkID:      c.Link.ID,
 		ProjectID:   c.Link.ProjectID,
@@ -124,21 +121,10 @@ func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, a
 		RenderingID: renderingID,
 		Reason:      reason,
 		IP:          s.clientIP(r),
-		UserAgent:   ua,
+		UserAgent:   r.UserAgent(),
 		At:          time.Now().UTC(),
 	}
 	return s.access.Log(ctx, ev)
-}
-
-// truncateUTF8 cuts s to at most n bytes without splitting a character.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }
 
 // clientView loads the sanitized view of the link's project.
