@@ -19,7 +19,8 @@ import (
 // logged at all (SPEC §4.4): a dead link's page would leave a row a picture.
 func TestClientLinkErrors(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
-		e := newEnv(t, db, nil)
+		// Every refusal below spends a failed lookup: room for all of them.
+		e := newEnv(t, db, func(c *web.Config) { c.LookupPerMinute = 100 })
 		f := newPortalFixture(t, e)
 		ctx := context.Background()
 		past := time.Now().UTC().Add(-time.Hour)
