@@ -15,9 +15,14 @@ import (
 // CheckText refuses s unless it is valid UTF-8 without NUL characters.
 func CheckText(field, s string) error {
 	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
-		return Invalid(field, "%s must be UTF-8 text without NUL characters.", field)
+		return NotText(field)
 	}
 	return nil
+}
+
+// NotText is CheckText's refusal of the named field.
+func NotText(field string) *Error {
+	return Invalid(field, "%s must be UTF-8 text without NUL characters.", field)
 }
 
 // CleanText makes s storable: every invalid UTF-8 sequence becomes U+FFFD,
