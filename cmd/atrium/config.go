@@ -32,7 +32,8 @@ Settings (flags override the environment):
   ATRIUM_TRUSTED_PROXIES  comma-separated IPs/CIDRs whose X-Forwarded-For is believed (default: none)
   ATRIUM_MAX_UPLOAD_MB    largest rendering upload in MB (default 200)
   ATRIUM_LOGIN_LIMIT      failed sign-ins allowed per minute per IP (default 10); per account, half of it plus one
-  ATRIUM_LOOKUP_LIMIT     failed client-link lookups allowed per minute per IP (default 20)
+  ATRIUM_LOOKUP_LIMIT     failed client-link lookups allowed per minute per IP (default 20): unknown,
+                          expired or deactivated links; over it, 429 and no access log row
   ATRIUM_LOG_LEVEL        debug, info, warn or error (default info)
 `
 

@@ -78,6 +78,7 @@ func TestUserCreateReadsPasswordFromStdin(t *testing.T) {
 		{"no password", "", []string{"--email", "b@x.example", "--name", "B"}, "no password"},
 		{"bad role", "a long enough password\n", []string{"--email", "b@x.example", "--name", "B", "--role", "boss"}, "admin or designer"},
 		{"missing email", "a long enough password\n", []string{"--name", "B"}, "required"},
+		{"name not UTF-8", "a long enough password\n", []string{"--email", "b@x.example", "--name", "B\xff"}, "name must be UTF-8 text"},
 		{"duplicate", "a long enough password\n", []string{"--email", "ana@studio.example", "--name", "A"}, "already exists"},
 	}
 	for _, tt := range tests {

@@ -82,6 +82,11 @@ func userCreate(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fs.Usage()
 		return errors.New("--email and --name are required")
 	}
+	for _, f := range [][2]string{{"email", email}, {"name", name}} {
+		if err := studio.CheckText(f[0], f[1]); err != nil {
+			return err
+		}
+	}
 	if !studio.Role(role).Valid() {
 		return fmt.Errorf("--role must be admin or designer, not %q", role)
 	}

@@ -39,7 +39,7 @@ type logBatch struct {
 	events []studio.AccessEvent
 	first  time.Time     // when its first row arrived
 	done   chan struct{} // closed after the commit (or its failure)
-	err    error         // set before done is closed
+	errs   []error       // by row, set before done is closed; nil if all went in
 }
 
 // NewAccessLog starts the writer. A batch is committed when its oldest row
@@ -67,8 +67,11 @@ func NewAccessLog(s *Store, maxDelay time.Duration, maxBatch int) *AccessLog {
 
 // Log queues ev and returns once the transaction holding it has committed,
 // or with the error that made it fail. If ctx ends first, Log returns
-// ctx.Err() and the row may still be written.
+// ctx.Err() and the row may still be written. The event's texts are made
+// storable first (AccessEvent.Clean): a request's bytes must never fail the
+// commit of other requests' rows.
 func (a *AccessLog) Log(ctx context.Context, ev studio.AccessEvent) error {
+	ev.Clean()
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()
@@ -82,6 +85,7 @@ func (a *AccessLog) Log(ctx context.Context, ev studio.AccessEvent) error {
 		a.queue = append(a.queue, b)
 	}
 	b.events = append(b.events, ev)
+	i := len(b.events) - 1
 	// The writer needs a nudge only when it may be idle (a first row) or
 	// waiting out a delay that a full batch cuts short.
 	nudge := len(b.events) == 1 || len(b.events) == a.maxBatch
@@ -91,7 +95,10 @@ func (a *AccessLog) Log(ctx context.Context, ev studio.AccessEvent) error {
 	}
 	select {
 	case <-b.done:
-		return b.err
+		if b.errs == nil {
+			return nil
+		}
+		return b.errs[i]
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -167,10 +174,25 @@ func (a *AccessLog) next() (b *logBatch, wait time.Duration, closed bool) {
 
 // commit writes one batch and wakes its waiters. It has its own deadline:
 // the batch belongs to many requests, none of whose contexts may cancel it.
+// If the batch fails, its rows are written one by one, so that a row the
+// database refuses fails its own request only; a batch that ran out of
+// time is not retried.
 func (a *AccessLog) commit(b *logBatch) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	b.err = a.s.insertAccessEvents(ctx, b.events, &a.stmts)
-	cancel()
+	defer cancel()
+	defer close(b.done)
+	err := a.s.insertAccessEvents(ctx, b.events, &a.stmts)
 	a.commits.Add(1)
-	close(b.done)
+	if err == nil {
+		return
+	}
+	b.errs = make([]error, len(b.events))
+	for i := range b.events {
+		if len(b.events) == 1 || ctx.Err() != nil {
+			b.errs[i] = err
+			continue
+		}
+		b.errs[i] = a.s.insertAccessEvents(ctx, b.events[i:i+1], &a.stmts)
+		a.commits.Add(1)
+	}
 }

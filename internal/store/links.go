@@ -192,6 +192,36 @@ func (s *Store) AccessEvents(ctx context.Context, linkID string, before int64, l
 	return events, rows.Err()
 }
 
+// AccessEntries pages through a link's log as staff read it, newest first:
+// consecutive denied rows of one IP and reason are one entry
+// (studio.AccessEntry). It returns at most limit entries, starting below
+// the row id before (0 for the newest), and whether more follow; the
+// cursor of the next page is the last entry's Oldest.
+func (s *Store) AccessEntries(ctx context.Context, linkID string, before int64, limit int) ([]studio.AccessEntry, bool, error) {
+	entries := make([]studio.AccessEntry, 0, limit)
+	// Rows are read in growing chunks: an entry may stand for many rows.
+	for chunk := limit + 1; ; chunk = min(2*chunk, 2000) {
+		events, err := s.AccessEvents(ctx, linkID, before, chunk)
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range events {
+			ev := &events[i]
+			if n := len(entries); n > 0 && entries[n-1].Absorbs(ev) {
+				continue
+			}
+			if len(entries) == limit {
+				return entries, true, nil
+			}
+			entries = append(entries, studio.AccessEntry{AccessEvent: *ev, Count: 1, FirstAt: ev.At, Oldest: ev.ID})
+		}
+		if len(events) < chunk {
+			return entries, false, nil
+		}
+		before = events[len(events)-1].ID
+	}
+}
+
 // ViewsPerDay counts a link's page views per UTC day since the given day.
 func (s *Store) ViewsPerDay(ctx context.Context, linkID string, since time.Time) ([]studio.DayCount, error) {
 	rows, err := s.r.QueryContext(ctx, s.q(`SELECT SUBSTR(at, 1, 10) AS day, COUNT(*) FROM client_access_log

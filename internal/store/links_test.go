@@ -269,3 +269,145 @@ func TestAccessBatchSizes(t *testing.T) {
 		}
 	})
 }
+
+// One bad row never fails the rows it shares a commit with. A user agent
+// that is not UTF-8 or holds a NUL is stored cleaned; a row the database
+// refuses (here an unknown link, against the foreign key) fails alone,
+// after its batch is retried row by row.
+func TestAccessLogBadRowsFailAlone(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		l := newTestLink(t, s)
+		// A long delay and a batch as large as all the rows: one batch.
+		const clean, dirty, unknown = 200, 10, 5
+		al := NewAccessLog(s, time.Hour, clean+dirty+unknown)
+		defer al.Close()
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var cleanErrs, dirtyErrs []error
+		unknownFailed := 0
+		for i := range clean + dirty + unknown {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ev := studio.AccessEvent{LinkID: l.ID, ProjectID: l.ProjectID, Action: studio.ActionAPI,
+					IP: "198.51.100.7", UserAgent: "clean", At: time.Now().UTC()}
+				switch {
+				case i < dirty:
+					ev.UserAgent = "bad \xff\x00 agent \xc3"
+				case i < dirty+unknown:
+					ev.LinkID = NewID()
+				}
+				err := al.Log(ctx, ev)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case i < dirty:
+					dirtyErrs = append(dirtyErrs, err)
+				case i < dirty+unknown:
+					if err != nil {
+						unknownFailed++
+					}
+				default:
+					if err != nil {
+						cleanErrs = append(cleanErrs, err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if len(cleanErrs) > 0 {
+			t.Errorf("%d of %d clean rows failed, first: %v", len(cleanErrs), clean, cleanErrs[0])
+		}
+		for _, err := range dirtyErrs {
+			if err != nil {
+				t.Errorf("a row with a bad user agent failed: %v", err)
+				break
+			}
+		}
+		if unknownFailed != unknown {
+			t.Errorf("%d of %d rows of an unknown link failed, want all", unknownFailed, unknown)
+		}
+		events, err := s.AccessEvents(ctx, l.ID, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cleaned := 0
+		for _, e := range events {
+			if e.UserAgent == "bad \uFFFD agent \uFFFD" {
+				cleaned++
+			}
+		}
+		st, err := s.LinkWithStats(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != clean+dirty || cleaned != dirty || st.AccessCount != clean+dirty {
+			t.Errorf("%d rows (%d cleaned), access_count %d; want %d rows, %d cleaned, count %d",
+				len(events), cleaned, st.AccessCount, clean+dirty, dirty, clean+dirty)
+		}
+	})
+}
+
+// The staff log folds consecutive denied rows of one IP and reason into one
+// entry with a count and a time span, across the chunks it reads and the
+// pages it returns.
+func TestAccessEntriesFoldDeniedRuns(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		l := newTestLink(t, s)
+		t0 := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+		var events []studio.AccessEvent
+		add := func(n int, action, ip, reason string) {
+			for range n {
+				events = append(events, studio.AccessEvent{LinkID: l.ID, ProjectID: l.ProjectID, Action: action,
+					Reason: reason, IP: ip, UserAgent: "ua", At: t0.Add(time.Duration(len(events)) * time.Second)})
+			}
+		}
+		// Oldest first.
+		add(1, studio.ActionView, "198.51.100.1", "")
+		add(3, studio.ActionDenied, "198.51.100.2", "deactivated")
+		add(1, studio.ActionDenied, "198.51.100.3", "deactivated")
+		add(7, studio.ActionDenied, "198.51.100.2", "deactivated")
+		add(1, studio.ActionDenied, "198.51.100.2", "expired")
+		add(2, studio.ActionView, "198.51.100.1", "")
+		if err := s.InsertAccessEvents(ctx, events); err != nil {
+			t.Fatal(err)
+		}
+		type line struct {
+			action, ip string
+			count      int
+			first, at  int // seconds after t0
+		}
+		want := []line{
+			{"view", "198.51.100.1", 1, 14, 14}, {"view", "198.51.100.1", 1, 13, 13},
+			{"denied", "198.51.100.2", 1, 12, 12}, {"denied", "198.51.100.2", 7, 5, 11},
+			{"denied", "198.51.100.3", 1, 4, 4}, {"denied", "198.51.100.2", 3, 1, 3},
+			{"view", "198.51.100.1", 1, 0, 0},
+		}
+		for _, size := range []int{1, 2, 3, 50} {
+			var got []line
+			before, pages := int64(0), 0
+			for {
+				page, more, err := s.AccessEntries(ctx, l.ID, before, size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pages++
+				for _, e := range page {
+					got = append(got, line{e.Action, e.IP, e.Count, int(e.FirstAt.Sub(t0).Seconds()), int(e.At.Sub(t0).Seconds())})
+				}
+				if !more {
+					break
+				}
+				before = page[len(page)-1].Oldest
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("pages of %d:\n got %v\nwant %v", size, got, want)
+			}
+			if wantPages := (len(want) + size - 1) / size; pages != wantPages {
+				t.Errorf("pages of %d: %d pages, want %d", size, pages, wantPages)
+			}
+		}
+	})
+}

@@ -69,6 +69,28 @@ type AccessEvent struct {
 	At          time.Time `json:"at"`
 }
 
+// AccessEntry is a line of a link's access log as staff read it: one row,
+// or a run of consecutive denied rows from one IP for one reason (a client
+// retrying a dead link, or a flood), newest first. The embedded event is
+// the run's newest row.
+type AccessEntry struct {
+	AccessEvent
+	Count   int       // rows in the run, 1 for a single row
+	FirstAt time.Time // when the oldest row of the run was written
+	Oldest  int64     // the oldest row's id: the cursor of the page after it
+}
+
+// Absorbs reports whether ev, the row just older than the entry, belongs
+// to its run, and adds it if so.
+func (a *AccessEntry) Absorbs(ev *AccessEvent) bool {
+	if a.Action != ActionDenied || ev.Action != ActionDenied || ev.IP != a.IP || ev.Reason != a.Reason {
+		return false
+	}
+	a.Count++
+	a.FirstAt, a.Oldest = ev.At, ev.ID
+	return true
+}
+
 // MaxUserAgent is how much of a user agent the access log keeps.
 const MaxUserAgent = 512
 

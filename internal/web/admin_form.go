@@ -102,11 +102,16 @@ func formStatus(err error) int {
 // formBody adapts submitted form fields to the JSON body reader, so that a
 // form goes through the very validation of the API (readProject, applyPhase,
 // applyRendering, applySettings, readNewUser). Only fields present in the
-// form are set, as in a PATCH.
+// form are set, as in a PATCH. A value that is not text (studio.CheckText)
+// is refused here, naming its field: json.Marshal would quietly turn its
+// invalid bytes into U+FFFD.
 func formBody(form url.Values, names ...string) *body {
 	b := &body{fields: map[string]json.RawMessage{}}
 	for _, n := range names {
 		if vs, ok := form[n]; ok && len(vs) > 0 {
+			if err := studio.CheckText(n, vs[0]); err != nil && b.err == nil {
+				b.err = err
+			}
 			raw, _ := json.Marshal(vs[0])
 			b.fields[n] = raw
 		}

@@ -220,13 +220,15 @@ type linkLogView struct {
 	adminPage
 	Link       linkView
 	Project    *studio.Project
-	Events     []studio.AccessEvent
+	Events     []studio.AccessEntry
 	Renderings map[string]string // titles, for downloads
 	Older      int64             // "before" of the next (older) page, 0 if none
 	Paged      bool              // this is not the newest page
 }
 
-// adminLinkLog shows a link's access log, newest first, paged by row id.
+// adminLinkLog shows a link's access log, newest first, paged by row id;
+// consecutive refusals of one IP for one reason are one line with their
+// count and time span (studio.AccessEntry).
 func (s *Server) adminLinkLog(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "Link")
 	if err != nil {
@@ -250,7 +252,7 @@ func (s *Server) adminLinkLog(w http.ResponseWriter, r *http.Request) {
 		s.adminError(w, r, err)
 		return
 	}
-	events, err := s.store.AccessEvents(ctx, id, before, logPageSize+1)
+	events, more, err := s.store.AccessEntries(ctx, id, before, logPageSize)
 	if err != nil {
 		s.adminError(w, r, err)
 		return
@@ -262,9 +264,8 @@ func (s *Server) adminLinkLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := &linkLogView{Link: lv, Project: &d.Project, Renderings: map[string]string{}, Paged: before > 0}
-	if len(events) > logPageSize {
-		events = events[:logPageSize]
-		v.Older = events[len(events)-1].ID
+	if more {
+		v.Older = events[len(events)-1].Oldest
 	}
 	v.Events = events
 	for _, rd := range d.Renderings {

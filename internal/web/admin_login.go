@@ -89,6 +89,16 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.adminRender(w, r, http.StatusUnprocessableEntity, "login.html", v)
 		return
 	}
+	if err := studio.CheckText("email", v.Email); err != nil {
+		v.Email, v.Error = "", "The email must be UTF-8 text without NUL characters."
+		s.adminRender(w, r, http.StatusUnprocessableEntity, "login.html", v)
+		return
+	}
+	if err := studio.CheckText("password", password); err != nil {
+		v.Error = "The password must be UTF-8 text without NUL characters."
+		s.adminRender(w, r, http.StatusUnprocessableEntity, "login.html", v)
+		return
+	}
 	if _, err := s.login(w, r, v.Email, password); err != nil {
 		err = domainError(err)
 		status := statusOf(studio.ErrorCode(err))

@@ -101,6 +101,10 @@ const (
 	maxLogPage     = 500
 )
 
+// accessJSON is an entry of the access log. Consecutive denied rows of one
+// IP and reason are one entry (studio.AccessEntry): count says how many,
+// firstAt and at when the first and the last were refused; for any other
+// entry count is 1 and firstAt is at.
 type accessJSON struct {
 	Action      string    `json:"action"`
 	RenderingID string    `json:"renderingId"`
@@ -108,11 +112,13 @@ type accessJSON struct {
 	IP          string    `json:"ip"`
 	UserAgent   string    `json:"userAgent"`
 	At          time.Time `json:"at"`
+	Count       int       `json:"count"`
+	FirstAt     time.Time `json:"firstAt"`
 }
 
 // apiLinkLogs pages through a link's access log, newest first:
 // ?limit=N&before=CURSOR, where CURSOR is the "next" of the previous page
-// (null on the last page).
+// (null on the last page). limit counts entries, not rows.
 func (s *Server) apiLinkLogs(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "Link")
 	if err != nil {
@@ -142,22 +148,20 @@ func (s *Server) apiLinkLogs(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	// One row more than asked says whether another page follows.
-	events, err := s.store.AccessEvents(r.Context(), id, before, limit+1)
+	entries, more, err := s.store.AccessEntries(r.Context(), id, before, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var next *string
-	if len(events) > limit {
-		events = events[:limit]
-		c := strconv.FormatInt(events[limit-1].ID, 10)
+	if more {
+		c := strconv.FormatInt(entries[len(entries)-1].Oldest, 10)
 		next = &c
 	}
-	out := make([]accessJSON, 0, len(events))
-	for _, e := range events {
+	out := make([]accessJSON, 0, len(entries))
+	for _, e := range entries {
 		out = append(out, accessJSON{Action: e.Action, RenderingID: e.RenderingID, Reason: e.Reason,
-			IP: e.IP, UserAgent: e.UserAgent, At: e.At})
+			IP: e.IP, UserAgent: e.UserAgent, At: e.At, Count: e.Count, FirstAt: e.FirstAt})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"logs": out, "next": next})
 }

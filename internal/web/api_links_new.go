@@ -29,8 +29,8 @@ func CreateLink(ctx context.Context, st *store.Store, secret []byte, nl NewLink,
 	}
 	label := strings.TrimSpace(nl.Label)
 	switch {
-	case !utf8.ValidString(label) || strings.ContainsRune(label, 0):
-		return nil, "", studio.Invalid("label", "label contains invalid characters.")
+	case studio.CheckText("label", label) != nil:
+		return nil, "", studio.NotText("label")
 	case utf8.RuneCountInString(label) > maxName:
 		return nil, "", studio.Invalid("label", "label must be at most %d characters.", maxName)
 	}

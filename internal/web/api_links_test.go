@@ -161,7 +161,7 @@ func TestLinkLogsArePaged(t *testing.T) {
 				t.Fatalf("logs: %d %s", r.Status, r.Body)
 			}
 			if page == 0 {
-				wantKeys(t, "log entry", mustFirst(t, r.Body), "action", "renderingId", "reason", "ip", "userAgent", "at")
+				wantKeys(t, "log entry", mustFirst(t, r.Body), "action", "renderingId", "reason", "ip", "userAgent", "at", "count", "firstAt")
 			}
 			got = append(got, out.Logs...)
 			if out.Next == nil {

@@ -153,8 +153,11 @@ func formValue(part *multipart.Part, name string) (string, error) {
 	if err != nil {
 		return "", studio.Invalid(name, "The multipart body is malformed or was cut off.")
 	}
-	if len(b) > maxText*4 || !utf8.Valid(b) {
-		return "", studio.Invalid(name, "%s is too long or not UTF-8 text.", name)
+	if len(b) > maxText*4 {
+		return "", studio.Invalid(name, "%s must be at most %d characters.", name, maxText)
+	}
+	if err := studio.CheckText(name, string(b)); err != nil {
+		return "", err
 	}
 	return strings.TrimSpace(string(b)), nil
 }
@@ -162,7 +165,7 @@ func formValue(part *multipart.Part, name string) (string, error) {
 // cleanFileName keeps the base name of an uploaded file, for staff only.
 func cleanFileName(name string) string {
 	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
-	if name == "." || name == "/" || !utf8.ValidString(name) {
+	if name == "." || name == "/" || studio.CheckText("file", name) != nil {
 		return ""
 	}
 	if utf8.RuneCountInString(name) > maxName {

@@ -106,18 +106,39 @@ func (b *body) str(name string, dst *string, maxLen int, trim bool) {
 		b.fail(name, "%s must be a string.", name)
 		return
 	}
+	if err := checkJSONText(name, raw, s); err != nil {
+		b.err = err
+		return
+	}
 	if trim {
 		s = strings.TrimSpace(s)
-	}
-	if !utf8.ValidString(s) || strings.ContainsRune(s, 0) {
-		b.fail(name, "%s contains invalid characters.", name)
-		return
 	}
 	if utf8.RuneCountInString(s) > maxLen {
 		b.fail(name, "%s must be at most %d characters.", name, maxLen)
 		return
 	}
 	*dst = s
+}
+
+// checkJSONText refuses a JSON string that is not text (studio.CheckText).
+// encoding/json turns invalid UTF-8 and escaped lone surrogates ("\ud800")
+// into U+FFFD without a word, so the raw bytes are checked, and the decoded
+// s may hold no U+FFFD beyond those the raw string spells; a "\u0000"
+// escape decodes to a NUL, which CheckText refuses.
+func checkJSONText(name string, raw []byte, s string) error {
+	if !utf8.Valid(raw) {
+		return studio.NotText(name)
+	}
+	if err := studio.CheckText(name, s); err != nil {
+		return err
+	}
+	if n := strings.Count(s, "\uFFFD"); n > 0 {
+		spelt := bytes.Count(raw, []byte("\uFFFD")) + bytes.Count(bytes.ToLower(raw), []byte(`\ufffd`))
+		if n > spelt {
+			return studio.NotText(name)
+		}
+	}
+	return nil
 }
 
 // Required reads a string field that must be present and non-empty.

@@ -31,10 +31,12 @@ type clientReq struct {
 }
 
 // resolveClient turns the {token} of the path into a working link. It
-// refuses a malformed or unknown token (link_invalid, under the per-IP limit
-// on failed lookups: rate_limited), and an expired or deactivated link
-// (link_expired, link_deactivated, logged as denied). Link state is read
-// from the database on every request.
+// refuses a malformed or unknown token (link_invalid), and an expired or
+// deactivated link (link_expired, link_deactivated, logged as denied). Every
+// refusal spends one of the IP's failed lookups; over that limit the
+// refusals are rate_limited and logged nowhere, so that a flood on a dead
+// link cannot flood its access log. Link state is read from the database
+// on every request.
 func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
 	return s.resolve(w, r, true)
 }
@@ -51,9 +53,9 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool)
 	ip := limitKey(s.clientIP(r))
 	token := r.PathValue("token")
 	if blocked, retry := s.lookupIP.Blocked(ip); blocked {
-		// A valid link is never throttled: check it before refusing.
+		// A working link is never throttled: check it before refusing.
 		if studio.WellFormedToken(token) {
-			if cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token)); err == nil {
+			if cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token)); err == nil && cl.Link.State(time.Now()) == "" {
 				return s.checkClientLink(r, cl, token, logDenied)
 			}
 		}
@@ -71,6 +73,9 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool)
 			return nil, linkInvalid()
 		}
 		return nil, err
+	}
+	if cl.Link.State(time.Now()) != "" {
+		s.lookupIP.Fail(ip)
 	}
 	return s.checkClientLink(r, cl, token, logDenied)
 }
@@ -111,12 +116,9 @@ func (s *Server) checkLink(r *http.Request, l *studio.Link, token string, logDen
 // logAccess records one client interaction and returns once it is
 // committed, so that no 2xx goes out before its log row is durable. Rows of
 // concurrent requests share a commit (store.AccessLog): call it before
-// writing any of the response.
+// writing any of the response. The access log makes the request's texts
+// storable (studio.AccessEvent.Clean): a user agent may be any bytes.
 func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, action, renderingID, reason string) error {
-	ua := r.UserAgent()
-	if len(ua) > studio.MaxUserAgent {
-		ua = truncateUTF8(ua, studio.MaxUserAgent)
-	}
 	ev := studio.AccessEvent{
 		LinkID:      c.Link.ID,
 		ProjectID:   c.Link.ProjectID,
@@ -124,21 +126,10 @@ func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, a
 		RenderingID: renderingID,
 		Reason:      reason,
 		IP:          s.clientIP(r),
-		UserAgent:   ua,
+		UserAgent:   r.UserAgent(),
 		At:          time.Now().UTC(),
 	}
 	return s.access.Log(ctx, ev)
-}
-
-// truncateUTF8 cuts s to at most n bytes without splitting a character.
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }
 
 // clientView loads the sanitized view of the link's project.

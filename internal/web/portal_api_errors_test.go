@@ -19,7 +19,8 @@ import (
 // logged at all (SPEC §4.4): a dead link's page would leave a row a picture.
 func TestClientLinkErrors(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
-		e := newEnv(t, db, nil)
+		// Every refusal below spends a failed lookup: room for all of them.
+		e := newEnv(t, db, func(c *web.Config) { c.LookupPerMinute = 100 })
 		f := newPortalFixture(t, e)
 		ctx := context.Background()
 		past := time.Now().UTC().Add(-time.Hour)
@@ -133,7 +134,13 @@ func TestClientLookupRateLimit(t *testing.T) {
 				}
 			}
 		}
+		// Once the link is switched off, it is one more link that does not
+		// work: refused as throttled, with no row.
 		f.staff.do("DELETE", "/api/client-access/"+f.link.ID, nil)
-		check(t, scenario{name: "deactivated while throttled", status: 410, code: "link_deactivated"}, anon.do("GET", base, nil))
+		rows := len(e.accessLog(f.link.ID))
+		check(t, scenario{name: "deactivated while throttled", status: 429, code: "rate_limited"}, anon.do("GET", base, nil))
+		if n := len(e.accessLog(f.link.ID)); n != rows {
+			t.Errorf("a throttled request to the deactivated link wrote %d rows", n-rows)
+		}
 	})
 }

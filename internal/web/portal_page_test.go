@@ -386,7 +386,8 @@ func TestAccentTheme(t *testing.T) {
 
 func TestClientPageErrors(t *testing.T) {
 	past := time.Now().Add(-time.Hour)
-	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, func(c *web.Config) { c.LookupPerMinute = 3 })
+	// Room for the five failed lookups below (dead links spend them too).
+	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, func(c *web.Config) { c.LookupPerMinute = 5 })
 	_, expired := portalSeedLink(t, e.Store, s.projectID, e.Admin.ID, &past)
 	off, offToken := portalSeedLink(t, e.Store, s.projectID, e.Admin.ID, nil)
 	if _, err := e.Store.DeactivateLink(context.Background(), off.ID, e.Admin.ID); err != nil {
@@ -425,8 +426,9 @@ func TestClientPageErrors(t *testing.T) {
 			}
 		})
 	}
-	// Two failed lookups so far (malformed, unknown; "below the page" was a
-	// third). The next bad one is refused with 429 and Retry-After.
+	// Five failed lookups so far (malformed, unknown, "below the page",
+	// expired, deactivated). The next bad one is refused with 429 and
+	// Retry-After.
 	r := e.anon().do("GET", "/client-progress/"+strings.Repeat("B", studio.TokenLen), nil)
 	if r.Status != 429 {
 		t.Fatalf("after failed lookups: %d, want 429", r.Status)
