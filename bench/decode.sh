@@ -88,6 +88,6 @@ for r in "$ONE" "$MANY"; do
 import sys
 idle, peak, n, budget = map(int, sys.argv[1:5])
 print(f"{n} upload(s): idle {idle} MB, peak {peak} MB, {peak / budget:.2f}× the {budget} MB budget,"
-      f" {peak - budget:+d} MB over it (target <= +150); HTTP {sys.argv[5].strip()}")
+      f" peak - budget = {peak - budget:+d} MB (target <= +150); HTTP {sys.argv[5].strip()}")
 EOF
 done
