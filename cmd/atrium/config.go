@@ -31,6 +31,8 @@ Settings (flags override the environment):
   ATRIUM_SECRET           secret that derives client link tokens (default: generated once into DATA/secret)
   ATRIUM_TRUSTED_PROXIES  comma-separated IPs/CIDRs whose X-Forwarded-For is believed (default: none)
   ATRIUM_MAX_UPLOAD_MB    largest rendering upload in MB (default 200)
+  ATRIUM_DECODE_MEMORY_MB memory image decodes may hold at once, in MB, counted from each image's
+                          header (default 1024); uploads wait for room, one needing more is refused (413)
   ATRIUM_LOGIN_LIMIT      failed sign-ins allowed per minute per IP (default 10); per account, half of it plus one
   ATRIUM_LOOKUP_LIMIT     failed client-link lookups allowed per minute per IP (default 20): unknown,
                           expired or deactivated links; over it, 429 and no access log row
@@ -47,6 +49,7 @@ type config struct {
 	Secret         string
 	TrustedProxies string
 	MaxUploadMB    int
+	DecodeMemoryMB int
 	LoginLimit     int
 	LookupLimit    int
 	LogLevel       string
@@ -85,6 +88,7 @@ func (c *config) flags(fs *flag.FlagSet, server bool) {
 		fs.StringVar(&c.Addr, "addr", env("ATRIUM_ADDR", ":8080"), "listen `address` (ATRIUM_ADDR)")
 		fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ATRIUM_TRUSTED_PROXIES", ""), "comma-separated proxy IPs/CIDRs (ATRIUM_TRUSTED_PROXIES)")
 		fs.IntVar(&c.MaxUploadMB, "max-upload-mb", c.envInt("ATRIUM_MAX_UPLOAD_MB", 200), "largest upload in MB (ATRIUM_MAX_UPLOAD_MB)")
+		fs.IntVar(&c.DecodeMemoryMB, "decode-memory-mb", c.envInt("ATRIUM_DECODE_MEMORY_MB", 1024), "memory image decodes may hold at once, in MB (ATRIUM_DECODE_MEMORY_MB)")
 		fs.IntVar(&c.LoginLimit, "login-limit", c.envInt("ATRIUM_LOGIN_LIMIT", 10), "failed sign-ins per minute per IP; per account half plus one (ATRIUM_LOGIN_LIMIT)")
 		fs.IntVar(&c.LookupLimit, "lookup-limit", c.envInt("ATRIUM_LOOKUP_LIMIT", 20), "failed link lookups per minute per IP (ATRIUM_LOOKUP_LIMIT)")
 		fs.StringVar(&c.LogLevel, "log-level", env("ATRIUM_LOG_LEVEL", "info"), "debug, info, warn or error (ATRIUM_LOG_LEVEL)")
@@ -221,6 +225,9 @@ func (c *config) webConfig(secret []byte) (web.Config, error) {
 	if c.MaxUploadMB <= 0 {
 		c.MaxUploadMB = 200
 	}
+	if c.DecodeMemoryMB <= 0 {
+		c.DecodeMemoryMB = web.DefaultDecodeMemory >> 20
+	}
 	tmp := filepath.Join(c.DataDir, "tmp")
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return web.Config{}, fmt.Errorf("temp folder: %w", err)
@@ -230,6 +237,7 @@ func (c *config) webConfig(secret []byte) (web.Config, error) {
 		TempDir:         tmp,
 		Secret:          secret,
 		MaxUploadBytes:  int64(c.MaxUploadMB) << 20,
+		DecodeMemory:    int64(c.DecodeMemoryMB) << 20,
 		TrustedProxies:  proxies,
 		LoginPerMinute:  c.LoginLimit,
 		LookupPerMinute: c.LookupLimit,

@@ -146,36 +146,17 @@ func (sp *Spooled) Close() error {
 // stored file. On any error every key already stored is deleted; the
 // caller still closes sp.
 func Ingest(ctx context.Context, st Storage, sp *Spooled, keyPrefix string, lim Limits) (_ *Ingested, err error) {
-	if lim.MaxPixels <= 0 {
-		lim.MaxPixels = DefaultMaxPixels
-	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("files: ingest: %w", err)
 	}
-	size := sp.size
-	if size == 0 {
-		return nil, invalid("the file is empty")
+	hd, err := readHeader(sp, lim)
+	if err != nil {
+		return nil, err
 	}
+	f, cfg, size := hd.f, hd.cfg, sp.size
 	section := func() *io.SectionReader { return io.NewSectionReader(sp.f, 0, size) }
 	whole := func() io.Reader { return bufio.NewReaderSize(section(), 64<<10) }
 
-	var head [16]byte
-	hn, _ := sp.f.ReadAt(head[:], 0)
-	f := sniff(head[:hn])
-	if f == nil {
-		return nil, invalid("not a JPEG, PNG or WebP image")
-	}
-	cfg, err := f.config(whole())
-	if err != nil {
-		return nil, invalid("the image header is unreadable")
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, invalid("the image has no pixels")
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > lim.MaxPixels {
-		return nil, invalid("the image is %d × %d pixels, more than the %s pixels allowed",
-			cfg.Width, cfg.Height, humanCount(lim.MaxPixels))
-	}
 	orientation := 1
 	if f == formatJPEG {
 		orientation = jpegOrientation(whole())
@@ -239,6 +220,53 @@ func Ingest(ctx context.Context, st Storage, sp *Spooled, keyPrefix string, lim 
 		*v.dst = Variant{Key: v.key, Width: v.img.w, Height: v.img.h, Bytes: n}
 	}
 	return out, nil
+}
+
+// header is what readHeader learns before any pixel is decoded.
+type header struct {
+	f    *format
+	cfg  image.Config
+	cost Cost
+}
+
+// readHeader judges the format of sp from its bytes, reads the dimensions
+// from its header and checks them against lim.MaxPixels, and counts what
+// decoding it will cost.
+func readHeader(sp *Spooled, lim Limits) (*header, error) {
+	if lim.MaxPixels <= 0 {
+		lim.MaxPixels = DefaultMaxPixels
+	}
+	if sp.size == 0 {
+		return nil, invalid("the file is empty")
+	}
+	var head [16]byte
+	hn, _ := sp.f.ReadAt(head[:], 0)
+	f := sniff(head[:hn])
+	if f == nil {
+		return nil, invalid("not a JPEG, PNG or WebP image")
+	}
+	cfg, err := f.config(bufio.NewReaderSize(io.NewSectionReader(sp.f, 0, sp.size), 64<<10))
+	if err != nil {
+		return nil, invalid("the image header is unreadable")
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, invalid("the image has no pixels")
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > lim.MaxPixels {
+		return nil, invalid("the image is %d × %d pixels, more than the %s pixels allowed",
+			cfg.Width, cfg.Height, humanCount(lim.MaxPixels))
+	}
+	decoded, kind, err := decodedCost(f, sp.f, sp.size, cfg)
+	if err != nil {
+		return nil, err
+	}
+	w, h := int64(cfg.Width), int64(cfg.Height)
+	return &header{f: f, cfg: cfg, cost: Cost{
+		Width:  cfg.Width,
+		Height: cfg.Height,
+		Kind:   kind,
+		Bytes:  decoded + deriveCost(w, h) + costFixed,
+	}}, nil
 }
 
 type storedOriginal struct {

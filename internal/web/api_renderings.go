@@ -291,8 +291,9 @@ func (s *Server) serveObject(w http.ResponseWriter, r *http.Request, key, ctype,
 }
 
 // ingest spools an uploaded file to a temp file, then checks it and stores
-// it with its derived sizes. Only the second step waits for a decode slot:
-// the transfer, which a slow client can stretch over minutes, holds none,
+// it with its derived sizes. Only the second step waits, first for the
+// memory its header says the decode needs, then for a decode slot: the
+// transfer, which a slow client can stretch over minutes, holds neither,
 // so it cannot keep other uploads waiting.
 func (s *Server) ingest(ctx context.Context, r io.Reader, keyPrefix string, maxBytes int64, lim files.Limits) (*files.Ingested, error) {
 	sp, err := files.Spool(ctx, s.cfg.TempDir, r, maxBytes)
@@ -300,6 +301,15 @@ func (s *Server) ingest(ctx context.Context, r io.Reader, keyPrefix string, maxB
 		return nil, err
 	}
 	defer sp.Close()
+	cost, err := files.DecodeCost(sp, lim)
+	if err != nil {
+		return nil, err
+	}
+	releaseMem, err := s.decodeMem.acquire(ctx, cost)
+	if err != nil {
+		return nil, err
+	}
+	defer releaseMem()
 	release, err := s.acquireIngest(ctx)
 	if err != nil {
 		return nil, err

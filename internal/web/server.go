@@ -17,6 +17,9 @@ import (
 	"atrium/internal/store"
 )
 
+// DefaultDecodeMemory is Config.DecodeMemory's default.
+const DefaultDecodeMemory = 1 << 30
+
 // Config is what the server needs to know beyond its dependencies.
 type Config struct {
 	BaseURL         string // e.g. https://portal.studio.example; builds client links
@@ -29,7 +32,10 @@ type Config struct {
 	LookupPerMinute int // failed client token lookups allowed per IP
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
-	DecodeSlots     int // image decodes at once (each can need hundreds of MB); default one per core
+	DecodeSlots     int // image decodes at once, to bound CPU; default one per core
+	// DecodeMemory is the memory image decodes may hold at once, as counted
+	// from each image's header (files.DecodeCost); default 1 GB.
+	DecodeMemory int64
 }
 
 // Defaults fills the zero fields of c with the documented defaults.
@@ -59,6 +65,9 @@ func (c Config) Defaults() Config {
 	if c.DecodeSlots <= 0 {
 		c.DecodeSlots = max(1, runtime.NumCPU())
 	}
+	if c.DecodeMemory <= 0 {
+		c.DecodeMemory = DefaultDecodeMemory
+	}
 	return c
 }
 
@@ -75,9 +84,10 @@ type Server struct {
 	access   *store.AccessLog // client access rows, group-committed (client.go)
 	views    viewCache        // encoded client JSON by link (portal_api_cache.go)
 	handler  http.Handler
-	// ingests bounds concurrent image decodes: one can need hundreds of MB.
-	ingests chan struct{}
-	sse     streams // the open client event streams (portal_events.go)
+	// ingests bounds concurrent image decodes by CPU, decodeMem by memory.
+	ingests   chan struct{}
+	decodeMem *decodeBudget
+	sse       streams // the open client event streams (portal_events.go)
 }
 
 // New builds the server. It parses templates and fails fast if one is bad.
@@ -95,6 +105,7 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 		access:   store.NewAccessLog(st, accessLogDelay, accessLogBatch),
 		ingests:  make(chan struct{}, cfg.DecodeSlots),
 	}
+	s.decodeMem = newDecodeBudget(cfg.DecodeMemory)
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.logRequests(baseHeaders(clientHeaders(s.crossOriginProtection().Handler(mux))))
