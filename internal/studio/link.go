@@ -39,6 +39,25 @@ func (l *Link) State(now time.Time) string {
 	return ""
 }
 
+// Link states as staff see them (StateName).
+const (
+	LinkActive      = "active"
+	LinkExpired     = "expired"
+	LinkDeactivated = "deactivated"
+)
+
+// StateName is the link's state at time now: LinkActive while it opens
+// the portal, else LinkDeactivated or LinkExpired (deactivation wins).
+func (l *Link) StateName(now time.Time) string {
+	switch l.State(now) {
+	case "":
+		return LinkActive
+	case ECodeLinkExpired:
+		return LinkExpired
+	}
+	return LinkDeactivated
+}
+
 // LastDay is the last day on which the link opens (see LastDay), or ""
 // for a link that never expires.
 func (l Link) LastDay() string {
