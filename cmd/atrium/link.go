@@ -188,6 +188,10 @@ func (c *config) openStoreAndSecret(ctx context.Context) (*store.Store, []byte, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkSecret(ctx, st, secret); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
 	return st, secret, nil
 }
 

@@ -133,6 +133,16 @@ func LinkToken(secret []byte, linkID string) string {
 	return string(out)
 }
 
+// SecretCheck is the value the database keeps to tell whether an instance
+// runs with the secret its links were made with: 16 bytes of
+// HMAC-SHA256(secret, "atrium key check v1") in hex. It says nothing of the
+// secret beyond what a link's token digest already does.
+func SecretCheck(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("atrium key check v1"))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
 // TokenDigest is what the database keeps to look a token up.
 func TokenDigest(token string) string {
 	sum := sha256.Sum256([]byte(token))
