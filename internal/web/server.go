@@ -30,6 +30,9 @@ type Config struct {
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 	DecodeSlots     int // image decodes at once (each can need hundreds of MB); default one per core
+
+	// HealthEvery is how long /healthz reuses its write probes; default 5 s.
+	HealthEvery time.Duration
 }
 
 // Defaults fills the zero fields of c with the documented defaults.
@@ -59,6 +62,9 @@ func (c Config) Defaults() Config {
 	if c.DecodeSlots <= 0 {
 		c.DecodeSlots = max(1, runtime.NumCPU())
 	}
+	if c.HealthEvery <= 0 {
+		c.HealthEvery = 5 * time.Second
+	}
 	return c
 }
 
@@ -78,6 +84,7 @@ type Server struct {
 	// ingests bounds concurrent image decodes: one can need hundreds of MB.
 	ingests chan struct{}
 	sse     streams // the open client event streams (portal_events.go)
+	health  health  // the last /healthz probes (health.go)
 }
 
 // New builds the server. It parses templates and fails fast if one is bad.
