@@ -29,6 +29,7 @@ Settings (flags override the environment):
   ATRIUM_STORAGE_URL      where files live (default: the data folder; only local folders for now)
   ATRIUM_BASE_URL         public URL, used to build client links (default http://localhost:8080)
   ATRIUM_SECRET           secret that derives client link tokens (default: generated once into DATA/secret)
+                          every instance on one database needs the same one, or it refuses to start
   ATRIUM_TRUSTED_PROXIES  comma-separated IPs/CIDRs whose X-Forwarded-For is believed (default: none)
   ATRIUM_MAX_UPLOAD_MB    largest rendering upload in MB (default 200)
   ATRIUM_DECODE_MEMORY_MB memory image decodes may hold at once, in MB, counted from each image's

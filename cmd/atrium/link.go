@@ -109,7 +109,7 @@ func linkList(ctx context.Context, args []string, stdout io.Writer) error {
 	var c config
 	var projectID string
 	fs := newFlagSet("link list", "link list [--project ID]\n\n"+
-		"Lists client links, newest first, with their statistics and, while active, their address.", stdout)
+		"Lists client links, newest first, with their statistics and, while they work, their address.", stdout)
 	c.flags(fs, false)
 	fs.StringVar(&projectID, "project", "", "only this project's links (`id`)")
 	if err := fs.Parse(args); err != nil {
@@ -137,12 +137,9 @@ func linkList(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintln(tw, "ID\tPROJECT\tLABEL\tSTATE\tEXPIRES\tACCESSES\tDOWNLOADS\tLAST ACCESS\tURL")
 	now := time.Now()
 	for _, l := range links {
-		state, url := "active", web.LinkURL(c.BaseURL, studio.LinkToken(secret, l.ID))
-		switch l.State(now) {
-		case studio.ECodeLinkExpired:
-			state = "expired"
-		case studio.ECodeLinkDeactivated:
-			state, url = "deactivated", "-"
+		state, url := l.StateName(now), "-"
+		if state == studio.LinkActive {
+			url = web.LinkURL(c.BaseURL, studio.LinkToken(secret, l.ID))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", l.ID, l.ProjectID, orDash(l.Label), state,
 			fmtWhen(l.ExpiresAt, "never"), l.AccessCount, l.DownloadCount, fmtWhen(l.LastAccessedAt, "-"), url)
@@ -189,6 +186,10 @@ func (c *config) openStoreAndSecret(ctx context.Context) (*store.Store, []byte, 
 	}
 	st, err := c.openStore(ctx)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkSecret(ctx, st, secret); err != nil {
+		st.Close()
 		return nil, nil, err
 	}
 	return st, secret, nil

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"strings"
 	"testing"
+	"time"
 
 	"atrium/internal/store"
 	"atrium/internal/studio"
@@ -97,5 +98,46 @@ func TestLinkCommands(t *testing.T) {
 	out, _, _ = runCLI(t, "", "link", "list")
 	if strings.Contains(out, url) || !strings.Contains(out, "deactivated") {
 		t.Errorf("a deactivated link still shows its url:\n%s", out)
+	}
+}
+
+// An expired link is listed as expired, without its address: it no longer
+// opens the portal.
+func TestLinkListHidesExpiredURL(t *testing.T) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			dbURL := testDatabase(t, db)
+			dir := t.TempDir()
+			t.Setenv("ATRIUM_DATA", dir)
+			t.Setenv("ATRIUM_DATABASE_URL", dbURL)
+			t.Setenv("ATRIUM_SECRET", secretA)
+			if _, _, err := runCLI(t, "", "migrate"); err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			st, err := store.Open(ctx, dbURL, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			p := &studio.Project{Name: "Hillside", ClientName: "Jane"}
+			if err := st.CreateProject(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			past := time.Now().UTC().Add(-time.Hour)
+			l := &studio.Link{ID: store.NewID(), ProjectID: p.ID, Label: "old", ExpiresAt: &past}
+			token := studio.LinkToken([]byte(secretA), l.ID)
+			l.TokenDigest, l.TokenHint = studio.TokenDigest(token), studio.TokenHint(token)
+			if err := st.CreateLink(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+			out, _, err := runCLI(t, "", "link", "list")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "expired") || strings.Contains(out, token) {
+				t.Errorf("an expired link is listed with its url:\n%s", out)
+			}
+		})
 	}
 }

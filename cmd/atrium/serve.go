@@ -44,6 +44,9 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	if err != nil {
 		return err
 	}
+	if err := checkSecret(ctx, st, secret); err != nil {
+		return err
+	}
 	wcfg, err := c.webConfig(secret)
 	if err != nil {
 		return err

@@ -182,7 +182,12 @@ func (l *Local) prune(dir string) {
 	}
 }
 
-// Ping checks that the folder exists and accepts a new file.
+// pingProbe is what Ping writes: one disk block, so that a disk without a
+// free block fails the probe even where an empty file could still be made.
+var pingProbe = make([]byte, 4096)
+
+// Ping writes a small probe file in the folder, syncs it and removes it:
+// a missing or read-only folder or a full disk fails it.
 func (l *Local) Ping(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("files: ping: %w", err)
@@ -192,7 +197,13 @@ func (l *Local) Ping(ctx context.Context) error {
 		return fmt.Errorf("files: ping: %w", err)
 	}
 	name := f.Name()
-	err = f.Close()
+	_, err = f.Write(pingProbe)
+	if err == nil {
+		err = f.Sync() // where delayed allocation meets a full disk
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
 	if rerr := os.Remove(name); err == nil {
 		err = rerr
 	}

@@ -25,7 +25,9 @@ type Storage interface {
 	Open(ctx context.Context, key string) (Object, error)
 	// Delete removes key; deleting a missing key is not an error.
 	Delete(ctx context.Context, key string) error
-	// Ping checks the storage is usable (used by /healthz).
+	// Ping checks that the storage takes writes now (used by /healthz):
+	// it stores a small probe object durably and removes it again, so
+	// that a full disk or a read-only bucket fails it.
 	Ping(ctx context.Context) error
 }
 

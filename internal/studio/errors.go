@@ -21,6 +21,7 @@ const (
 	ECodeLinkExpired        = "link_expired"
 	ECodeLinkDeactivated    = "link_deactivated"
 	ECodeRangeUnsatisfiable = "range_not_satisfiable"
+	ECodeMethodNotAllowed   = "method_not_allowed"
 	ECodeInternal           = "internal"
 )
 

@@ -39,6 +39,25 @@ func (l *Link) State(now time.Time) string {
 	return ""
 }
 
+// Link states as staff see them (StateName).
+const (
+	LinkActive      = "active"
+	LinkExpired     = "expired"
+	LinkDeactivated = "deactivated"
+)
+
+// StateName is the link's state at time now: LinkActive while it opens
+// the portal, else LinkDeactivated or LinkExpired (deactivation wins).
+func (l *Link) StateName(now time.Time) string {
+	switch l.State(now) {
+	case "":
+		return LinkActive
+	case ECodeLinkExpired:
+		return LinkExpired
+	}
+	return LinkDeactivated
+}
+
 // LastDay is the last day on which the link opens (see LastDay), or ""
 // for a link that never expires.
 func (l Link) LastDay() string {
@@ -134,6 +153,16 @@ func LinkToken(secret []byte, linkID string) string {
 		}
 	}
 	return string(out)
+}
+
+// SecretCheck is the value the database keeps to tell whether an instance
+// runs with the secret its links were made with: 16 bytes of
+// HMAC-SHA256(secret, "atrium key check v1") in hex. It says nothing of the
+// secret beyond what a link's token digest already does.
+func SecretCheck(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("atrium key check v1"))
+	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 // TokenDigest is what the database keeps to look a token up.

@@ -54,8 +54,9 @@ func LinkURL(baseURL, token string) string {
 	return strings.TrimRight(baseURL, "/") + studio.ClientURLs{Token: token}.Page()
 }
 
-// linkJSON is a link as the staff API shows it (SPEC §4.3). url is null
-// once the link is deactivated; token is only in the answer to its creation.
+// linkJSON is a link as the staff API shows it (SPEC §4.3). active and url
+// say whether it opens the portal now: an expired link is not active and has
+// no url, like a deactivated one; token is only in the answer to its creation.
 type linkJSON struct {
 	ID             string     `json:"id"`
 	ProjectID      string     `json:"projectId"`
@@ -66,7 +67,8 @@ type linkJSON struct {
 	CreatedAt      time.Time  `json:"createdAt"`
 	CreatedBy      string     `json:"createdBy"`
 	ExpiresAt      *time.Time `json:"expiresAt"`
-	Active         bool       `json:"active"`
+	Active         bool       `json:"active"` // opens the portal now: false once expired too
+	State          string     `json:"state"`  // active, expired or deactivated
 	DeactivatedAt  *time.Time `json:"deactivatedAt"`
 	AccessCount    int64      `json:"accessCount"`
 	LastAccessedAt *time.Time `json:"lastAccessedAt"`
@@ -77,11 +79,13 @@ type linkJSON struct {
 func (s *Server) linkJSON(l *studio.Link) linkJSON {
 	j := linkJSON{
 		ID: l.ID, ProjectID: l.ProjectID, Label: l.Label, TokenHint: l.TokenHint,
-		CreatedAt: l.CreatedAt, CreatedBy: l.CreatedBy, ExpiresAt: l.ExpiresAt, Active: l.Active,
+		CreatedAt: l.CreatedAt, CreatedBy: l.CreatedBy, ExpiresAt: l.ExpiresAt,
+		State:         l.StateName(time.Now()),
 		DeactivatedAt: l.DeactivatedAt, AccessCount: l.AccessCount, LastAccessedAt: l.LastAccessedAt,
 		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs,
 	}
-	if l.Active {
+	j.Active = j.State == studio.LinkActive
+	if j.Active {
 		u := LinkURL(s.cfg.BaseURL, studio.LinkToken(s.cfg.Secret, l.ID))
 		j.URL = &u
 	}

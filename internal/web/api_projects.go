@@ -176,8 +176,12 @@ func (s *Server) apiUpdateRoom(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, room)
 }
 
+// minCompletedAt is the earliest completion date taken: older is a typo.
+const minCompletedAt = "2000-01-01"
+
 // applyPhase applies a phase patch. Setting completed stamps completedAt
-// (today, unless given); leaving completed clears it.
+// (today, unless given: from minCompletedAt to today, UTC); leaving
+// completed clears it.
 func applyPhase(b *body, ph *studio.Phase, today string) error {
 	b.Only("status", "assigneeId", "dueDate", "completedAt", "costCents", "internalNotes")
 	var status string
@@ -198,6 +202,13 @@ func applyPhase(b *body, ph *studio.Phase, today string) error {
 		b.Date("completedAt", &date)
 		if b.Err() == nil && date != "" && ph.Status != studio.StatusCompleted {
 			b.fail("completedAt", "completedAt can only be set on a completed phase.")
+		}
+		// Dates are YYYY-MM-DD, so text order is date order.
+		if b.Err() == nil && date != "" && date > today {
+			b.fail("completedAt", "completedAt cannot be in the future (after %s, UTC).", today)
+		}
+		if b.Err() == nil && date != "" && date < minCompletedAt {
+			b.fail("completedAt", "completedAt cannot be before %s.", minCompletedAt)
 		}
 		if b.Err() == nil && date != "" {
 			ph.CompletedAt = date

@@ -58,3 +58,11 @@ func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "No such API route."))
 }
+
+// apiReadOnly answers a method other than GET and HEAD on a client API
+// route: 405 with Allow, in the JSON envelope (the mux's own 405 is text,
+// and the /api/client-progress/ catch-all would say 404).
+func (s *Server) apiReadOnly(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", "GET, HEAD")
+	s.fail(w, r, studio.Errorf(studio.ECodeMethodNotAllowed, "This address only answers GET and HEAD."))
+}

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"atrium/internal/studio"
@@ -223,9 +224,40 @@ func validDate(s string) bool {
 	return err == nil
 }
 
+// validEmail accepts a bare address only: what net/mail parses, with no
+// display name, comment, quoting or route, and nothing that would change
+// a mailto: link made from it (?, &, #, %, /): a local part of letters,
+// digits and .!$'*+-=^_`{|}~, and a domain of at least two LDH labels.
 func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
-	return err == nil && a.Address == s && a.Name == ""
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || len(local) > 64 || strings.HasPrefix(local, ".") ||
+		strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return false
+	}
+	for _, c := range local {
+		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && !strings.ContainsRune(".!$'*+-=^_`{|}~", c) {
+			return false
+		}
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 || len(domain) > 253 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, c := range l {
+			if !unicode.IsLetter(c) && !unicode.IsDigit(c) && c != '-' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)

@@ -30,6 +30,8 @@ func statusOf(code string) int {
 		return http.StatusTooManyRequests
 	case studio.ECodeRangeUnsatisfiable:
 		return http.StatusRequestedRangeNotSatisfiable
+	case studio.ECodeMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	}
 	return http.StatusInternalServerError
 }

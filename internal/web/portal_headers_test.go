@@ -68,7 +68,7 @@ func TestClientHeadersOnEveryAnswer(t *testing.T) {
 		{"robots.txt", "GET", "/robots.txt", nil, 200},
 		{"mux 405 on the page", "POST", "/client-progress/" + token, nil, 405},
 		{"mux 405 on the page's root", "DELETE", "/client-progress/", nil, 405},
-		{"unknown method on the API", "POST", base, nil, 404},
+		{"other method on the API", "POST", base, nil, 405},
 		{"redirect of a double slash", "GET", "//client-progress/" + token, nil, 307},
 		{"redirect of a dot segment", "GET", "/api/client-progress/x/../" + token, nil, 307},
 		{"redirect to a trailing slash", "GET", "/client-progress", nil, 307},

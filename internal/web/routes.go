@@ -48,6 +48,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/client-progress/{token}/logo", s.apiClientLogo)
 	mux.HandleFunc("GET /api/client-progress/{token}/download/{assetId}", s.apiClientDownload)
 	mux.HandleFunc("/api/client-progress/", s.apiNotFound)
+	// Other methods than GET and HEAD on those: 405 with Allow, in JSON.
+	for _, p := range []string{"{token}", "{token}/renderings/{id}/{size}", "{token}/logo", "{token}/download/{assetId}", "{token}/events"} {
+		mux.HandleFunc("/api/client-progress/"+p, s.apiReadOnly)
+	}
 
 	// Embedded CSS and JS at content-hashed URLs (assets.go), for every page.
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)

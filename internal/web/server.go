@@ -36,6 +36,9 @@ type Config struct {
 	// DecodeMemory is the memory image decodes may hold at once, as counted
 	// from each image's header (files.DecodeCost); default 1 GB.
 	DecodeMemory int64
+
+	// HealthEvery is how long /healthz reuses its write probes; default 5 s.
+	HealthEvery time.Duration
 }
 
 // Defaults fills the zero fields of c with the documented defaults.
@@ -68,6 +71,9 @@ func (c Config) Defaults() Config {
 	if c.DecodeMemory <= 0 {
 		c.DecodeMemory = DefaultDecodeMemory
 	}
+	if c.HealthEvery <= 0 {
+		c.HealthEvery = 5 * time.Second
+	}
 	return c
 }
 
@@ -88,6 +94,7 @@ type Server struct {
 	ingests   chan struct{}
 	decodeMem *decodeBudget
 	sse       streams // the open client event streams (portal_events.go)
+	health    health  // the last /healthz probes (health.go)
 }
 
 // New builds the server. It parses templates and fails fast if one is bad.

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"atrium/internal/store"
+	"atrium/internal/studio"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+)
+
+const (
+	secretA = "the first secret, long enough to be taken"
+	secretB = "another secret, just as long as the first"
+)
+
+// testDatabase returns the ATRIUM_DATABASE_URL of a fresh database: ""
+// (SQLite in the data folder) or a PostgreSQL schema of its own, dropped
+// at the end. Without PostgreSQL the test is skipped, except under CI=true.
+func testDatabase(t *testing.T, db string) string {
+	t.Helper()
+	if db == "sqlite" {
+		return ""
+	}
+	base := os.Getenv("ATRIUM_TEST_POSTGRES")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	admin, err := sql.Open("pgx", base)
+	if err == nil {
+		err = admin.Ping()
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL is required under CI: %v", err)
+		}
+		t.Skipf("PostgreSQL not reachable: %v", err)
+	}
+	schema := "c_" + store.NewID()[:16]
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
+}
+
+// instance is `atrium serve` running in the background.
+type instance struct {
+	cancel context.CancelFunc
+	done   chan error
+	log    *syncBuffer
+	once   sync.Once
+}
+
+// startServe runs `atrium serve` with the environment as it is now and
+// waits until it listens or stops; the error is what serve returned, if it
+// stopped.
+func startServe(t *testing.T) (*instance, error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &instance{cancel: cancel, done: make(chan error, 1), log: &syncBuffer{}}
+	go func() {
+		in.done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &syncBuffer{}, in.log)
+	}()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		select {
+		case err := <-in.done:
+			cancel()
+			return nil, fmt.Errorf("%w\n%s", err, in.log.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if strings.Contains(in.log.String(), "atrium listening") {
+			t.Cleanup(in.stop)
+			return in, nil
+		}
+	}
+	cancel()
+	t.Fatalf("serve neither listened nor stopped:\n%s", in.log.String())
+	return nil, nil
+}
+
+func (in *instance) stop() {
+	in.once.Do(func() {
+		in.cancel()
+		<-in.done
+	})
+}
+
+// A second instance on the same database with another ATRIUM_SECRET would
+// list and create links that answer 404: it refuses to start, and the link
+// commands refuse to run; with the same secret both work.
+func TestOtherSecretOnSameDatabaseRefused(t *testing.T) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			dbURL := testDatabase(t, db)
+			shared := t.TempDir() // SQLite lives in the data folder, so instances share it
+			dataA, dataB := shared, shared
+			if db == "postgres" {
+				dataA, dataB = t.TempDir(), t.TempDir()
+			}
+			t.Setenv("ATRIUM_DATABASE_URL", dbURL)
+			t.Setenv("ATRIUM_LOG_LEVEL", "info")
+			t.Setenv("ATRIUM_DATA", dataA)
+			t.Setenv("ATRIUM_SECRET", secretA)
+			first, err := startServe(t)
+			if err != nil {
+				t.Fatalf("first instance: %v", err)
+			}
+			defer first.stop()
+			st, err := store.Open(context.Background(), dbURL, dataA)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &studio.Project{Name: "Hillside", ClientName: "Jane"}
+			err = st.CreateProject(context.Background(), p)
+			st.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			t.Setenv("ATRIUM_DATA", dataB)
+			t.Setenv("ATRIUM_SECRET", secretB)
+			if _, err := startServe(t); err == nil || !strings.Contains(err.Error(), "every instance on one database needs the same ATRIUM_SECRET") {
+				t.Errorf("second instance with another secret: %v, want a refusal naming ATRIUM_SECRET", err)
+			}
+			for _, args := range [][]string{{"link", "create", "--project", p.ID}, {"link", "list"}} {
+				out, _, err := runCLI(t, "", args...)
+				if err == nil || !strings.Contains(err.Error(), "same ATRIUM_SECRET") || strings.Contains(out, "client-progress/") {
+					t.Errorf("%v with another secret: %v\n%s", args, err, out)
+				}
+			}
+
+			t.Setenv("ATRIUM_SECRET", secretA)
+			second, err := startServe(t)
+			if err != nil {
+				t.Fatalf("second instance with the same secret: %v", err)
+			}
+			second.stop()
+			out, _, err := runCLI(t, "", "link", "create", "--project", p.ID)
+			if err != nil || !strings.Contains(out, "/client-progress/") {
+				t.Errorf("link create with the same secret: %v\n%s", err, out)
+			}
+		})
+	}
+}
