@@ -21,6 +21,7 @@ const (
 	ECodeLinkExpired        = "link_expired"
 	ECodeLinkDeactivated    = "link_deactivated"
 	ECodeRangeUnsatisfiable = "range_not_satisfiable"
+	ECodeUnavailable        = "unavailable" // the server is at a capacity limit; try again later
 	ECodeInternal           = "internal"
 )
 

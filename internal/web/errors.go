@@ -30,6 +30,8 @@ func statusOf(code string) int {
 		return http.StatusTooManyRequests
 	case studio.ECodeRangeUnsatisfiable:
 		return http.StatusRequestedRangeNotSatisfiable
+	case studio.ECodeUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -30,6 +30,15 @@ type Config struct {
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
 	DecodeSlots     int // image decodes at once (each can need hundreds of MB); default one per core
+
+	// Slow and greedy clients (slowclients.go); zero means the default.
+	MaxConnsPerIP   int           // open connections from one client address, IPv6 per /64 (100); trusted proxies exempt
+	BodyTimeout     time.Duration // what a request body may take beyond its size at BodyMinRate (10 s)
+	BodyMinRate     int64         // bytes a second a request body must average while the server waits for it (8 KiB)
+	WriteTimeout    time.Duration // what each piece of an answer (up to 256 KiB) may take beyond its size at WriteMinRate (15 s)
+	WriteMinRate    int64         // bytes a second (16 KiB)
+	MaxStreamsPerIP int           // open live-update streams from one client address (16); more get 429
+	MaxStreams      int           // open live-update streams on this instance (1000); more get 503
 }
 
 // Defaults fills the zero fields of c with the documented defaults.
@@ -59,6 +68,7 @@ func (c Config) Defaults() Config {
 	if c.DecodeSlots <= 0 {
 		c.DecodeSlots = max(1, runtime.NumCPU())
 	}
+	c.slowClientDefaults()
 	return c
 }
 
@@ -97,7 +107,7 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.logRequests(baseHeaders(clientHeaders(s.crossOriginProtection().Handler(mux))))
+	s.handler = s.guardSlowClients(s.logRequests(baseHeaders(clientHeaders(s.crossOriginProtection().Handler(mux)))))
 	return s, nil
 }
 
