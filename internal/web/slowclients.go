@@ -187,8 +187,8 @@ func perRate(n, rate int64) time.Duration {
 // may have waited, in all, grace plus the time its bytes are worth at rate.
 // Only the time spent waiting in Read counts, so a handler that pauses
 // (an upload waiting for a decode slot) costs the client nothing. 200 MB
-// at the default 8 KiB/s may take 7 hours; a line at 64 KB/s sends it in
-// under one, and a body of one byte every 5 s is cut after about 10 s.
+// at the default 8 KiB/s may take 7 hours; a line at 64 KiB/s sends it in
+// 53 minutes, and a body of one byte every 5 s is cut after about 10 s.
 type bodyReader struct {
 	body   io.ReadCloser
 	rc     *http.ResponseController
@@ -212,12 +212,9 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
 	b.waited += time.Since(start)
 	b.n += int64(n)
-	if err == io.EOF {
-		// http.Server now watches the connection for the client leaving;
-		// no deadline may end that watch (it would cancel the request).
-		b.eof = true
-		b.rc.SetReadDeadline(time.Time{})
-	}
+	// At the end, http.Server clears the deadline itself to watch the
+	// connection for the client leaving.
+	b.eof = err == io.EOF
 	return n, err
 }
 

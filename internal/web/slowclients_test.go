@@ -190,8 +190,8 @@ func TestConnectionsPerIPTrustedProxyExempt(t *testing.T) {
 func TestStalledDownloadReaderIsDropped(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) {
-			c.WriteTimeout = 200 * time.Millisecond
-			c.WriteMinRate = 4 << 20 // a 256 KiB piece gets 0.26 s
+			c.WriteTimeout = 500 * time.Millisecond
+			c.WriteMinRate = 4 << 20 // a 256 KiB piece gets 0.56 s
 		})
 		fs, err := files.NewLocal(e.FilesDir)
 		if err != nil {
@@ -220,12 +220,12 @@ func TestStalledDownloadReaderIsDropped(t *testing.T) {
 			t.Fatalf("download: %v %v", res, err)
 		}
 		// The file is on its way; stop reading, long past the deadline.
-		time.Sleep(2 * time.Second)
+		time.Sleep(3 * time.Second)
 		start := time.Now()
 		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 		n, err := io.Copy(io.Discard, res.Body)
 		if n == size && err == nil {
-			t.Fatalf("a reader that stalled for 2 s got all %d bytes: the server waited for it (read again in %v)", n, time.Since(start).Round(time.Millisecond))
+			t.Fatalf("a reader that stalled for 3 s got all %d bytes: the server waited for it (read again in %v)", n, time.Since(start).Round(time.Millisecond))
 		}
 		if isTimeout(err) {
 			t.Fatalf("after %d bytes the connection stayed open without data", n)
