@@ -37,6 +37,9 @@ Settings (flags override the environment):
   ATRIUM_LOGIN_LIMIT      failed sign-ins allowed per minute per IP (default 10); per account, half of it plus one
   ATRIUM_LOOKUP_LIMIT     failed client-link lookups allowed per minute per IP (default 20): unknown,
                           expired or deactivated links; over it, 429 and no access log row
+  ATRIUM_MAX_CONNS_PER_IP open connections per client IP, IPv6 per /64; trusted proxies exempt (default 100)
+  ATRIUM_MAX_STREAMS_PER_IP open live-update streams per client IP; more get 429 (default 16)
+  ATRIUM_MAX_STREAMS      open live-update streams on this instance; more get 503 (default 1000)
   ATRIUM_LOG_LEVEL        debug, info, warn or error (default info)
 `
 
@@ -53,6 +56,9 @@ type config struct {
 	DecodeMemoryMB int
 	LoginLimit     int
 	LookupLimit    int
+	MaxConnsPerIP  int
+	MaxStreamsIP   int
+	MaxStreams     int
 	LogLevel       string
 	envErrs        []error // ATRIUM_* numbers that did not parse, reported by webConfig
 }
@@ -92,6 +98,9 @@ func (c *config) flags(fs *flag.FlagSet, server bool) {
 		fs.IntVar(&c.DecodeMemoryMB, "decode-memory-mb", c.envInt("ATRIUM_DECODE_MEMORY_MB", 1024), "memory image decodes may hold at once, in MB (ATRIUM_DECODE_MEMORY_MB)")
 		fs.IntVar(&c.LoginLimit, "login-limit", c.envInt("ATRIUM_LOGIN_LIMIT", 10), "failed sign-ins per minute per IP; per account half plus one (ATRIUM_LOGIN_LIMIT)")
 		fs.IntVar(&c.LookupLimit, "lookup-limit", c.envInt("ATRIUM_LOOKUP_LIMIT", 20), "failed link lookups per minute per IP (ATRIUM_LOOKUP_LIMIT)")
+		fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.envInt("ATRIUM_MAX_CONNS_PER_IP", 100), "open connections per client IP (ATRIUM_MAX_CONNS_PER_IP)")
+		fs.IntVar(&c.MaxStreamsIP, "max-streams-per-ip", c.envInt("ATRIUM_MAX_STREAMS_PER_IP", 16), "open live-update streams per client IP (ATRIUM_MAX_STREAMS_PER_IP)")
+		fs.IntVar(&c.MaxStreams, "max-streams", c.envInt("ATRIUM_MAX_STREAMS", 1000), "open live-update streams on this instance (ATRIUM_MAX_STREAMS)")
 		fs.StringVar(&c.LogLevel, "log-level", env("ATRIUM_LOG_LEVEL", "info"), "debug, info, warn or error (ATRIUM_LOG_LEVEL)")
 	}
 }
@@ -242,6 +251,9 @@ func (c *config) webConfig(secret []byte) (web.Config, error) {
 		TrustedProxies:  proxies,
 		LoginPerMinute:  c.LoginLimit,
 		LookupPerMinute: c.LookupLimit,
+		MaxConnsPerIP:   c.MaxConnsPerIP,
+		MaxStreamsPerIP: c.MaxStreamsIP,
+		MaxStreams:      c.MaxStreams,
 		SessionIdle:     12 * time.Hour,
 		SessionAbsolute: 14 * 24 * time.Hour,
 	}.Defaults(), nil

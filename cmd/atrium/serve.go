@@ -76,13 +76,10 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	// Timeouts, slow-client deadlines and the per-address connection cap
+	// come from the web package, where the tests exercise them.
+	hs := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
+	ln = srv.Listener(ln)
 	log.Info("atrium listening", "addr", ln.Addr().String(), "database", st.Dialect(), "base_url", wcfg.BaseURL)
 	if ready != nil {
 		ready(ln.Addr().String())

@@ -22,6 +22,7 @@ const (
 	ECodeLinkDeactivated    = "link_deactivated"
 	ECodeRangeUnsatisfiable = "range_not_satisfiable"
 	ECodeMethodNotAllowed   = "method_not_allowed"
+	ECodeUnavailable        = "unavailable" // the server is at a capacity limit; try again later
 	ECodeInternal           = "internal"
 )
 

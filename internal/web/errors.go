@@ -32,6 +32,8 @@ func statusOf(code string) int {
 		return http.StatusRequestedRangeNotSatisfiable
 	case studio.ECodeMethodNotAllowed:
 		return http.StatusMethodNotAllowed
+	case studio.ECodeUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

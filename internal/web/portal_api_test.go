@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"atrium/internal/studio"
+	"atrium/internal/web"
 )
 
 // testSecret is the secret newEnv gives the server.
@@ -204,7 +205,8 @@ func TestClientDownload(t *testing.T) {
 // N parallel client requests leave exactly N rows and access_count N.
 func TestClientConcurrentRequestsAllLogged(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
-		e := newEnv(t, db, nil)
+		// 200 connections at once from one address: above the default cap.
+		e := newEnv(t, db, func(c *web.Config) { c.MaxConnsPerIP = 1000 })
 		f := newPortalFixture(t, e)
 		const n = 200
 		var wg sync.WaitGroup

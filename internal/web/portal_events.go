@@ -59,12 +59,46 @@ func viewVersion(v *studio.ClientView) (version string, data []byte, err error) 
 	return hex.EncodeToString(sum[:8]), data, nil
 }
 
-// streams lets Server.Close end every open event stream, which would
-// otherwise hold http.Server.Shutdown until its deadline. Its zero value is
-// ready to use.
+// streams counts the open event streams, to hold them to their caps, and
+// lets Server.Close end them all, which would otherwise hold
+// http.Server.Shutdown until its deadline. Its zero value is ready to use.
 type streams struct {
 	mu     sync.Mutex
 	closed chan struct{}
+	open   int
+	perIP  map[string]int // by limitKey
+}
+
+// sseRefusedRetry is the Retry-After of a stream refused at a cap. The
+// page does not read it: it checks the link, then tries again after 5 s,
+// doubling up to 2 minutes.
+const sseRefusedRetry = "30"
+
+// enter counts a stream from the address key, unless that would pass a
+// cap: the address's (429) or the instance's (503). leave gives the place
+// back.
+func (st *streams) enter(key string, perIP, total int) (leave func(), err error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	switch {
+	case st.perIP[key] >= perIP:
+		return nil, studio.Errorf(studio.ECodeRateLimited, "Too many live updates are open from your address. Try again later.")
+	case st.open >= total:
+		return nil, studio.Errorf(studio.ECodeUnavailable, "Live updates are busy. Try again later.")
+	}
+	if st.perIP == nil {
+		st.perIP = map[string]int{}
+	}
+	st.perIP[key]++
+	st.open++
+	return func() {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		st.open--
+		if st.perIP[key]--; st.perIP[key] <= 0 {
+			delete(st.perIP, key)
+		}
+	}, nil
 }
 
 func (st *streams) done() <-chan struct{} {
@@ -106,6 +140,13 @@ func (s *Server) clientEvents(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
+	leave, err := s.sse.enter(limitKey(s.clientIP(r)), s.cfg.MaxStreamsPerIP, s.cfg.MaxStreams)
+	if err != nil {
+		w.Header().Set("Retry-After", sseRefusedRetry)
+		s.fail(w, r, err)
+		return
+	}
+	defer leave()
 	ctx := r.Context()
 	// Subscribe before the first read, so that no change falls between.
 	notices, cancel := s.live.Subscribe(c.Link.ProjectID)

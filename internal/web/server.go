@@ -39,6 +39,15 @@ type Config struct {
 
 	// HealthEvery is how long /healthz reuses its write probes; default 5 s.
 	HealthEvery time.Duration
+
+	// Slow and greedy clients (slowclients.go); zero means the default.
+	MaxConnsPerIP   int           // open connections from one client address, IPv6 per /64 (100); trusted proxies exempt
+	BodyTimeout     time.Duration // what a request body may take beyond its size at BodyMinRate (10 s)
+	BodyMinRate     int64         // bytes a second a request body must average while the server waits for it (8 KiB)
+	WriteTimeout    time.Duration // what each piece of an answer (up to 256 KiB) may take beyond its size at WriteMinRate (15 s)
+	WriteMinRate    int64         // bytes a second (16 KiB)
+	MaxStreamsPerIP int           // open live-update streams from one client address (16); more get 429
+	MaxStreams      int           // open live-update streams on this instance (1000); more get 503
 }
 
 // Defaults fills the zero fields of c with the documented defaults.
@@ -74,6 +83,7 @@ func (c Config) Defaults() Config {
 	if c.HealthEvery <= 0 {
 		c.HealthEvery = 5 * time.Second
 	}
+	c.slowClientDefaults()
 	return c
 }
 
@@ -115,7 +125,7 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 	s.decodeMem = newDecodeBudget(cfg.DecodeMemory)
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.logRequests(baseHeaders(clientHeaders(s.crossOriginProtection().Handler(mux))))
+	s.handler = s.guardSlowClients(s.logRequests(baseHeaders(clientHeaders(s.crossOriginProtection().Handler(mux)))))
 	return s, nil
 }
 

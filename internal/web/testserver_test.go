@@ -80,7 +80,12 @@ func newEnv(t *testing.T, db string, tweak func(*web.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	// The http.Server and listener that serve uses: its timeouts and
+	// per-address connection cap are part of what the tests exercise.
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Config = srv.HTTPServer(nil)
+	ts.Listener = srv.Listener(ts.Listener)
+	ts.Start()
 	e.URL = ts.URL
 	t.Cleanup(func() {
 		ts.Close()
