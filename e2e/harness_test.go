@@ -9,7 +9,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"log/slog"
@@ -19,7 +18,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +26,7 @@ import (
 	"atrium/internal/files"
 	"atrium/internal/live"
 	"atrium/internal/store"
+	"atrium/internal/testsupport"
 	"atrium/internal/web"
 )
 
@@ -45,10 +44,7 @@ func TestMain(m *testing.M) {
 // .ci/run installs everything and a skip would hide a broken install.
 func need(t *testing.T, format string, args ...any) {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
+	testsupport.Missing(t, format, args...)
 }
 
 // app is a running Atrium seeded with the demo studio.
@@ -101,7 +97,7 @@ func startApp(t *testing.T) *app {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	logs := &logBuffer{}
+	logs := &testsupport.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	broker := &watchedBroker{Broker: live.NewMemory()}
 	s, err := web.New(web.Config{BaseURL: base, TempDir: tmp, Secret: secret}, st, fs, broker, log)
@@ -118,7 +114,7 @@ func startApp(t *testing.T) *app {
 		ts.Close()
 		s.Close(context.Background())
 		if t.Failed() {
-			t.Logf("server log (last lines):\n%s", logs.tail(60))
+			t.Logf("server log (last lines):\n%s", logs.Tail(60))
 		}
 	})
 	return &app{URL: base, Store: st, Demo: res, Secret: secret, Live: broker, srv: ts}
@@ -167,28 +163,6 @@ func (b *watchedBroker) waitWatchers(t *testing.T, n int, d time.Duration) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// logBuffer keeps the server's log for a failing test's report.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) tail(n int) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	lines := strings.Split(strings.TrimRight(b.buf.String(), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // chromiumPath finds Debian's Chromium, or the one named by $ATRIUM_CHROMIUM.

@@ -9,30 +9,12 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"atrium/internal/demo"
+	"atrium/internal/testsupport"
 )
-
-// syncBuffer is an io.Writer that a test may read while the demo writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestDemoPrintsWorkingLogins runs `atrium demo` as a person would and
 // follows what it prints: the client link opens a page with the studio's
@@ -52,7 +34,7 @@ func TestDemoPrintsWorkingLogins(t *testing.T) {
 	t.Setenv("ATRIUM_BASE_URL", "")
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
+	var out, errOut testsupport.LogBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"demo", "--addr", addr, "--log-level", "warn"}, strings.NewReader(""), &out, &errOut)

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +10,7 @@ import (
 
 	"atrium/internal/store"
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 )
@@ -29,40 +28,14 @@ func testDatabase(t *testing.T, db string) string {
 	if db == "sqlite" {
 		return ""
 	}
-	base := os.Getenv("ATRIUM_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		err = admin.Ping()
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable: %v", err)
-	}
-	schema := "c_" + store.NewID()[:16]
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
+	return testsupport.PostgresSchema(t)
 }
 
 // instance is `atrium serve` running in the background.
 type instance struct {
 	cancel context.CancelFunc
 	done   chan error
-	log    *syncBuffer
+	log    *testsupport.LogBuffer
 	once   sync.Once
 }
 
@@ -72,9 +45,9 @@ type instance struct {
 func startServe(t *testing.T) (*instance, error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	in := &instance{cancel: cancel, done: make(chan error, 1), log: &syncBuffer{}}
+	in := &instance{cancel: cancel, done: make(chan error, 1), log: &testsupport.LogBuffer{}}
 	go func() {
-		in.done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &syncBuffer{}, in.log)
+		in.done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &testsupport.LogBuffer{}, in.log)
 	}()
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
 		select {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"atrium/internal/auth"
 	"atrium/internal/store"
+	"atrium/internal/testsupport"
 )
 
 // eachDatabase runs fn with ATRIUM_DATABASE_URL set to a fresh SQLite
@@ -23,35 +23,9 @@ func eachDatabase(t *testing.T, fn func(t *testing.T)) {
 		fn(t)
 	})
 	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv("ATRIUM_TEST_POSTGRES")
-		if base == "" {
-			base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-		}
-		ctx := context.Background()
-		db, err := sql.Open("pgx", base)
-		if err == nil {
-			err = db.PingContext(ctx)
-		}
-		if err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("PostgreSQL is required under CI: %v", err)
-			}
-			t.Skipf("PostgreSQL not reachable: %v", err)
-		}
-		schema := "c_" + store.NewID()[:16]
-		if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			db.Close()
-		})
-		sep := "?"
-		if strings.Contains(base, "?") {
-			sep = "&"
-		}
+		url := testsupport.PostgresSchema(t)
 		t.Setenv("ATRIUM_DATA", t.TempDir())
-		t.Setenv("ATRIUM_DATABASE_URL", base+sep+"search_path="+schema)
+		t.Setenv("ATRIUM_DATABASE_URL", url)
 		fn(t)
 	})
 }

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"atrium/internal/testsupport"
 )
 
 func TestIngestAccepts(t *testing.T) {
@@ -133,7 +135,7 @@ func TestIngestRejects(t *testing.T) {
 		{"truncated jpeg", jpg[:len(jpg)/2], 0, Limits{}, ErrInvalidImage, "truncated or corrupt"},
 		{"jpeg header only", jpg[:200], 0, Limits{}, ErrInvalidImage, ""},
 		{"png signature then junk", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...), 0, Limits{}, ErrInvalidImage, "header"},
-		{"decompression bomb", bombPNG(20000, 20000), 0, Limits{}, ErrInvalidImage, "20000 × 20000 pixels, more than the 100 million"},
+		{"decompression bomb", testsupport.BombPNG(20000, 20000), 0, Limits{}, ErrInvalidImage, "20000 × 20000 pixels, more than the 100 million"},
 		{"over the pixel limit", jpg, 0, Limits{MaxPixels: 800*600 - 1}, ErrInvalidImage, "800 × 600"},
 		{"over MaxBytes", jpg, int64(len(jpg)) - 1, Limits{}, ErrTooLarge, "larger than"},
 		{"truncated webp", fourColours[:60], 0, Limits{}, ErrInvalidImage, ""},

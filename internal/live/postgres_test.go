@@ -6,17 +6,11 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
-)
 
-func pgURL() string {
-	if u := os.Getenv("ATRIUM_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
+	"atrium/internal/testsupport"
+)
 
 // Two brokers on one database stand for two atrium instances: a notice
 // published on one reaches a watcher on the other.
@@ -26,15 +20,12 @@ func TestPostgresFansOutAcrossInstances(t *testing.T) {
 	rand.Read(b[:])
 	channel := "atrium_test_" + hex.EncodeToString(b[:])
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := NewPostgres(ctx, pgURL(), channel, log)
+	a, err := NewPostgres(ctx, testsupport.PostgresURL(), channel, log)
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable: %v", err)
+		testsupport.Missing(t, "PostgreSQL not reachable: %v", err)
 	}
 	defer a.Close()
-	other, err := NewPostgres(ctx, pgURL(), channel, log)
+	other, err := NewPostgres(ctx, testsupport.PostgresURL(), channel, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,17 +60,14 @@ func TestNotifyPostgresReachesListeners(t *testing.T) {
 	var b [6]byte
 	rand.Read(b[:])
 	channel := "atrium_test_" + hex.EncodeToString(b[:])
-	p, err := NewPostgres(ctx, pgURL(), channel, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p, err := NewPostgres(ctx, testsupport.PostgresURL(), channel, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable: %v", err)
+		testsupport.Missing(t, "PostgreSQL not reachable: %v", err)
 	}
 	defer p.Close()
 	ch, cancel := p.Subscribe("p1")
 	defer cancel()
-	if err := NotifyPostgres(ctx, pgURL(), channel, "p1"); err != nil {
+	if err := NotifyPostgres(ctx, testsupport.PostgresURL(), channel, "p1"); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -2,25 +2,15 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 )
-
-// pgURL is the PostgreSQL server the contract suite also runs against.
-func pgURL() string {
-	if u := os.Getenv("ATRIUM_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
 
 // eachStore runs fn against a fresh SQLite store and a fresh PostgreSQL
 // store (its own schema). Under CI=true a missing PostgreSQL fails the run.
@@ -65,30 +55,7 @@ func NewTestPostgres(t testing.TB) *Store {
 // and returns the database URL that uses it.
 func testPostgresSchema(t testing.TB) string {
 	t.Helper()
-	ctx := context.Background()
-	admin, err := sql.Open("pgx", pgURL())
-	if err == nil {
-		err = admin.PingContext(ctx)
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable: %v", err)
-	}
-	schema := "t_" + strings.ToLower(NewID()[:16])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(pgURL(), "?") {
-		sep = "&"
-	}
-	return fmt.Sprintf("%s%ssearch_path=%s", pgURL(), sep, schema)
+	return testsupport.PostgresSchema(t)
 }
 
 // Seeding helpers shared by the contract tests and the benchmarks.

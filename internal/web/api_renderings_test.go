@@ -3,9 +3,7 @@ package web_test
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -14,6 +12,7 @@ import (
 	"net/textproto"
 	"testing"
 
+	"atrium/internal/testsupport"
 	"atrium/internal/web"
 )
 
@@ -101,23 +100,6 @@ func noisyJPEG(t *testing.T) []byte {
 		t.Fatalf("noisy JPEG is only %d bytes", buf.Len())
 	}
 	return buf.Bytes()
-}
-
-// bombPNG declares w×h pixels in a tiny file: a decompression bomb.
-func bombPNG(w, h uint32) []byte {
-	chunk := func(typ string, data []byte) []byte {
-		out := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-		out = append(out, typ...)
-		out = append(out, data...)
-		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 2, 0, 0, 0)
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = append(out, chunk("IHDR", ihdr)...)
-	out = append(out, chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})...)
-	return append(out, chunk("IEND", nil)...)
 }
 
 func TestRenderingUploadAndApproval(t *testing.T) {
@@ -215,7 +197,7 @@ func TestRenderingUploadRejects(t *testing.T) {
 		{"empty file", []part{title, filePart("view.jpg", nil)}, 400, "invalid_image", ""},
 		{"truncated JPEG", []part{title, filePart("view.jpg", jpg[:len(jpg)/2])}, 400, "invalid_image", ""},
 		{"JPEG header only", []part{title, filePart("view.jpg", jpg[:20])}, 400, "invalid_image", ""},
-		{"decompression bomb", []part{title, filePart("bomb.png", bombPNG(50_000, 50_000))}, 400, "invalid_image", ""},
+		{"decompression bomb", []part{title, filePart("bomb.png", testsupport.BombPNG(50_000, 50_000))}, 400, "invalid_image", ""},
 		{"over the size limit", []part{title, filePart("big.jpg", noisyJPEG(t))}, 413, "too_large", ""},
 		{"missing title", []part{filePart("view.jpg", jpg)}, 400, "invalid_input", "title"},
 		{"missing title, description sent", []part{filePart("view.jpg", jpg), field("description", "x")}, 400, "invalid_input", "title"},

@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +21,7 @@ import (
 
 	"atrium/internal/store"
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 )
 
 // TestCrashKeepsEveryAcknowledgedRow runs `atrium serve` as a child
@@ -225,31 +225,5 @@ func freeAddr(t *testing.T) string {
 // crashPostgresURL makes a schema of its own for the child server.
 func crashPostgresURL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("ATRIUM_TEST_POSTGRES")
-	if base == "" {
-		base = pgDefaultTestURL
-	}
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		err = admin.PingContext(context.Background())
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable: %v", err)
-	}
-	schema := "c_" + store.NewID()[:16]
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return fmt.Sprintf("%s%ssearch_path=%s", base, sep, schema)
+	return testsupport.PostgresSchema(t)
 }

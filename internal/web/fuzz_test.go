@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -20,6 +18,7 @@ import (
 	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 )
 
 // FuzzToken checks the parsing of what a client or staff member types:
@@ -147,7 +146,7 @@ func FuzzClientPath(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	logs := &lockedBuffer{}
+	logs := &testsupport.LogBuffer{}
 	srv, err := New(Config{TempDir: dir, Secret: []byte("fuzz secret fuzz secret fuzz secret!"), LookupPerMinute: 1 << 30},
 		st, fstore, live.NewMemory(), slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
@@ -212,28 +211,4 @@ func FuzzClientPath(f *testing.F) {
 			path = loc.Path
 		}
 	})
-}
-
-// lockedBuffer collects the server's log lines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *lockedBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Reset()
 }

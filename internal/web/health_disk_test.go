@@ -4,7 +4,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
@@ -22,6 +21,7 @@ import (
 	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 	"atrium/internal/web"
 )
 
@@ -122,7 +122,7 @@ func healthServer(t *testing.T, disk, storeURL string, every time.Duration, migr
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testsupport.LogBuffer{}
 	cfg := web.Config{TempDir: t.TempDir(), Secret: testSecret, HealthEvery: every}
 	srv, err := web.New(cfg, st, fstore, live.NewMemory(), slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
@@ -140,33 +140,7 @@ func healthServer(t *testing.T, disk, storeURL string, every time.Duration, migr
 // at the end of the test (skipped without PostgreSQL, except under CI).
 func pgSchemaURL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("ATRIUM_TEST_POSTGRES")
-	if base == "" {
-		base = pgDefaultTestURL
-	}
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		err = admin.Ping()
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable: %v", err)
-	}
-	schema := "h_" + store.NewID()[:16]
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
+	return testsupport.PostgresSchema(t)
 }
 
 // With the disk full every write fails; /healthz must say so (503, naming

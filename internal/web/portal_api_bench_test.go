@@ -2,12 +2,10 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +15,7 @@ import (
 	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 )
 
 // BenchmarkClientJSON measures GET /api/client-progress/{token} through
@@ -100,28 +99,5 @@ func benchServer(b *testing.B, db string) (*Server, string) {
 }
 
 func benchPostgres(b *testing.B) string {
-	base := os.Getenv("ATRIUM_TEST_POSTGRES")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		err = admin.Ping()
-	}
-	if err != nil {
-		b.Skipf("PostgreSQL not reachable: %v", err)
-	}
-	schema := "b_" + store.NewID()[:16]
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
+	return testsupport.PostgresSchema(b)
 }

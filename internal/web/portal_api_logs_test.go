@@ -12,13 +12,14 @@ import (
 	"atrium/internal/files"
 	"atrium/internal/live"
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 	"atrium/internal/web"
 )
 
 // The server's own log (one line a request, at info level) shows the
 // token's hint, never the token, whatever the answer was.
 func TestTokenNeverInServerLogs(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &testsupport.LogBuffer{}
 	st := openSQLite(t)
 	fstore, err := files.NewLocal(filepath.Join(t.TempDir(), "files"))
 	if err != nil {

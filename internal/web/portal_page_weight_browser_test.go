@@ -2,11 +2,12 @@ package web_test
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"atrium/internal/testsupport"
 
 	"github.com/chromedp/chromedp"
 )
@@ -23,10 +24,7 @@ func TestClientPageFirstView(t *testing.T) {
 	}
 	bin, err := exec.LookPath("chromium")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("chromium is required under CI: .ci/run installs it")
-		}
-		t.Skip("chromium not installed")
+		testsupport.Missing(t, "chromium not installed: .ci/run installs it")
 	}
 	ws := newWeightServer(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.NoSandbox, chromedp.ExecPath(bin))

@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -14,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"atrium/internal/auth"
@@ -22,6 +20,7 @@ import (
 	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 	"atrium/internal/web"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -48,7 +47,7 @@ type env struct {
 	TempDir  string // where uploads are spooled: empty between requests
 	Admin    *studio.User
 	Designer *studio.User
-	logs     *syncBuffer
+	logs     *testsupport.LogBuffer
 }
 
 // newEnv starts a server on db (dbSQLite or dbPostgres); tweak may change
@@ -56,7 +55,7 @@ type env struct {
 func newEnv(t *testing.T, db string, tweak func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, logs: &syncBuffer{}}
+	e := &env{t: t, logs: &testsupport.LogBuffer{}}
 	switch db {
 	case dbSQLite:
 		e.Store = openSQLite(t)
@@ -139,33 +138,7 @@ func openSQLite(t *testing.T) *store.Store {
 func openPostgres(t *testing.T) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	base := os.Getenv("ATRIUM_TEST_POSTGRES")
-	if base == "" {
-		base = pgDefaultTestURL
-	}
-	admin, err := sql.Open("pgx", base)
-	if err == nil {
-		err = admin.PingContext(ctx)
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL is required under CI: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable: %v", err)
-	}
-	schema := "w_" + store.NewID()[:16]
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	s, err := store.Open(ctx, base+sep+"search_path="+schema, "")
+	s, err := store.Open(ctx, testsupport.PostgresSchema(t), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,22 +331,4 @@ func leftovers(t *testing.T, dir string) []string {
 		t.Fatal(err)
 	}
 	return got
-}
-
-// syncBuffer collects the server's log lines from many goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
