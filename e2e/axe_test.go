@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"atrium/internal/testsupport"
+
 	"github.com/chromedp/chromedp"
 )
 
@@ -38,7 +40,7 @@ type axeViolation struct {
 // findings are logged. The full report goes to artifacts/<prefix>-<step>-axe.json.
 func (tb *tab) axe(step string) {
 	tb.t.Helper()
-	if _, err := axeSource(); err != nil && os.Getenv("CI") != "true" {
+	if _, err := axeSource(); err != nil && !testsupport.CI() {
 		// Locally the browser checks still run without axe; CI fails below.
 		tb.t.Logf("%s: accessibility check %q skipped: axe-core missing: %s", tb.prefix, step, axeInstall)
 		return
