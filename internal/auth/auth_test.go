@@ -41,7 +41,7 @@ func TestPasswordPolicy(t *testing.T) {
 }
 
 func TestLimiter(t *testing.T) {
-	l := NewLimiter(3, 3)
+	l := NewLimiter(3, 3, nil)
 	for i := 0; i < 3; i++ {
 		if blocked, _ := l.Blocked("ip"); blocked {
 			t.Fatalf("blocked after %d failures, want 3 allowed", i)

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"time"
 
+	"atrium/internal/studio"
+
 	"golang.org/x/time/rate"
 )
 
@@ -17,6 +19,7 @@ type Limiter struct {
 	burst   int
 	buckets map[string]*bucket
 	sweep   time.Time
+	clock   studio.Clock
 }
 
 type bucket struct {
@@ -25,15 +28,16 @@ type bucket struct {
 	seen time.Time
 }
 
-// NewLimiter allows burst failures, refilled at perMinute a minute.
-func NewLimiter(perMinute, burst int) *Limiter {
+// NewLimiter allows burst failures, refilled at perMinute a minute as
+// clock tells the time (nil: time.Now).
+func NewLimiter(perMinute, burst int, clock studio.Clock) *Limiter {
 	if perMinute <= 0 {
 		perMinute = 1
 	}
 	if burst <= 0 {
 		burst = perMinute
 	}
-	return &Limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*bucket{}}
+	return &Limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*bucket{}, clock: clock}
 }
 
 func (l *Limiter) get(key string, now time.Time) *bucket {
@@ -60,7 +64,7 @@ func (l *Limiter) get(key string, now time.Time) *bucket {
 func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
+	now := l.clock.Now()
 	b, ok := l.buckets[key]
 	if !ok {
 		return false, 0
@@ -81,7 +85,7 @@ func (l *Limiter) Blocked(key string) (bool, time.Duration) {
 func (l *Limiter) Take(key string) (done func(failed bool), retry time.Duration, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
+	now := l.clock.Now()
 	b := l.get(key, now)
 	if tokens := b.lim.TokensAt(now) - float64(b.held); tokens < 1 {
 		wait := time.Duration((1 - tokens) / float64(l.every) * float64(time.Second))
@@ -91,7 +95,7 @@ func (l *Limiter) Take(key string) (done func(failed bool), retry time.Duration,
 	return func(failed bool) {
 		l.mu.Lock()
 		defer l.mu.Unlock()
-		now := time.Now()
+		now := l.clock.Now()
 		b.held--
 		b.seen = now
 		if failed {
@@ -104,6 +108,6 @@ func (l *Limiter) Take(key string) (done func(failed bool), retry time.Duration,
 func (l *Limiter) Fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
+	now := l.clock.Now()
 	l.get(key, now).lim.AllowN(now, 1)
 }

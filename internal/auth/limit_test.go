@@ -6,11 +6,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"atrium/internal/testsupport"
 )
 
 func TestLimiterRetryAfter(t *testing.T) {
 	// 6 a minute: one failure comes back every 10 seconds.
-	l := NewLimiter(6, 2)
+	l := NewLimiter(6, 2, nil)
 	l.Fail("k")
 	l.Fail("k")
 	blocked, retry := l.Blocked("k")
@@ -23,20 +25,25 @@ func TestLimiterRetryAfter(t *testing.T) {
 }
 
 func TestLimiterRefills(t *testing.T) {
-	// 6000 a minute refills one failure every 10 ms.
-	l := NewLimiter(6000, 1)
+	// 6 a minute refills one failure every 10 s of the limiter's clock.
+	clock := testsupport.NewClock(time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC))
+	l := NewLimiter(6, 1, clock.Studio())
 	l.Fail("k")
 	if blocked, _ := l.Blocked("k"); !blocked {
 		t.Fatal("not blocked after one failure with a burst of 1")
 	}
-	time.Sleep(30 * time.Millisecond)
+	clock.Advance(9 * time.Second)
+	if blocked, retry := l.Blocked("k"); !blocked || retry < time.Second || retry > 2*time.Second {
+		t.Errorf("9 s later: blocked %v, retry %v; want blocked, retry about 1s", blocked, retry)
+	}
+	clock.Advance(time.Second)
 	if blocked, _ := l.Blocked("k"); blocked {
 		t.Error("still blocked after the allowance refilled")
 	}
 }
 
 func TestLimiterCountsOnlyFailures(t *testing.T) {
-	l := NewLimiter(3, 3)
+	l := NewLimiter(3, 3, nil)
 	for range 100 {
 		if blocked, _ := l.Blocked("k"); blocked {
 			t.Fatal("checking alone blocked the key")
@@ -45,7 +52,7 @@ func TestLimiterCountsOnlyFailures(t *testing.T) {
 }
 
 func TestLimiterDefaults(t *testing.T) {
-	l := NewLimiter(0, 0) // nonsense config: at least one failure allowed
+	l := NewLimiter(0, 0, nil) // nonsense config: at least one failure allowed
 	if blocked, _ := l.Blocked("k"); blocked {
 		t.Error("fresh key blocked")
 	}
@@ -56,7 +63,7 @@ func TestLimiterDefaults(t *testing.T) {
 }
 
 func TestLimiterConcurrent(t *testing.T) {
-	l := NewLimiter(10, 10)
+	l := NewLimiter(10, 10, nil)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)
@@ -130,7 +137,7 @@ func TestBurnPasswordCheckTakesTime(t *testing.T) {
 }
 
 func TestLimiterTakeHoldsAllowanceWhileJudged(t *testing.T) {
-	l := NewLimiter(60, 2)
+	l := NewLimiter(60, 2, nil)
 	d1, _, ok1 := l.Take("k")
 	d2, _, ok2 := l.Take("k")
 	if !ok1 || !ok2 {

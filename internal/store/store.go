@@ -145,8 +145,10 @@ func (s *Store) Dialect() string {
 	return "sqlite"
 }
 
-// SetClock replaces the store's clock (tests).
-func (s *Store) SetClock(now func() time.Time) { s.now = func() time.Time { return micro(now()) } }
+// SetClock sets the clock that stamps stored times (created, updated,
+// deactivated, last seen); nil means time.Now. Give the store the server's
+// clock. Call it before the store is shared.
+func (s *Store) SetClock(clock studio.Clock) { s.now = func() time.Time { return micro(clock.Now()) } }
 
 // micro is t in UTC at the precision the database keeps, so that a time
 // returned by a create or an update equals the one read back later.

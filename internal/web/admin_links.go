@@ -72,7 +72,7 @@ func (s *Server) linkViews(r *http.Request, projectID string) ([]linkView, error
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	today := now.Truncate(24 * time.Hour)
 	views := make([]linkView, 0, len(links))
 	for _, l := range links {
@@ -147,7 +147,7 @@ func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
 		s.adminError(w, r, err)
 		return
 	}
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	nl := NewLink{ProjectID: projectID, Label: r.PostForm.Get("label"), CreatedBy: userFrom(r.Context()).ID}
 	nl.ExpiresAt, err = linkExpiry(r.PostForm.Get("expires"), r.PostForm.Get("expiresOn"), now)
 	var l *studio.Link
@@ -257,7 +257,7 @@ func (s *Server) adminLinkLog(w http.ResponseWriter, r *http.Request) {
 		s.adminError(w, r, err)
 		return
 	}
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	lv, err := s.linkView(ctx, *l, now, now.Truncate(24*time.Hour))
 	if err != nil {
 		s.adminError(w, r, err)

@@ -61,7 +61,7 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, id string
 		Links:           links,
 		LinkForm:        newLinkForm(form),
 		MaxUpload:       humanSize(s.cfg.MaxUploadBytes),
-		Today:           time.Now().UTC().Format(time.DateOnly),
+		Today:           s.now().UTC().Format(time.DateOnly),
 	}
 	for _, u := range staff {
 		v.StaffNames[u.ID] = u.Name
@@ -203,7 +203,7 @@ func (s *Server) adminUpdatePhase(w http.ResponseWriter, r *http.Request) {
 		fields.Del("completedAt")
 	}
 	b := formBody(fields, "status", "assigneeId", "dueDate", "completedAt")
-	err = applyPhase(b, ph, time.Now().UTC().Format(time.DateOnly))
+	err = applyPhase(b, ph, s.now().UTC().Format(time.DateOnly))
 	if err == nil {
 		err = s.store.UpdatePhase(r.Context(), ph, projectID)
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"time"
 
 	"atrium/internal/studio"
 )
@@ -66,7 +65,7 @@ func (s *Server) changeRendering(w http.ResponseWriter, r *http.Request, form st
 	}
 	before := rd.Status
 	b := formBody(r.PostForm, fields...)
-	err = applyRendering(b, rd, userFrom(r.Context()).ID, time.Now().UTC())
+	err = applyRendering(b, rd, userFrom(r.Context()).ID, s.now().UTC())
 	if err == nil {
 		err = s.store.UpdateRendering(r.Context(), rd)
 	}

@@ -53,7 +53,7 @@ func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	now := time.Now().UTC()
+	now := s.now().UTC()
 	if nl.ExpiresAt, err = studio.ParseExpiry("expiresAt", expires, now); err != nil {
 		s.fail(w, r, err)
 		return

@@ -80,7 +80,7 @@ func (s *Server) linkJSON(l *studio.Link) linkJSON {
 	j := linkJSON{
 		ID: l.ID, ProjectID: l.ProjectID, Label: l.Label, TokenHint: l.TokenHint,
 		CreatedAt: l.CreatedAt, CreatedBy: l.CreatedBy, ExpiresAt: l.ExpiresAt,
-		State:         l.StateName(time.Now()),
+		State:         l.StateName(s.now()),
 		DeactivatedAt: l.DeactivatedAt, AccessCount: l.AccessCount, LastAccessedAt: l.LastAccessedAt,
 		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs,
 	}

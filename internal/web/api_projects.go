@@ -247,7 +247,7 @@ func (s *Server) apiUpdatePhase(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := applyPhase(b, ph, time.Now().UTC().Format(time.DateOnly)); err != nil {
+	if err := applyPhase(b, ph, s.now().UTC().Format(time.DateOnly)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -205,7 +205,7 @@ func (s *Server) apiUpdateRendering(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := applyRendering(b, rd, userFrom(r.Context()).ID, time.Now().UTC()); err != nil {
+	if err := applyRendering(b, rd, userFrom(r.Context()).ID, s.now().UTC()); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -55,7 +55,7 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool)
 	if blocked, retry := s.lookupIP.Blocked(ip); blocked {
 		// A working link is never throttled: check it before refusing.
 		if studio.WellFormedToken(token) {
-			if cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token)); err == nil && cl.Link.State(time.Now()) == "" {
+			if cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token)); err == nil && cl.Link.State(s.now()) == "" {
 				return s.checkClientLink(r, cl, token, logDenied)
 			}
 		}
@@ -74,7 +74,7 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool)
 		}
 		return nil, err
 	}
-	if cl.Link.State(time.Now()) != "" {
+	if cl.Link.State(s.now()) != "" {
 		s.lookupIP.Fail(ip)
 	}
 	return s.checkClientLink(r, cl, token, logDenied)
@@ -97,7 +97,7 @@ func linkInvalid() error {
 // when logDenied is set.
 func (s *Server) checkLink(r *http.Request, l *studio.Link, token string, logDenied bool) (*clientReq, error) {
 	c := &clientReq{Link: l, Token: token, URLs: studio.ClientURLs{Token: token}}
-	state := l.State(time.Now())
+	state := l.State(s.now())
 	if state == "" {
 		return c, nil
 	}
@@ -127,7 +127,7 @@ func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, a
 		Reason:      reason,
 		IP:          s.clientIP(r),
 		UserAgent:   r.UserAgent(),
-		At:          time.Now().UTC(),
+		At:          s.now().UTC(),
 	}
 	return s.access.Log(ctx, ev)
 }

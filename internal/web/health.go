@@ -39,6 +39,7 @@ func (s *Server) probeHealth(ctx context.Context) (db, storage string) {
 	h := &s.health
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	// Wall time, not the server's clock: this paces real work.
 	if !h.at.IsZero() && time.Since(h.at) < s.cfg.HealthEvery {
 		return h.db, h.storage
 	}

@@ -40,13 +40,22 @@ import (
 //	event: gone
 //	data: {"code":"link_deactivated"}
 
-// Stream timings; variables so tests can shorten them.
-var (
-	sseHeartbeat    = 20 * time.Second
-	sseRetry        = 5 * time.Second
-	sseDebounce     = 150 * time.Millisecond // lets a burst of edits become one update
-	sseWriteTimeout = 15 * time.Second       // a client that stops reading is dropped
-)
+// eventDefaults fills the stream timings (Config.Event*). They pace real
+// work, so they are wall time, not the server's Clock.
+func (c *Config) eventDefaults() {
+	if c.EventHeartbeat <= 0 {
+		c.EventHeartbeat = 20 * time.Second
+	}
+	if c.EventRetry <= 0 {
+		c.EventRetry = 5 * time.Second
+	}
+	if c.EventDebounce <= 0 {
+		c.EventDebounce = 150 * time.Millisecond // lets a burst of edits become one update
+	}
+	if c.EventWriteTimeout <= 0 {
+		c.EventWriteTimeout = 15 * time.Second // a client that stops reading is dropped
+	}
+}
 
 // viewVersion returns the view's JSON and its version: the first 16 hex
 // digits of its SHA-256.
@@ -162,12 +171,12 @@ func (s *Server) clientEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	es := &eventStream{w: w, rc: http.NewResponseController(w)}
+	es := &eventStream{w: w, rc: http.NewResponseController(w), timeout: s.cfg.EventWriteTimeout}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
 	h.Set("X-Accel-Buffering", "no") // no proxy buffering (nginx)
 	w.WriteHeader(http.StatusOK)
-	es.retry(sseRetry)
+	es.retry(s.cfg.EventRetry)
 	// The page passes the version it was rendered from as ?v=; after a
 	// reconnect the browser's Last-Event-ID is newer and wins.
 	last := r.Header.Get("Last-Event-ID")
@@ -181,10 +190,10 @@ func (s *Server) clientEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	heartbeat := time.NewTicker(sseHeartbeat)
+	heartbeat := time.NewTicker(s.cfg.EventHeartbeat)
 	defer heartbeat.Stop()
 	link := c.Link
-	expiry := expiryTimer(link)
+	expiry := s.expiryTimer(link)
 	defer func() { expiry.Stop() }()
 	for {
 		select {
@@ -209,7 +218,7 @@ func (s *Server) clientEvents(w http.ResponseWriter, r *http.Request) {
 			}
 			// Gather a burst of notices into one look at the database.
 			select {
-			case <-time.After(sseDebounce):
+			case <-time.After(s.cfg.EventDebounce):
 			case <-ctx.Done():
 				return
 			}
@@ -224,10 +233,12 @@ func (s *Server) clientEvents(w http.ResponseWriter, r *http.Request) {
 			if !s.sendChanges(ctx, es, c, &version) {
 				return
 			}
+			// Not expired yet by the server's clock: wait for the rest.
+			link = nil
 		}
-		if !sameExpiry(c.Link.ExpiresAt, link.ExpiresAt) {
+		if link == nil || !sameExpiry(c.Link.ExpiresAt, link.ExpiresAt) {
 			expiry.Stop()
-			expiry = expiryTimer(c.Link)
+			expiry = s.expiryTimer(c.Link)
 		}
 		link = c.Link
 		if es.flush() != nil {
@@ -278,17 +289,17 @@ func (s *Server) recheckLink(ctx context.Context, old *studio.Link) (l *studio.L
 	if err != nil {
 		return nil, "", err
 	}
-	return l, l.State(time.Now()), nil
+	return l, l.State(s.now()), nil
 }
 
-// expiryTimer fires when the link expires, or never.
-func expiryTimer(l *studio.Link) *time.Timer {
+// expiryTimer fires when the link expires by the server's clock, or never.
+func (s *Server) expiryTimer(l *studio.Link) *time.Timer {
 	if l.ExpiresAt == nil {
 		t := time.NewTimer(time.Hour)
 		t.Stop()
 		return t
 	}
-	return time.NewTimer(max(0, time.Until(*l.ExpiresAt)))
+	return time.NewTimer(max(0, l.ExpiresAt.Sub(s.now())))
 }
 
 func sameExpiry(a, b *time.Time) bool {
@@ -302,10 +313,11 @@ func sameExpiry(a, b *time.Time) bool {
 // (which also lifts the server's WriteTimeout for this long response). After
 // the first error every call is a no-op and flush reports it.
 type eventStream struct {
-	w   http.ResponseWriter
-	rc  *http.ResponseController
-	buf bytes.Buffer
-	err error
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	timeout time.Duration // for each write
+	buf     bytes.Buffer
+	err     error
 }
 
 func (es *eventStream) retry(d time.Duration) {
@@ -328,7 +340,7 @@ func (es *eventStream) flush() error {
 	if es.err != nil || es.buf.Len() == 0 {
 		return es.err
 	}
-	if err := es.rc.SetWriteDeadline(time.Now().Add(sseWriteTimeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+	if err := es.rc.SetWriteDeadline(time.Now().Add(es.timeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		es.err = err
 		return err
 	}

@@ -153,9 +153,13 @@ func hasRendering(v studio.ClientView, id string) bool {
 	return false
 }
 
+// eventTimings sets the stream's heartbeat and debounce of a test server.
+func eventTimings(heartbeat, debounce time.Duration) func(*web.Config) {
+	return func(c *web.Config) { c.EventHeartbeat, c.EventDebounce = heartbeat, debounce }
+}
+
 func TestClientEvents(t *testing.T) {
-	web.SetEventTimings(t, time.Hour, 20*time.Millisecond)
-	e, s := newPortalEnv(t, portalSeedOptions{approved: 1, drafts: 1}, nil)
+	e, s := newPortalEnv(t, portalSeedOptions{approved: 1, drafts: 1}, eventTimings(time.Hour, 20*time.Millisecond))
 	staff := e.login(adminEmail)
 	logged := len(e.accessLog(s.link.ID))
 
@@ -246,8 +250,7 @@ func TestClientEvents(t *testing.T) {
 }
 
 func TestClientEventsReconnect(t *testing.T) {
-	web.SetEventTimings(t, 100*time.Millisecond, 20*time.Millisecond)
-	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, nil)
+	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(100*time.Millisecond, 20*time.Millisecond))
 	path := "/api/client-progress/" + s.token + "/events"
 
 	// The page carries the version of the view it shows; the stream opened
@@ -293,9 +296,9 @@ func TestClientEventsReconnect(t *testing.T) {
 }
 
 func TestClientEventsExpiry(t *testing.T) {
-	web.SetEventTimings(t, time.Hour, 20*time.Millisecond)
-	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, nil)
-	soon := time.Now().Add(1500 * time.Millisecond)
+	// The stream's timer ends it when the link expires.
+	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(time.Hour, 20*time.Millisecond))
+	soon := e.Clock.Now().Add(300 * time.Millisecond)
 	_, token := portalSeedLink(t, e.Store, s.projectID, e.Admin.ID, &soon)
 	st := portalEvents(t, e, "/api/client-progress/"+token+"/events", nil)
 	st.next("first update", 2*time.Second).view(t)
@@ -305,11 +308,26 @@ func TestClientEventsExpiry(t *testing.T) {
 	}
 }
 
+// Expiry follows the server's clock: when it passes the expiry date, the
+// next look at the link ends the stream, however much wall time went by.
+func TestClientEventsExpiryFollowsTheClock(t *testing.T) {
+	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(50*time.Millisecond, 20*time.Millisecond))
+	later := e.Clock.Now().Add(24 * time.Hour)
+	_, token := portalSeedLink(t, e.Store, s.projectID, e.Admin.ID, &later)
+	st := portalEvents(t, e, "/api/client-progress/"+token+"/events", nil)
+	st.next("first update", 2*time.Second).view(t)
+	st.quiet("a day before expiry", 200*time.Millisecond)
+	e.Clock.Advance(25 * time.Hour)
+	gone := st.next("gone after the clock passed expiry", 2*time.Second)
+	if gone.Event != "gone" || !strings.Contains(gone.Data, studio.ECodeLinkExpired) {
+		t.Fatalf("after expiry: event %q data %q", gone.Event, gone.Data)
+	}
+}
+
 func TestClientEventsHeartbeatSeesDeactivation(t *testing.T) {
 	// A deactivation that sends no notice (the CLI, another process on
 	// SQLite) still ends the stream at the next heartbeat.
-	web.SetEventTimings(t, 150*time.Millisecond, 20*time.Millisecond)
-	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, nil)
+	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(150*time.Millisecond, 20*time.Millisecond))
 	st := portalEvents(t, e, "/api/client-progress/"+s.token+"/events", nil)
 	st.next("first update", 2*time.Second).view(t)
 	if _, err := e.Store.DeactivateLink(context.Background(), s.link.ID, e.Admin.ID); err != nil {
@@ -357,13 +375,13 @@ func TestClientEventsRefused(t *testing.T) {
 func TestClientEventsEndOnClose(t *testing.T) {
 	// Server.Close ends open streams, so that a graceful shutdown does not
 	// wait for clients that never hang up.
-	web.SetEventTimings(t, time.Hour, 20*time.Millisecond)
-	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, nil)
+	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(time.Hour, 20*time.Millisecond))
 	fs, err := files.NewLocal(e.FilesDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{TempDir: t.TempDir(), Secret: []byte("another test secret")}, e.Store, fs, live.NewMemory(),
+	srv, err := web.New(web.Config{TempDir: t.TempDir(), Secret: []byte("another test secret"),
+		EventHeartbeat: time.Hour, EventDebounce: 20 * time.Millisecond}, e.Store, fs, live.NewMemory(),
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -386,8 +404,7 @@ func TestClientEventsEndOnClose(t *testing.T) {
 // A new logo reaches an open page: its URL carries a version, so the view
 // changes with every upload, even when a logo was there before.
 func TestClientEventsLogo(t *testing.T) {
-	web.SetEventTimings(t, time.Hour, 20*time.Millisecond)
-	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, nil)
+	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(time.Hour, 20*time.Millisecond))
 	staff := e.login(adminEmail)
 	st := portalEvents(t, e, "/api/client-progress/"+s.token+"/events", nil)
 	if got := st.next("first update", 3*time.Second).view(t).Studio.LogoURL; got != "" {

@@ -1,21 +1,6 @@
 package web
 
-import (
-	"testing"
-	"time"
-)
-
 // Hooks for the client page's black-box tests (package web_test).
-
-// SetEventTimings shortens the event stream's heartbeat and debounce until
-// the end of the test. Call it before starting the test's server, so that
-// the old values come back only once the server has stopped; tests using
-// it must not run in parallel.
-func SetEventTimings(t testing.TB, heartbeat, debounce time.Duration) {
-	h, d := sseHeartbeat, sseDebounce
-	sseHeartbeat, sseDebounce = heartbeat, debounce
-	t.Cleanup(func() { sseHeartbeat, sseDebounce = h, d })
-}
 
 // AssetURL is assetURL.
 func AssetURL(name string) string { return assetURL(name) }

@@ -15,6 +15,7 @@ import (
 	"atrium/internal/files"
 	"atrium/internal/live"
 	"atrium/internal/store"
+	"atrium/internal/studio"
 )
 
 // DefaultDecodeMemory is Config.DecodeMemory's default.
@@ -48,6 +49,17 @@ type Config struct {
 	WriteMinRate    int64         // bytes a second (16 KiB)
 	MaxStreamsPerIP int           // open live-update streams from one client address (16); more get 429
 	MaxStreams      int           // open live-update streams on this instance (1000); more get 503
+
+	// Clock tells the time of expiries, sessions and limits (studio.Clock
+	// says what stays wall time); nil means time.Now. Give the store the
+	// same one (store.SetClock).
+	Clock studio.Clock
+
+	// Live-update stream timings (portal_events.go); zero means the default.
+	EventHeartbeat    time.Duration // a keep-alive comment, and a look at the link, this often (20 s)
+	EventRetry        time.Duration // the reconnection delay the stream asks of the browser (5 s)
+	EventDebounce     time.Duration // how long a burst of changes is gathered into one update (150 ms)
+	EventWriteTimeout time.Duration // what one write may take before the client is dropped (15 s)
 }
 
 // Defaults fills the zero fields of c with the documented defaults.
@@ -84,6 +96,7 @@ func (c Config) Defaults() Config {
 		c.HealthEvery = 5 * time.Second
 	}
 	c.slowClientDefaults()
+	c.eventDefaults()
 	return c
 }
 
@@ -116,9 +129,9 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 		files:    fs,
 		live:     broker,
 		log:      log,
-		loginIP:  auth.NewLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute),
-		loginAcc: auth.NewLimiter(cfg.LoginPerMinute/2+1, cfg.LoginPerMinute/2+1),
-		lookupIP: auth.NewLimiter(cfg.LookupPerMinute, cfg.LookupPerMinute),
+		loginIP:  auth.NewLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute, cfg.Clock),
+		loginAcc: auth.NewLimiter(cfg.LoginPerMinute/2+1, cfg.LoginPerMinute/2+1, cfg.Clock),
+		lookupIP: auth.NewLimiter(cfg.LookupPerMinute, cfg.LookupPerMinute, cfg.Clock),
 		access:   store.NewAccessLog(st, accessLogDelay, accessLogBatch),
 		ingests:  make(chan struct{}, cfg.DecodeSlots),
 	}
@@ -128,6 +141,9 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 	s.handler = s.guardSlowClients(s.logRequests(baseHeaders(clientHeaders(s.crossOriginProtection().Handler(mux)))))
 	return s, nil
 }
+
+// now is the server's clock.
+func (s *Server) now() time.Time { return s.cfg.Clock.Now() }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -25,7 +25,7 @@ func (s *Server) sessionUser(r *http.Request) (*studio.User, string) {
 	if err != nil {
 		return nil, ""
 	}
-	now := time.Now()
+	now := s.now()
 	if now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle || now.Sub(sess.CreatedAt) > s.cfg.SessionAbsolute {
 		s.store.DeleteSession(r.Context(), digest)
 		return nil, ""
@@ -149,7 +149,7 @@ func (s *Server) knownDevice(r *http.Request) (userID, device string, ok bool) {
 	if err != nil {
 		return "", "", false
 	}
-	return auth.ParseDevice(auth.DeviceKey(s.cfg.Secret), c.Value, time.Now())
+	return auth.ParseDevice(auth.DeviceKey(s.cfg.Secret), c.Value, s.now())
 }
 
 // setDeviceCookie marks the browser as known to u, keeping its device id
@@ -161,7 +161,7 @@ func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *stud
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name:     deviceCookie,
-		Value:    auth.SignDevice(auth.DeviceKey(s.cfg.Secret), u.ID, device, time.Now().Add(deviceLifetime)),
+		Value:    auth.SignDevice(auth.DeviceKey(s.cfg.Secret), u.ID, device, s.now().Add(deviceLifetime)),
 		Path:     "/",
 		HttpOnly: true,
 		Secure:   strings.HasPrefix(s.cfg.BaseURL, "https://"),

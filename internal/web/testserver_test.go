@@ -47,7 +47,10 @@ type env struct {
 	TempDir  string // where uploads are spooled: empty between requests
 	Admin    *studio.User
 	Designer *studio.User
-	logs     *testsupport.LogBuffer
+	// Clock is the server's and the store's: it follows the wall clock
+	// until a test advances it.
+	Clock *testsupport.Clock
+	logs  *testsupport.LogBuffer
 }
 
 // newEnv starts a server on db (dbSQLite or dbPostgres); tweak may change
@@ -55,7 +58,7 @@ type env struct {
 func newEnv(t *testing.T, db string, tweak func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{t: t, logs: &testsupport.LogBuffer{}}
+	e := &env{t: t, logs: &testsupport.LogBuffer{}, Clock: testsupport.NewRunningClock()}
 	switch db {
 	case dbSQLite:
 		e.Store = openSQLite(t)
@@ -70,7 +73,8 @@ func newEnv(t *testing.T, db string, tweak func(*web.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := web.Config{TempDir: e.TempDir, Secret: []byte("test secret, 32 bytes or so.....")}
+	e.Store.SetClock(e.Clock.Studio())
+	cfg := web.Config{TempDir: e.TempDir, Secret: []byte("test secret, 32 bytes or so....."), Clock: e.Clock.Studio()}
 	if tweak != nil {
 		tweak(&cfg)
 	}
