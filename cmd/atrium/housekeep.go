@@ -54,7 +54,7 @@ func expireSessions(ctx context.Context, st *store.Store, cfg web.Config, log *s
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		now := time.Now()
+		now := cfg.Clock.Now()
 		if err := st.DeleteSessionsBefore(ctx, now.Add(-cfg.SessionIdle), now.Add(-cfg.SessionAbsolute)); err != nil && ctx.Err() == nil {
 			log.Warn("expiring sessions", "err", err)
 		}

@@ -52,6 +52,7 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 		return err
 	}
 	limitMemory(wcfg.DecodeMemory)
+	st.SetClock(wcfg.Clock) // the server and the store tell the same time
 	// Several instances on one PostgreSQL database hear each other's live
 	// updates through LISTEN/NOTIFY; SQLite means one process.
 	var broker live.Broker = live.NewMemory()
@@ -68,7 +69,7 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 		return err
 	}
 	storageDir, _ := c.storageDir() // opened already: no error
-	sweepLeftovers(wcfg.TempDir, storageDir, time.Now(), log)
+	sweepLeftovers(wcfg.TempDir, storageDir, time.Now(), log) // file times: wall time
 	hctx, stopHousekeeping := context.WithCancel(ctx)
 	defer stopHousekeeping()
 	go expireSessions(hctx, st, wcfg, log)

@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
+
+	"atrium/internal/testsupport"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -26,6 +29,40 @@ func TestPasswordHash(t *testing.T) {
 	if h == h2 {
 		t.Error("two hashes of one password are equal: salt missing")
 	}
+}
+
+// Stored hashes use OWASP's argon2id parameters, whatever tests seed with
+// (testsupport.PasswordHash): 19 MiB, 2 passes, 1 lane, a 32-byte key.
+func TestPasswordHashUsesProductionParameters(t *testing.T) {
+	for _, h := range []string{must(HashPassword("correct horse battery")), dummyHash} {
+		parts := strings.Split(h, "$")
+		if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != "v=19" || parts[3] != "m=19456,t=2,p=1" {
+			t.Errorf("hash %q: want argon2id v=19 m=19456,t=2,p=1", h)
+			continue
+		}
+		if key, err := base64.RawStdEncoding.DecodeString(parts[5]); err != nil || len(key) != 32 {
+			t.Errorf("hash %q: key of %d bytes (%v), want 32", h, len(key), err)
+		}
+	}
+}
+
+// CheckPassword takes the parameters from the hash, so the cheap hashes
+// that tests seed accounts with sign in.
+func TestCheckPasswordReadsParametersFromTheHash(t *testing.T) {
+	h := testsupport.PasswordHash("correct horse battery")
+	if strings.Contains(h, "m=19456,t=2") {
+		t.Fatalf("test hash %q uses production parameters", h)
+	}
+	if !CheckPassword(h, "correct horse battery") || CheckPassword(h, "correct horse batterY") {
+		t.Error("a hash with other parameters is not checked with them")
+	}
+}
+
+func must(s string, err error) string {
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 func TestPasswordPolicy(t *testing.T) {

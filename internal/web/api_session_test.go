@@ -133,9 +133,13 @@ func TestSessionCookieAttributes(t *testing.T) {
 }
 
 func TestSessionIdleTimeout(t *testing.T) {
-	e := newEnv(t, dbSQLite, func(c *web.Config) { c.SessionIdle = 20 * time.Millisecond })
+	e := newEnv(t, dbSQLite, func(c *web.Config) { c.SessionIdle = time.Hour })
 	c := e.login(adminEmail)
-	time.Sleep(50 * time.Millisecond)
+	e.Clock.Advance(30 * time.Minute)
+	if r := c.do("GET", "/api/session", nil); r.Status != 200 {
+		t.Errorf("session used within its idle timeout: GET /api/session = %d, want 200", r.Status)
+	}
+	e.Clock.Advance(61 * time.Minute)
 	if r := c.do("GET", "/api/session", nil); r.Status != 401 {
 		t.Errorf("idle session: GET /api/session = %d, want 401", r.Status)
 	}
@@ -183,14 +187,16 @@ func TestLoginRateLimitHoldsInParallel(t *testing.T) {
 }
 
 func TestSessionAbsoluteTimeout(t *testing.T) {
-	e := newEnv(t, dbSQLite, func(c *web.Config) { c.SessionAbsolute = 150 * time.Millisecond })
+	e := newEnv(t, dbSQLite, func(c *web.Config) { c.SessionIdle, c.SessionAbsolute = time.Hour, 3*time.Hour })
 	c := e.login(adminEmail)
 	// Busy all along, so the idle timeout never applies.
-	deadline := time.Now().Add(400 * time.Millisecond)
 	last := 0
-	for time.Now().Before(deadline) {
+	for i := 1; i <= 5; i++ {
+		e.Clock.Advance(40 * time.Minute)
 		last = c.do("GET", "/api/session", nil).Status
-		time.Sleep(20 * time.Millisecond)
+		if i < 5 && last != 200 {
+			t.Fatalf("a busy session %d min old: GET /api/session = %d, want 200", 40*i, last)
+		}
 	}
 	if last != 401 {
 		t.Errorf("a session past its absolute lifetime: GET /api/session = %d, want 401", last)

@@ -16,13 +16,15 @@ import (
 // (PostgreSQL refused the whole batch, SQLite stored the raw bytes).
 func TestBadUserAgentFailsNoRequest(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
-		e := newEnv(t, db, nil)
+		const clean, bad = 200, 10
+		// Every request at once, each on its own connection: above the
+		// default cap of connections from one address.
+		e := newEnv(t, db, func(c *web.Config) { c.MaxConnsPerIP = 2 * (clean + bad) })
 		f := newPortalFixture(t, e)
 		dead := f.staff.newLink(f.project.ID, nil)
 		if r := f.staff.do("DELETE", "/api/client-access/"+dead.ID, nil); r.Status != 200 {
 			t.Fatalf("deactivate: %d", r.Status)
 		}
-		const clean, bad = 200, 10
 		const badUA, cleanedUA = "bad \xff agent", "bad \uFFFD agent"
 		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clean + bad}}
 		defer hc.CloseIdleConnections()

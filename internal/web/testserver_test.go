@@ -15,7 +15,6 @@ import (
 	"strings"
 	"testing"
 
-	"atrium/internal/auth"
 	"atrium/internal/files"
 	"atrium/internal/live"
 	"atrium/internal/store"
@@ -112,11 +111,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, db string)) {
 
 func (e *env) seedUser(ctx context.Context, email, name string, role studio.Role) *studio.User {
 	e.t.Helper()
-	hash, err := auth.HashPassword(testPassword)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	u := &studio.User{Email: email, Name: name, Role: role, PasswordHash: hash}
+	u := &studio.User{Email: email, Name: name, Role: role, PasswordHash: testsupport.PasswordHash(testPassword)}
 	if err := e.Store.CreateUser(ctx, u); err != nil {
 		e.t.Fatal(err)
 	}
