@@ -69,7 +69,7 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 		return err
 	}
 	storageDir, _ := c.storageDir() // opened already: no error
-	sweepLeftovers(wcfg.TempDir, storageDir, time.Now(), log) // file times: wall time
+	sweepLeftovers(wcfg.TempDir, storageDir, time.Now(), log)
 	hctx, stopHousekeeping := context.WithCancel(ctx)
 	defer stopHousekeeping()
 	go expireSessions(hctx, st, wcfg, log)
