@@ -8,6 +8,7 @@ import (
 )
 
 func TestAdminAnonymousGoesToLogin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminBrowser()
 	for _, tc := range []struct{ method, path, want string }{
@@ -36,6 +37,7 @@ func TestAdminAnonymousGoesToLogin(t *testing.T) {
 }
 
 func TestAdminLoginForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminBrowser()
 
@@ -77,6 +79,7 @@ func TestAdminLoginForm(t *testing.T) {
 }
 
 func TestAdminLoginRateLimited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminBrowser()
 	var r *resp
@@ -90,6 +93,7 @@ func TestAdminLoginRateLimited(t *testing.T) {
 }
 
 func TestAdminDesignerCannotManageStudio(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminSignIn(designerEmail)
 	for _, tc := range []struct{ method, path string }{
@@ -121,6 +125,7 @@ func TestAdminDesignerCannotManageStudio(t *testing.T) {
 }
 
 func TestAdminRefusesCrossSitePost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminSignIn(adminEmail)
 	r := c.send("POST", "/admin/projects", "application/x-www-form-urlencoded",
@@ -146,6 +151,7 @@ func TestAdminRefusesCrossSitePost(t *testing.T) {
 }
 
 func TestAdminUnknownPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminSignIn(adminEmail)
 	for _, p := range []string{"/admin/projects/" + unknownID, "/admin/projects/not-an-id", "/admin/nothing-here", "/admin/links/" + unknownID} {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestAdminMoney(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   string
 		want int64
@@ -48,6 +49,7 @@ func TestAdminMoney(t *testing.T) {
 }
 
 func TestAdminViewsChart(t *testing.T) {
+	t.Parallel()
 	today := time.Date(2026, 3, 30, 0, 0, 0, 0, time.UTC)
 	c := newViewsChart([]studio.DayCount{{Day: "2026-03-30", Views: 8}, {Day: "2026-03-01", Views: 2}, {Day: "2026-02-01", Views: 99}}, today)
 	if len(c.Bars) != chartDays || c.Total != 10 || c.Max != 8 {
@@ -66,6 +68,7 @@ func TestAdminViewsChart(t *testing.T) {
 }
 
 func TestAdminLinkExpiry(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 30, 12, 0, 0, 0, time.UTC)
 	at, err := linkExpiry("90", "", now)
 	if err != nil || !at.Equal(now.Add(90*24*time.Hour)) {

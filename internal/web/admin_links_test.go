@@ -15,6 +15,7 @@ import (
 var clientURL = regexp.MustCompile(`value="(https?://[^"]+/client-progress/([0-9A-Za-z]{32}))"`)
 
 func TestAdminGenerateLink(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	api := e.login(adminEmail)
 	c := e.adminSignIn(adminEmail)
@@ -86,6 +87,7 @@ func TestAdminGenerateLink(t *testing.T) {
 }
 
 func TestAdminDeactivateLink(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	api := e.login(adminEmail)
 	c := e.adminSignIn(designerEmail)
@@ -125,6 +127,7 @@ func TestAdminDeactivateLink(t *testing.T) {
 }
 
 func TestAdminLinkStatsAndLog(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	api := e.login(adminEmail)
 	c := e.adminSignIn(adminEmail)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestAdminCreateProjectForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminSignIn(adminEmail)
 
@@ -56,6 +57,7 @@ func TestAdminCreateProjectForm(t *testing.T) {
 }
 
 func TestAdminEditProjectAndRooms(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminSignIn(adminEmail)
 	p := e.login(adminEmail).newProject("Harbour Loft")
@@ -92,6 +94,7 @@ func TestAdminEditProjectAndRooms(t *testing.T) {
 }
 
 func TestAdminOversizedFormIs413(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminSignIn(adminEmail)
 	p := e.login(adminEmail).newProject("Harbour Loft")
@@ -106,6 +109,7 @@ func TestAdminOversizedFormIs413(t *testing.T) {
 }
 
 func TestAdminPhaseForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	api := e.login(adminEmail)
 	c := e.adminSignIn(adminEmail)
@@ -156,6 +160,7 @@ func TestAdminPhaseForm(t *testing.T) {
 }
 
 func TestAdminUploadFallbackForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	api := e.login(adminEmail)
 	c := e.adminSignIn(adminEmail)

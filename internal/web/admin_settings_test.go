@@ -8,6 +8,7 @@ import (
 )
 
 func TestAdminSettingsForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminSignIn(adminEmail)
 	page := c.get("/admin/settings")
@@ -42,6 +43,7 @@ func TestAdminSettingsForm(t *testing.T) {
 }
 
 func TestAdminStaffAccounts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.adminSignIn(adminEmail)
 	page := c.get("/admin/users")

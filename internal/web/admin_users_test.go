@@ -8,6 +8,7 @@ import (
 )
 
 func TestAdminStaffLifecycle(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.adminSignIn(adminEmail)
@@ -97,6 +98,7 @@ func TestAdminStaffLifecycle(t *testing.T) {
 }
 
 func TestChangeMyPasswordPage(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.adminSignIn(designerEmail)

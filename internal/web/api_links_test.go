@@ -14,6 +14,7 @@ import (
 )
 
 func TestLinksAPI(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(designerEmail) // any staff member manages links
@@ -129,6 +130,7 @@ func TestLinksAPI(t *testing.T) {
 }
 
 func TestLinkLogsArePaged(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		f := newPortalFixture(t, e)
@@ -189,6 +191,7 @@ func TestLinkLogsArePaged(t *testing.T) {
 // The database keeps the token's digest and hint, never the token, and a
 // copy of the database alone opens nothing: the token needs the secret.
 func TestTokenIsNotStored(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	f := newPortalFixture(t, e)
 	// Every temp folder of a test shares one parent: the SQLite file (and

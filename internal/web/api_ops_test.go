@@ -6,6 +6,7 @@ import (
 )
 
 func TestHealthzAndRobots(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.anon()
@@ -23,6 +24,7 @@ func TestHealthzAndRobots(t *testing.T) {
 
 // /healthz tells a load balancer the truth when a dependency is gone.
 func TestHealthzReportsFailures(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.anon()
 	e.Store.Close()

@@ -7,6 +7,7 @@ import (
 )
 
 func TestProjectsAPI(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(adminEmail)
@@ -74,6 +75,7 @@ func TestProjectsAPI(t *testing.T) {
 
 // Bad input gets a clear 4xx that names the field, and changes nothing.
 func TestProjectsAPIBadInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.login(adminEmail)
 	p := c.newProject("Hillside")
@@ -153,6 +155,7 @@ func TestProjectsAPIBadInput(t *testing.T) {
 }
 
 func TestPhaseCompletion(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(adminEmail)

@@ -103,6 +103,7 @@ func noisyJPEG(t *testing.T) []byte {
 }
 
 func TestRenderingUploadAndApproval(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := uploadEnv(t, db)
 		c := e.login(adminEmail)
@@ -180,6 +181,7 @@ func TestRenderingUploadAndApproval(t *testing.T) {
 
 // Every refused upload leaves no row, no stored file and no spooled file.
 func TestRenderingUploadRejects(t *testing.T) {
+	t.Parallel()
 	e := uploadEnv(t, dbSQLite)
 	c := e.login(adminEmail)
 	p := c.newProject("Hillside")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.anon()
@@ -42,6 +43,7 @@ func TestLogin(t *testing.T) {
 // A password's spaces are its own: kept on creation through the API and the
 // staff form, and at sign-in through the API and the login form.
 func TestPasswordSpacesAreKept(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	const spaced = "  a long spaced password  "
 	admin := e.login(adminEmail)
@@ -65,6 +67,7 @@ func TestPasswordSpacesAreKept(t *testing.T) {
 }
 
 func TestLogoutEndsSessionOnServer(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(adminEmail)
@@ -99,6 +102,7 @@ func TestLogoutEndsSessionOnServer(t *testing.T) {
 }
 
 func TestSessionCookieAttributes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		base       string
 		wantSecure bool
@@ -133,6 +137,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 }
 
 func TestSessionIdleTimeout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, func(c *web.Config) { c.SessionIdle = time.Hour })
 	c := e.login(adminEmail)
 	e.Clock.Advance(30 * time.Minute)
@@ -146,6 +151,7 @@ func TestSessionIdleTimeout(t *testing.T) {
 }
 
 func TestLoginRateLimitPerAccount(t *testing.T) {
+	t.Parallel()
 	// LoginPerMinute 4: each account gets 4/2+1 = 3 failures, each IP 4.
 	e := newEnv(t, dbSQLite, func(c *web.Config) { c.LoginPerMinute = 4 })
 	c := e.anon()
@@ -167,6 +173,7 @@ func TestLoginRateLimitPerAccount(t *testing.T) {
 // TestLoginRateLimitHoldsInParallel sends a burst of wrong passwords at
 // once: the limit must hold even though none has failed when all arrive.
 func TestLoginRateLimitHoldsInParallel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, func(c *web.Config) { c.LoginPerMinute = 4 }) // 3 failures per account
 	wrong := map[string]string{"email": designerEmail, "password": otherPassword}
 	const n = 12
@@ -187,6 +194,7 @@ func TestLoginRateLimitHoldsInParallel(t *testing.T) {
 }
 
 func TestSessionAbsoluteTimeout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, func(c *web.Config) { c.SessionIdle, c.SessionAbsolute = time.Hour, 3*time.Hour })
 	c := e.login(adminEmail)
 	// Busy all along, so the idle timeout never applies.
@@ -204,6 +212,7 @@ func TestSessionAbsoluteTimeout(t *testing.T) {
 }
 
 func TestLoginRateLimitPerIP(t *testing.T) {
+	t.Parallel()
 	proxy := netip.MustParsePrefix("127.0.0.1/32")
 	e := newEnv(t, dbSQLite, func(c *web.Config) {
 		c.LoginPerMinute = 4
@@ -269,6 +278,7 @@ func staffRoutes(id string) [][2]string {
 }
 
 func TestStaffRoutesNeedSession(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	p := e.login(adminEmail).newProject("Hillside")
 	c := e.anon()
@@ -286,6 +296,7 @@ func TestStaffRoutesNeedSession(t *testing.T) {
 }
 
 func TestDesignerCannotUseAdminRoutes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.login(designerEmail)
 	run(t, c, []scenario{
@@ -312,6 +323,7 @@ func TestDesignerCannotUseAdminRoutes(t *testing.T) {
 }
 
 func TestCrossSiteRequestsRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.login(adminEmail)
 	evil := map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}

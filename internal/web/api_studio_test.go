@@ -8,6 +8,7 @@ import (
 )
 
 func TestStudioSettingsAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.login(adminEmail)
 	run(t, c, []scenario{
@@ -29,6 +30,7 @@ func TestStudioSettingsAPI(t *testing.T) {
 }
 
 func TestStudioLogo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.login(adminEmail)
 	logo := func(data []byte) *resp {
@@ -67,6 +69,7 @@ func TestStudioLogo(t *testing.T) {
 }
 
 func TestUsersAPI(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(adminEmail)
@@ -101,6 +104,7 @@ func TestUsersAPI(t *testing.T) {
 
 // Disabling an account ends its sessions at once and refuses new ones.
 func TestDisabledUser(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(designerEmail)

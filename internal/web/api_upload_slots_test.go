@@ -14,6 +14,7 @@ import (
 // slot, another upload completes while the first is stalled mid-body, and
 // the first completes once the rest arrives.
 func TestUploadHoldsDecodeSlotOnlyToDecode(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, func(c *web.Config) { c.DecodeSlots = 1 })
 	c := e.login(adminEmail)
 	p := c.newProject("Hillside")

@@ -6,6 +6,7 @@ import (
 )
 
 func TestAdminManagesStaffAccounts(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		admin := e.login(adminEmail)
@@ -89,6 +90,7 @@ func designerEmailAfterReset(t *testing.T, e *env, current string) string {
 }
 
 func TestEveryoneChangesTheirOwnPassword(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		here, phone := e.login(designerEmail), e.login(designerEmail)
@@ -136,6 +138,7 @@ func TestEveryoneChangesTheirOwnPassword(t *testing.T) {
 // Guessing the current password through the change form is held to the
 // sign-in limits: a stolen session cannot be used to find the password.
 func TestOwnPasswordChangeIsRateLimited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	c := e.login(designerEmail)
 	wrong := map[string]string{"currentPassword": otherPassword, "newPassword": "linen curtains and oak floors"}

@@ -30,6 +30,7 @@ import (
 // (found by the request's unique user agent), no row was invented (rows <=
 // requests sent), and access_count agrees with the rows.
 func TestCrashKeepsEveryAcknowledgedRow(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

@@ -31,6 +31,7 @@ func decodeCost(t *testing.T, img []byte) int64 {
 // from its header, before any decoding, with 413 too_large naming the file
 // field; nothing is left behind. A smaller image still goes through.
 func TestUploadOverDecodeBudgetRefused(t *testing.T) {
+	t.Parallel()
 	big, small := gradientJPEG(t, 1200, 900), gradientJPEG(t, 400, 300)
 	budget := decodeCost(t, big) - 1
 	if decodeCost(t, small) > budget {
@@ -116,6 +117,7 @@ func uploadTwice(t *testing.T, c *client, projectID string, img []byte) {
 // the other: the second waits for memory while the first holds it, and
 // takes it only once the first has given it back.
 func TestUploadsOverDecodeBudgetTakeTurns(t *testing.T) {
+	// Not parallel: web.OnDecodeBudget sets a package-level hook.
 	img := gradientJPEG(t, 1200, 900)
 	cost := decodeCost(t, img)
 	eachDB(t, func(t *testing.T, db string) {
@@ -143,6 +145,7 @@ func TestUploadsOverDecodeBudgetTakeTurns(t *testing.T) {
 
 // Two uploads that fit the budget together decode at the same time.
 func TestUploadsWithinDecodeBudgetRunTogether(t *testing.T) {
+	// Not parallel: web.OnDecodeBudget sets a package-level hook.
 	img := gradientJPEG(t, 1200, 900)
 	cost := decodeCost(t, img)
 	eachDB(t, func(t *testing.T, db string) {

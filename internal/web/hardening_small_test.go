@@ -15,6 +15,7 @@ import (
 // An expired link is not active: the list says so, names its state and
 // gives no address (it would only answer 410).
 func TestLinkListShowsState(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(adminEmail)
@@ -68,6 +69,7 @@ func TestLinkListShowsState(t *testing.T) {
 // The studio's contact email goes into a mailto: link on every client page,
 // so only a bare address is taken: no display name, no query, no spaces.
 func TestStudioContactEmailIsAPlainAddress(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(adminEmail)
@@ -109,6 +111,7 @@ func TestStudioContactEmailIsAPlainAddress(t *testing.T) {
 // A phase's completion date is a real past day: not in the future (UTC),
 // not before 2000.
 func TestPhaseCompletedAtIsAPlausibleDate(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(adminEmail)
@@ -150,6 +153,7 @@ func TestPhaseCompletedAtIsAPlausibleDate(t *testing.T) {
 // The client routes are read-only: any other method, OPTIONS included,
 // answers 405 with Allow and the client headers, never 404 or 200.
 func TestClientRoutesRefuseOtherMethods(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		f := newPortalFixture(t, e)

@@ -146,6 +146,7 @@ func pgSchemaURL(t *testing.T) string {
 // With the disk full every write fails; /healthz must say so (503, naming
 // the part), not "ok", and recover once there is room again.
 func TestHealthzSeesAFullDisk(t *testing.T) {
+	// Not parallel: it may lower the process's RLIMIT_FSIZE (newTinyDisk).
 	disk := newTinyDisk(t)
 	e := healthServer(t, disk.dir, "", time.Millisecond, false)
 	e.seedUser(context.Background(), adminEmail, "Ada Admin", studio.RoleAdmin)
@@ -179,6 +180,7 @@ func TestHealthzSeesAFullDisk(t *testing.T) {
 // transactions, as a full disk or a read-only replica does) is
 // "unwritable", and the storage on a full disk too, each on its own.
 func TestHealthzSeesAnUnwritableDatabase(t *testing.T) {
+	// Not parallel: it may lower the process's RLIMIT_FSIZE (newTinyDisk).
 	url := pgSchemaURL(t)
 	// The database takes writes; the storage is on a full disk.
 	disk := newTinyDisk(t)
@@ -205,6 +207,7 @@ func TestHealthzSeesAnUnwritableDatabase(t *testing.T) {
 // A flood of /healthz runs the write probes once per HealthEvery, not once
 // a request.
 func TestHealthzProbesAreRateLimited(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) { c.HealthEvery = time.Hour })
 		c := e.anon()

@@ -14,6 +14,7 @@ import (
 // them out of the browser they always use: a signed known-device cookie,
 // set at each successful sign-in, gives that browser an allowance of its own.
 func TestKnownDeviceIsNotLockedOutByOthersFailures(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) {
 			c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}

@@ -18,6 +18,7 @@ import (
 // can receive: JSON, HTML, SSE, every header, thumbnails, previews, the
 // logo, original downloads and their file names, and every error answer.
 func TestNothingInternalLeaks(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		ctx := context.Background()

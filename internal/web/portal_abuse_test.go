@@ -15,6 +15,7 @@ import (
 // cleaned, and the clean requests whose rows share its commit all succeed
 // (PostgreSQL refused the whole batch, SQLite stored the raw bytes).
 func TestBadUserAgentFailsNoRequest(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		const clean, bad = 200, 10
 		// Every request at once, each on its own connection: above the
@@ -90,6 +91,7 @@ func TestBadUserAgentFailsNoRequest(t *testing.T) {
 // link still opens from the same address; the staff log shows the refusals
 // as one line.
 func TestDeadLinkFloodIsThrottled(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		const limit = 4
 		e := newEnv(t, db, func(c *web.Config) { c.LookupPerMinute = limit })

@@ -18,6 +18,7 @@ import (
 // except those of images (thumbnails, previews, the logo), which are not
 // logged at all (SPEC §4.4): a dead link's page would leave a row a picture.
 func TestClientLinkErrors(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		// Every refusal below spends a failed lookup: room for all of them.
 		e := newEnv(t, db, func(c *web.Config) { c.LookupPerMinute = 100 })
@@ -87,6 +88,7 @@ func TestClientLinkErrors(t *testing.T) {
 // An IPv6 client counts as its /64: hopping between its addresses buys no
 // new failed lookups, while another /64 keeps its own allowance.
 func TestClientLookupRateLimitIPv6Block(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, func(c *web.Config) {
 		c.LookupPerMinute = 3
 		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
@@ -108,6 +110,7 @@ func TestClientLookupRateLimitIPv6Block(t *testing.T) {
 }
 
 func TestClientLookupRateLimit(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) { c.LookupPerMinute = 3 })
 		f := newPortalFixture(t, e)

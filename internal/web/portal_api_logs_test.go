@@ -19,6 +19,7 @@ import (
 // The server's own log (one line a request, at info level) shows the
 // token's hint, never the token, whatever the answer was.
 func TestTokenNeverInServerLogs(t *testing.T) {
+	t.Parallel()
 	logs := &testsupport.LogBuffer{}
 	st := openSQLite(t)
 	fstore, err := files.NewLocal(filepath.Join(t.TempDir(), "files"))
@@ -73,6 +74,7 @@ func TestTokenNeverInServerLogs(t *testing.T) {
 // the X-Forwarded-For hop before the trusted proxies when the peer is one
 // of them (SPEC §3). A header sent past no trusted proxy is ignored.
 func TestAccessLogClientIP(t *testing.T) {
+	t.Parallel()
 	for _, sc := range []struct {
 		name    string
 		trusted []string

@@ -17,6 +17,7 @@ import (
 var testSecret = []byte("test secret, 32 bytes or so.....")
 
 func TestClientProgressJSON(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		f := newPortalFixture(t, e)
@@ -73,6 +74,7 @@ func TestClientProgressJSON(t *testing.T) {
 }
 
 func TestClientImages(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		f := newPortalFixture(t, e)
@@ -144,6 +146,7 @@ func TestClientImages(t *testing.T) {
 }
 
 func TestClientDownload(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		f := newPortalFixture(t, e)
@@ -204,6 +207,7 @@ func TestClientDownload(t *testing.T) {
 
 // N parallel client requests leave exactly N rows and access_count N.
 func TestClientConcurrentRequestsAllLogged(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		// 200 connections at once from one address: above the default cap.
 		e := newEnv(t, db, func(c *web.Config) { c.MaxConnsPerIP = 1000 })
@@ -285,6 +289,7 @@ func itoa(n int64) string {
 // built from is unchanged: every client-visible change shows on the very
 // next request.
 func TestClientJSONFollowsChanges(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		f := newPortalFixture(t, e)

@@ -159,6 +159,7 @@ func eventTimings(heartbeat, debounce time.Duration) func(*web.Config) {
 }
 
 func TestClientEvents(t *testing.T) {
+	t.Parallel()
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1, drafts: 1}, eventTimings(time.Hour, 20*time.Millisecond))
 	staff := e.login(adminEmail)
 	logged := len(e.accessLog(s.link.ID))
@@ -250,6 +251,7 @@ func TestClientEvents(t *testing.T) {
 }
 
 func TestClientEventsReconnect(t *testing.T) {
+	t.Parallel()
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(100*time.Millisecond, 20*time.Millisecond))
 	path := "/api/client-progress/" + s.token + "/events"
 
@@ -296,6 +298,7 @@ func TestClientEventsReconnect(t *testing.T) {
 }
 
 func TestClientEventsExpiry(t *testing.T) {
+	t.Parallel()
 	// The stream's timer ends it when the link expires.
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(time.Hour, 20*time.Millisecond))
 	soon := e.Clock.Now().Add(300 * time.Millisecond)
@@ -311,6 +314,7 @@ func TestClientEventsExpiry(t *testing.T) {
 // Expiry follows the server's clock: when it passes the expiry date, the
 // next look at the link ends the stream, however much wall time went by.
 func TestClientEventsExpiryFollowsTheClock(t *testing.T) {
+	t.Parallel()
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(50*time.Millisecond, 20*time.Millisecond))
 	later := e.Clock.Now().Add(24 * time.Hour)
 	_, token := portalSeedLink(t, e.Store, s.projectID, e.Admin.ID, &later)
@@ -325,6 +329,7 @@ func TestClientEventsExpiryFollowsTheClock(t *testing.T) {
 }
 
 func TestClientEventsHeartbeatSeesDeactivation(t *testing.T) {
+	t.Parallel()
 	// A deactivation that sends no notice (the CLI, another process on
 	// SQLite) still ends the stream at the next heartbeat.
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(150*time.Millisecond, 20*time.Millisecond))
@@ -339,6 +344,7 @@ func TestClientEventsHeartbeatSeesDeactivation(t *testing.T) {
 }
 
 func TestClientEventsRefused(t *testing.T) {
+	t.Parallel()
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, nil)
 	off, offToken := portalSeedLink(t, e.Store, s.projectID, e.Admin.ID, nil)
 	if _, err := e.Store.DeactivateLink(context.Background(), off.ID, e.Admin.ID); err != nil {
@@ -373,6 +379,7 @@ func TestClientEventsRefused(t *testing.T) {
 }
 
 func TestClientEventsEndOnClose(t *testing.T) {
+	t.Parallel()
 	// Server.Close ends open streams, so that a graceful shutdown does not
 	// wait for clients that never hang up.
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(time.Hour, 20*time.Millisecond))
@@ -404,6 +411,7 @@ func TestClientEventsEndOnClose(t *testing.T) {
 // A new logo reaches an open page: its URL carries a version, so the view
 // changes with every upload, even when a logo was there before.
 func TestClientEventsLogo(t *testing.T) {
+	t.Parallel()
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, eventTimings(time.Hour, 20*time.Millisecond))
 	staff := e.login(adminEmail)
 	st := portalEvents(t, e, "/api/client-progress/"+s.token+"/events", nil)

@@ -19,6 +19,7 @@ func (e *env) noRedirects() *client {
 // those written by net/http rather than by a handler: ServeContent's range
 // refusals, the mux's 405 and redirects, the CSRF refusal, robots.txt.
 func TestClientHeadersOnEveryAnswer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	f := newPortalFixture(t, e)
 	admin := e.login(adminEmail)

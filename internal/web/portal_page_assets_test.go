@@ -7,6 +7,7 @@ import (
 )
 
 func TestMinifyCSS(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ in, want string }{
 		{"a { color: red; }\n", "a{color:red}"},
 		{"/* note */\n.a  .b > c,\n.d { margin: 0 auto; }", ".a .b>c,.d{margin:0 auto}"},
@@ -24,6 +25,7 @@ func TestMinifyCSS(t *testing.T) {
 }
 
 func TestMinifyJS(t *testing.T) {
+	t.Parallel()
 	in := "// head\n(function () {\n  \"use strict\";\n\n  // note\n  var long = 1; // gone\n  return long + `a\n  b`;\n})();\n"
 	got := string(minifyJS([]byte(in)))
 	if strings.Contains(got, "//") || strings.Contains(got, "\n\n") || len(got) >= len(in)*3/4 {
@@ -35,6 +37,7 @@ func TestMinifyJS(t *testing.T) {
 }
 
 func TestEmbeddedAssets(t *testing.T) {
+	t.Parallel()
 	for _, name := range assetNames() {
 		a := staticAssets.byName[name]
 		if !strings.HasPrefix(assetURL(name), "/static/") || a.hashed == name {

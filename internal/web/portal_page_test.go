@@ -210,6 +210,7 @@ func portalWantStrictHTML(t *testing.T, what string, body []byte) {
 }
 
 func TestClientPage(t *testing.T) {
+	t.Parallel()
 	exp := time.Now().UTC().AddDate(0, 0, 30).Truncate(time.Second)
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 3, drafts: 2, expiresAt: &exp}, nil)
 	path := "/client-progress/" + s.token
@@ -285,6 +286,7 @@ func TestClientPage(t *testing.T) {
 }
 
 func TestClientPageWithoutExpiryOrRenderings(t *testing.T) {
+	t.Parallel()
 	e, s := newPortalEnv(t, portalSeedOptions{drafts: 1}, nil)
 	r := e.anon().do("GET", "/client-progress/"+s.token, nil)
 	if r.Status != 200 {
@@ -302,6 +304,7 @@ func TestClientPageWithoutExpiryOrRenderings(t *testing.T) {
 }
 
 func TestClientPageAssets(t *testing.T) {
+	t.Parallel()
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, nil)
 	c := e.anon()
 	body := c.do("GET", "/client-progress/"+s.token, nil).Body
@@ -364,6 +367,7 @@ func TestClientPageAssets(t *testing.T) {
 }
 
 func TestAccentTheme(t *testing.T) {
+	t.Parallel()
 	// Whatever colour a studio picks, accent text stays readable (WCAG AA)
 	// on the page, on cards and on the accent tint.
 	accent := regexp.MustCompile(`--([a-z-]+):(#[0-9a-f]{6})`)
@@ -385,6 +389,7 @@ func TestAccentTheme(t *testing.T) {
 }
 
 func TestClientPageErrors(t *testing.T) {
+	t.Parallel()
 	past := time.Now().Add(-time.Hour)
 	// Room for the five failed lookups below (dead links spend them too).
 	e, s := newPortalEnv(t, portalSeedOptions{approved: 1}, func(c *web.Config) { c.LookupPerMinute = 5 })
@@ -450,6 +455,7 @@ func TestClientPageErrors(t *testing.T) {
 // client page and the staff's link panel name that day, not the next one
 // (at whose midnight UTC the expiry is stored).
 func TestDateExpiryShowsLastDay(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, nil)
 	f := newPortalFixture(t, e)
 	day := time.Now().UTC().AddDate(0, 0, 40)

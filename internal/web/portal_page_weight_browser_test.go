@@ -19,6 +19,7 @@ import (
 //
 //	go test ./internal/web -run FirstView -v
 func TestClientPageFirstView(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("drives Chromium")
 	}

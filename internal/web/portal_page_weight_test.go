@@ -12,6 +12,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -148,15 +149,44 @@ type weightServer struct {
 	pageURL, eventsURL string
 }
 
-func newWeightServer(tb testing.TB) *weightServer {
+// weightStudio is the 24-rendering studio, seeded once for every test and
+// benchmark that weighs the page: seeding takes seconds of CPU. Each of
+// them serves it from a server of its own, and only reads it.
+var weightStudio struct {
+	once              sync.Once
+	dir               string
+	st                *store.Store
+	fs                files.Storage
+	token             string
+	thumbAvg, prevAvg int64
+}
+
+// TestMain removes the weight studio once every test has run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if weightStudio.st != nil {
+		weightStudio.st.Close()
+	}
+	if weightStudio.dir != "" {
+		os.RemoveAll(weightStudio.dir)
+	}
+	os.Exit(code)
+}
+
+func seedWeightStudio(tb testing.TB) {
 	tb.Helper()
 	ctx := context.Background()
-	dir := tb.TempDir()
+	w := &weightStudio
+	dir, err := os.MkdirTemp("", "atrium-weight-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w.dir = dir
 	st, err := store.Open(ctx, "", dir)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { st.Close() })
+	w.st = st
 	if err := st.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
@@ -169,7 +199,23 @@ func newWeightServer(tb testing.TB) *weightServer {
 		tb.Fatal(err)
 	}
 	seed := portalSeedProject(tb, st, fs, u.ID, portalSeedOptions{approved: weightRenderings, picture: renderLike, text: studioText})
-	srv, err := web.New(web.Config{TempDir: tb.TempDir(), Secret: []byte("weight test secret")}, st, fs, live.NewMemory(),
+	var thumbs, previews int64
+	for _, r := range seed.approved {
+		thumbs += objectSize(tb, fs, r.ThumbKey)
+		previews += objectSize(tb, fs, r.PreviewKey)
+	}
+	w.thumbAvg, w.prevAvg = thumbs/int64(len(seed.approved)), previews/int64(len(seed.approved))
+	w.fs, w.token = fs, seed.token // last: a failed seed leaves no token
+}
+
+func newWeightServer(tb testing.TB) *weightServer {
+	tb.Helper()
+	w := &weightStudio
+	w.once.Do(func() { seedWeightStudio(tb) })
+	if w.token == "" {
+		tb.Fatal("the weight studio could not be seeded (see the first test that weighed the page)")
+	}
+	srv, err := web.New(web.Config{TempDir: tb.TempDir(), Secret: []byte("weight test secret")}, w.st, w.fs, live.NewMemory(),
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		tb.Fatal(err)
@@ -181,14 +227,7 @@ func newWeightServer(tb testing.TB) *weightServer {
 		srv.Close(context.Background())
 		ts.Close()
 	})
-	ws := &weightServer{url: ts.URL, token: seed.token, counter: c}
-	for _, r := range seed.approved {
-		ws.thumbAvg += objectSize(tb, fs, r.ThumbKey)
-		ws.prevAvg += objectSize(tb, fs, r.PreviewKey)
-	}
-	ws.thumbAvg /= int64(len(seed.approved))
-	ws.prevAvg /= int64(len(seed.approved))
-	return ws
+	return &weightServer{url: ts.URL, token: w.token, counter: c, thumbAvg: w.thumbAvg, prevAvg: w.prevAvg}
 }
 
 func objectSize(tb testing.TB, fs files.Storage, key string) int64 {
@@ -247,6 +286,7 @@ func measurePage(tb testing.TB, ws *weightServer) pageWeight {
 }
 
 func TestClientPageWeight(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("seeds 24 renderings")
 	}

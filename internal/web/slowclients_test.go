@@ -70,6 +70,7 @@ func isTimeout(err error) bool {
 // A body that trickles in (here 5 bytes a second against a minimum of 100)
 // is cut once its grace and the time its bytes are worth run out.
 func TestSlowBodyIsCut(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) {
 			c.BodyTimeout = 500 * time.Millisecond
@@ -107,6 +108,7 @@ func TestSlowBodyIsCut(t *testing.T) {
 // A body that keeps above the minimum rate goes through, even when it
 // takes several times BodyTimeout: the allowance grows with the bytes.
 func TestSteadyBodyPasses(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) {
 			c.BodyTimeout = 300 * time.Millisecond
@@ -138,6 +140,7 @@ func TestSteadyBodyPasses(t *testing.T) {
 // One address holds at most MaxConnsPerIP connections; a closed one frees
 // its place. A trusted proxy is not counted.
 func TestConnectionsPerIP(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) { c.MaxConnsPerIP = 3 })
 		var held []net.Conn
@@ -167,12 +170,13 @@ func TestConnectionsPerIP(t *testing.T) {
 			if time.Now().After(deadline) {
 				t.Fatalf("no connection accepted 10 s after one of three closed: %v", err)
 			}
-			time.Sleep(50 * time.Millisecond)
+			time.Sleep(10 * time.Millisecond)
 		}
 	})
 }
 
 func TestConnectionsPerIPTrustedProxyExempt(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, dbSQLite, func(c *web.Config) {
 		c.MaxConnsPerIP = 1
 		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
@@ -188,6 +192,7 @@ func TestConnectionsPerIPTrustedProxyExempt(t *testing.T) {
 // A download whose reader stops reading is dropped once a piece of it
 // waits longer than WriteTimeout plus its size at WriteMinRate.
 func TestStalledDownloadReaderIsDropped(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) {
 			c.WriteTimeout = 500 * time.Millisecond
@@ -219,13 +224,13 @@ func TestStalledDownloadReaderIsDropped(t *testing.T) {
 		if err != nil || res.StatusCode != 200 {
 			t.Fatalf("download: %v %v", res, err)
 		}
-		// The file is on its way; stop reading, long past the deadline.
-		time.Sleep(3 * time.Second)
+		// The file is on its way; stop reading, well past the deadline.
+		time.Sleep(1500 * time.Millisecond)
 		start := time.Now()
 		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 		n, err := io.Copy(io.Discard, res.Body)
 		if n == size && err == nil {
-			t.Fatalf("a reader that stalled for 3 s got all %d bytes: the server waited for it (read again in %v)", n, time.Since(start).Round(time.Millisecond))
+			t.Fatalf("a reader that stalled for 1.5 s got all %d bytes: the server waited for it (read again in %v)", n, time.Since(start).Round(time.Millisecond))
 		}
 		if isTimeout(err) {
 			t.Fatalf("after %d bytes the connection stayed open without data", n)
@@ -236,6 +241,7 @@ func TestStalledDownloadReaderIsDropped(t *testing.T) {
 // Live-update streams are capped per client address (IPv6: per /64) with
 // 429, and on the instance with 503, both with Retry-After.
 func TestClientEventsCaps(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, func(c *web.Config) {
 			c.MaxStreamsPerIP = 2

@@ -16,6 +16,7 @@ import (
 // UI. Nothing is stored. (SQLite stored a NUL, PostgreSQL answered 500, and
 // a JSON string's invalid bytes became U+FFFD without a word.)
 func TestTextFieldsRefuseNULAndInvalidUTF8(t *testing.T) {
+	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		api := e.login(adminEmail)
