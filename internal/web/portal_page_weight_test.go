@@ -3,9 +3,9 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"io"
 	"log/slog"
@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -50,26 +51,57 @@ func renderLike(seed int) []byte {
 		return float64(v%1024)/1024 - 0.5
 	}
 	clamp := func(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v))) }
+	// What depends on one coordinate only is worked out once per row or
+	// column; the pixels are those of the straightforward loop.
+	wall, legs := make([]float64, w), make([]float64, w)
+	for x := range w {
+		fx := float64(x) / w
+		wall[x], legs[x] = math.Sin(fx*9+float64(seed)), math.Sin(fx*40)
+	}
 	m := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := range h {
+		fy := float64(y) / h
+		plank := math.Sin(fy*140) * 8
+		row := m.Pix[y*m.Stride:]
 		for x := range w {
-			fx, fy := float64(x)/w, float64(y)/h
-			r, g, b := 220-40*fy+10*math.Sin(fx*9+float64(seed)), 210-30*fy, 196-20*fx
+			fx := float64(x) / w
+			r, g, b := 220-40*fy+10*wall[x], 210-30*fy, 196-20*fx
 			if fy >= 0.62 {
-				plank := math.Sin(fy*140) * 8
 				r, g, b = 150+plank+20*fx, 110+plank, 80+plank
 			}
 			if fx > 0.3 && fx < 0.7 && fy > 0.45 && fy < 0.72 {
-				r, g, b = 60+float64(seed*20%120), 80, 110+10*math.Sin(fx*40)
+				r, g, b = 60+float64(seed*20%120), 80, 110+10*legs[x]
 			}
 			n := amp*hash(x/3, y/3, seed) + amp*0.8*hash(x/9, y/9, seed+1) + amp*0.6*hash(x/27, y/27, seed+2) + amp*0.3*hash(x, y, seed+3)
-			m.Set(x, y, color.RGBA{clamp(r + n), clamp(g + n*0.9), clamp(b + n*0.8), 255})
+			row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = clamp(r+n), clamp(g+n*0.9), clamp(b+n*0.8), 255
 		}
 	}
 	var buf bytes.Buffer
 	jpeg.Encode(&buf, m, &jpeg.Options{Quality: 92})
 	return buf.Bytes()
 }
+
+// weightPictures are the weight studio's renderings, made on every core.
+// TestMain starts making them when the whole suite runs, so that the
+// slowest tests do not wait for them at the end.
+var weightPictures = sync.OnceValue(func() [][]byte {
+	pics := make([][]byte, weightRenderings)
+	var wg sync.WaitGroup
+	next := make(chan int, weightRenderings)
+	for i := range weightRenderings {
+		next <- i
+	}
+	close(next)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				pics[i] = renderLike(i)
+			}
+		})
+	}
+	wg.Wait()
+	return pics
+})
 
 // studioText is what a studio writes under a rendering, at the length of
 // the demo's: a title of two to four words and a sentence of description
@@ -163,6 +195,10 @@ var weightStudio struct {
 
 // TestMain removes the weight studio once every test has run.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if run := flag.Lookup("test.run"); run != nil && run.Value.String() == "" && !testing.Short() {
+		go weightPictures()
+	}
 	code := m.Run()
 	if weightStudio.st != nil {
 		weightStudio.st.Close()
@@ -198,7 +234,8 @@ func seedWeightStudio(tb testing.TB) {
 	if err := st.CreateUser(ctx, u); err != nil {
 		tb.Fatal(err)
 	}
-	seed := portalSeedProject(tb, st, fs, u.ID, portalSeedOptions{approved: weightRenderings, picture: renderLike, text: studioText})
+	seed := portalSeedProject(tb, st, fs, u.ID, portalSeedOptions{approved: weightRenderings,
+		picture: func(i int) []byte { return weightPictures()[i] }, text: studioText})
 	var thumbs, previews int64
 	for _, r := range seed.approved {
 		thumbs += objectSize(tb, fs, r.ThumbKey)
