@@ -11,6 +11,7 @@ import (
 // all read back the same recorded check: the first to commit wins and no
 // instance records its own beside it.
 func TestSecretCheckFirstWins(t *testing.T) {
+	t.Parallel()
 	for _, db := range []string{"sqlite", "postgres"} {
 		t.Run(db, func(t *testing.T) {
 			ctx := context.Background()
@@ -61,6 +62,7 @@ func TestSecretCheckFirstWins(t *testing.T) {
 
 // ProbeWrite commits: the probe row changes with each call.
 func TestProbeWrite(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		read := func() string {

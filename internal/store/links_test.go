@@ -29,6 +29,7 @@ func newTestLink(t *testing.T, s *Store) *studio.Link {
 }
 
 func TestLinksLifecycle(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		l := newTestLink(t, s)
@@ -107,6 +108,7 @@ func TestLinksLifecycle(t *testing.T) {
 // N concurrent Log calls leave exactly N rows and access_count N, in fewer
 // commits than rows.
 func TestAccessLogGroupCommit(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		l := newTestLink(t, s)
@@ -159,6 +161,7 @@ func TestAccessLogGroupCommit(t *testing.T) {
 // A lone row waits at most about maxDelay; a failing batch reports its
 // error to each of its waiters; a cancelled waiter returns at once.
 func TestAccessLogDelayAndErrors(t *testing.T) {
+	t.Parallel()
 	eachStore(t, testAccessLogDelayAndErrors)
 }
 
@@ -190,6 +193,7 @@ func testAccessLogDelayAndErrors(t *testing.T, s *Store) {
 
 // Close flushes rows still waiting out their delay.
 func TestAccessLogCloseFlushes(t *testing.T) {
+	t.Parallel()
 	s := NewTestSQLite(t)
 	ctx := context.Background()
 	l := newTestLink(t, s)
@@ -221,6 +225,7 @@ func TestAccessLogCloseFlushes(t *testing.T) {
 // counters in step (PostgreSQL writes up to pgOneStatement rows in one
 // statement and larger batches in a transaction).
 func TestAccessBatchSizes(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		l := newTestLink(t, s)
@@ -275,6 +280,7 @@ func TestAccessBatchSizes(t *testing.T) {
 // refuses (here an unknown link, against the foreign key) fails alone,
 // after its batch is retried row by row.
 func TestAccessLogBadRowsFailAlone(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		l := newTestLink(t, s)
@@ -353,6 +359,7 @@ func TestAccessLogBadRowsFailAlone(t *testing.T) {
 // entry with a count and a time span, across the chunks it reads and the
 // pages it returns.
 func TestAccessEntriesFoldDeniedRuns(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		l := newTestLink(t, s)

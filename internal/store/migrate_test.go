@@ -10,6 +10,7 @@ import (
 // schema at once, as a load balancer's instances do: each migration is
 // applied once and none of them fails.
 func TestMigrateConcurrently(t *testing.T) {
+	t.Parallel()
 	url := testPostgresSchema(t)
 	ctx := context.Background()
 	const n = 4

@@ -9,6 +9,7 @@ import (
 )
 
 func TestProjectCreateAndUpdate(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -71,6 +72,7 @@ func TestProjectCreateAndUpdate(t *testing.T) {
 }
 
 func TestProjectsListWithProgress(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -156,6 +158,7 @@ func TestProjectsListWithProgress(t *testing.T) {
 }
 
 func TestTeam(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		ana := seedUser(t, s, "ana@studio.test", studio.RoleDesigner)

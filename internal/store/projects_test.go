@@ -9,6 +9,7 @@ import (
 )
 
 func TestProjectRoundTrip(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		u := &studio.User{Email: "Ana@Studio.test", Name: "Ana", Role: studio.RoleAdmin, PasswordHash: "x"}

@@ -9,6 +9,7 @@ import (
 )
 
 func TestRenderings(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -79,6 +80,7 @@ func TestRenderings(t *testing.T) {
 }
 
 func TestApprovedRenderingOnlyOfItsProject(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		p := seedProject(t, s, "Hillside")
@@ -145,6 +147,7 @@ func TestApprovedRenderingOnlyOfItsProject(t *testing.T) {
 }
 
 func TestComments(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -192,6 +195,7 @@ func TestComments(t *testing.T) {
 // A time handed back by a create or an update is the one read back later:
 // the database keeps microseconds, so the store must not answer with more.
 func TestTimesRoundTrip(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		at := time.Date(2026, 11, 1, 9, 0, 0, 123456789, time.UTC)

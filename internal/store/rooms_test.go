@@ -8,6 +8,7 @@ import (
 )
 
 func TestRoomsHaveFivePhasesInOrder(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		p := seedProject(t, s, "Hillside")
@@ -62,6 +63,7 @@ func TestRoomsHaveFivePhasesInOrder(t *testing.T) {
 }
 
 func TestUpdatePhase(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		ana := seedUser(t, s, "ana@studio.test", studio.RoleDesigner)

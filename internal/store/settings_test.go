@@ -7,6 +7,7 @@ import (
 )
 
 func TestSettings(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		st, err := s.Settings(ctx)
@@ -48,6 +49,7 @@ func TestSettings(t *testing.T) {
 // Migrate runs at every start: a second run must change nothing and fail
 // on nothing.
 func TestMigrateTwice(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		p := seedProject(t, s, "Survives")
@@ -81,6 +83,7 @@ func TestMigrateTwice(t *testing.T) {
 
 // A database URL of an unknown kind is refused with a clear error.
 func TestOpenRefusesUnknownScheme(t *testing.T) {
+	t.Parallel()
 	_, err := Open(context.Background(), "mysql://localhost/x", t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "unsupported database URL") {
 		t.Errorf("Open(mysql://...) err = %v, want unsupported database URL", err)

@@ -11,6 +11,7 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 func TestUpdateUserKeepsAnActiveAdmin(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		ana := seedUser(t, s, "ana@studio.test", studio.RoleAdmin)
@@ -62,6 +63,7 @@ func TestUpdateUserKeepsAnActiveAdmin(t *testing.T) {
 // them must win and one admin must stay, on PostgreSQL too, where the two
 // transactions really run at once.
 func TestLastAdminHoldsWhenAdminsDemoteEachOtherAtOnce(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := seedUser(t, s, "a@studio.test", studio.RoleAdmin)
@@ -111,6 +113,7 @@ func TestLastAdminHoldsWhenAdminsDemoteEachOtherAtOnce(t *testing.T) {
 }
 
 func TestPasswordChangeCanKeepTheCallersSession(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		ana := seedUser(t, s, "ana@studio.test", studio.RoleAdmin)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		u := &studio.User{Email: "  Ana.Silva@Studio.TEST ", Name: "Ana", Role: studio.RoleAdmin, PasswordHash: "h1"}
@@ -72,6 +73,7 @@ func validHexID(s string) bool {
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -122,6 +124,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestSessionsExpire(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
@@ -163,6 +166,7 @@ func TestSessionsExpire(t *testing.T) {
 }
 
 func TestDisablingEndsSessions(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		ana := seedUser(t, s, "ana@studio.test", studio.RoleAdmin)

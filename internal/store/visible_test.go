@@ -11,6 +11,7 @@ import (
 // updatedAt is part of the client view: internal edits must not move it,
 // client-visible ones must.
 func TestUpdatedAtMovesOnlyOnClientVisibleChanges(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		clock := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
