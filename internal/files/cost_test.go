@@ -101,6 +101,7 @@ func spoolBytes(t *testing.T, data []byte) *Spooled {
 // The decoded part of the cost, per format and depth, in the type Go's
 // decoder produces: the counts are exact, so a change of decoder shows.
 func TestDecodeCost(t *testing.T) {
+	t.Parallel()
 	const big = 10000 // 100 megapixels, the default limit
 	mp := int64(big * big)
 	tiles := int64(2500 * 2500)
@@ -160,6 +161,7 @@ func TestDecodeCost(t *testing.T) {
 // The derived sizes of a 100-megapixel image cost tens of MB, not hundreds:
 // the preview is made from a box reduction, never from a full-size copy.
 func TestDeriveCost(t *testing.T) {
+	t.Parallel()
 	got := deriveCost(10000, 10000)
 	workers := int64(runtime.GOMAXPROCS(0))
 	// box 1666² RGBA, Catmull-Rom 1600×1666 and 1600², turned copy, thumb, encoded buffers.
@@ -181,6 +183,7 @@ func TestDeriveCost(t *testing.T) {
 // The cost is an upper bound of everything an ingest allocates, checked
 // against the runtime's count on real images of each kind Go encodes.
 func TestDecodeCostBoundsAllocation(t *testing.T) {
+	// Not parallel: it measures the process's memory.
 	const w, h = 3300, 700 // reduced by 2 before Catmull-Rom
 	src := testImage(w, h, 7)
 	gray := image.NewGray(src.Rect)

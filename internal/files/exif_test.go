@@ -10,6 +10,7 @@ import (
 )
 
 func TestJPEGOrientation(t *testing.T) {
+	t.Parallel()
 	jpg := encodeJPEGBytes(t, image.NewGray(image.Rect(0, 0, 8, 8)), 80)
 	exif6 := withExif(t, jpg, 6, binary.BigEndian)
 	tests := []struct {
@@ -53,6 +54,7 @@ func FuzzJPEGOrientation(f *testing.F) {
 }
 
 func TestOrient(t *testing.T) {
+	t.Parallel()
 	// The source, 3×2:  a b c
 	//                   d e f
 	// and how each orientation should show it, rows separated by "/".

@@ -19,6 +19,7 @@ import (
 )
 
 func TestIngestAccepts(t *testing.T) {
+	t.Parallel()
 	alpha := image.NewNRGBA(image.Rect(0, 0, 100, 50))
 	for i := range alpha.Pix {
 		alpha.Pix[i] = 0 // fully transparent black must come out white
@@ -118,6 +119,7 @@ func checkVariant(t *testing.T, dir string, v Variant, key string, w, h, long in
 }
 
 func TestIngestRejects(t *testing.T) {
+	t.Parallel()
 	jpg := encodeJPEGBytes(t, testImage(800, 600, 4), 90)
 	png := encodePNGBytes(t, testImage(80, 60, 4))
 	critical := append(append(append([]byte{}, png[:33]...), pngChunk("ZQcc", []byte("ZQ-CANARY-CRITICAL"))...), png[33:]...)
@@ -158,6 +160,7 @@ func TestIngestRejects(t *testing.T) {
 }
 
 func TestIngestStopsReadingAtMaxBytes(t *testing.T) {
+	t.Parallel()
 	st, dir := newLocal(t)
 	tmp := t.TempDir()
 	r := &countingReader{r: io.LimitReader(zeros{}, 10<<20)}
@@ -173,6 +176,7 @@ func TestIngestStopsReadingAtMaxBytes(t *testing.T) {
 
 // A storage failure at any step, or a broken upload, leaves nothing behind.
 func TestIngestCleansUpAfterFailures(t *testing.T) {
+	t.Parallel()
 	jpg := encodeJPEGBytes(t, testImage(2000, 1000, 5), 85)
 	boom := errors.New("disk on fire")
 	for _, failKey := range []string{"original.jpg", "preview.jpg", "thumb.jpg"} {
@@ -232,6 +236,7 @@ func TestIngestCleansUpAfterFailures(t *testing.T) {
 // The stored original is the upload less its metadata, and the recorded
 // size and hash are those of the stored bytes.
 func TestIngestStoresOriginalWithoutMetadata(t *testing.T) {
+	t.Parallel()
 	jpg, _ := jpegWithCanaries(t, encodeJPEGBytes(t, testImage(300, 200, 7), 85), 6)
 	png, _ := pngWithCanaries(t, encodePNGBytes(t, testImage(120, 80, 8)))
 	webp, _ := webpWithCanaries(t)
@@ -276,6 +281,7 @@ func ingest(ctx context.Context, st Storage, tmpDir, keyPrefix string, r io.Read
 }
 
 func TestIngestAppliesOrientation(t *testing.T) {
+	t.Parallel()
 	red, blue := color.RGBA{220, 20, 20, 255}, color.RGBA{20, 20, 220, 255}
 	jpg := encodeJPEGBytes(t, halves(60, 40, red, blue), 95)
 	for _, bo := range []binary.ByteOrder{binary.BigEndian, binary.LittleEndian} {

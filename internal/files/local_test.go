@@ -13,6 +13,7 @@ import (
 )
 
 func TestLocalRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, dir := newLocal(t)
 	data := []byte("the whole object")
@@ -68,6 +69,7 @@ func TestLocalRoundTrip(t *testing.T) {
 }
 
 func TestLocalRejectsBadKeys(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, dir := newLocal(t)
 	for _, key := range []string{
@@ -94,6 +96,7 @@ func TestLocalRejectsBadKeys(t *testing.T) {
 
 // A Put whose reader fails leaves no object, and keeps the old one intact.
 func TestLocalPutIsAtomic(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, dir := newLocal(t)
 	broken := func() io.Reader {
@@ -130,6 +133,7 @@ func TestLocalPutIsAtomic(t *testing.T) {
 }
 
 func TestLocalPing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, dir := newLocal(t)
 	if err := st.Ping(ctx); err != nil {
@@ -147,6 +151,7 @@ func TestLocalPing(t *testing.T) {
 }
 
 func TestNewLocalCreatesPrivateFolder(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data", "files")
 	if _, err := NewLocal(dir); err != nil {
 		t.Fatal(err)

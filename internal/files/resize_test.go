@@ -11,6 +11,7 @@ import (
 )
 
 func TestFitLong(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ w, h, long, ww, wh int }{
 		{6000, 4000, 1600, 1600, 1067},
 		{4000, 6000, 1600, 1067, 1600},
@@ -29,6 +30,7 @@ func TestFitLong(t *testing.T) {
 // Every decoder output type, shrunk by the box step, the kernel step or
 // both, keeps its colour, and transparency ends up on white.
 func TestResizeKeepsColour(t *testing.T) {
+	t.Parallel()
 	const w, h = 1000, 600
 	fill := func(m draw.Image, c color.Color) image.Image {
 		draw.Draw(m, m.Bounds(), image.NewUniform(c), image.Point{}, draw.Src)
@@ -84,6 +86,7 @@ func TestResizeKeepsColour(t *testing.T) {
 // Catmull-Rom from the original: a shifted or mis-weighted filter shows up
 // here long before anyone notices it in a thumbnail.
 func TestResizeMatchesReference(t *testing.T) {
+	t.Parallel()
 	src := testImage(1500, 1000, 7)
 	ycc := image.NewYCbCr(src.Rect, image.YCbCrSubsampleRatio444)
 	for y := range 1000 {

@@ -55,6 +55,7 @@ func assertSanitizedICC(t *testing.T, in, got []byte) {
 func allZero(b []byte) bool { return bytes.Count(b, []byte{0}) == len(b) }
 
 func TestStripICCJPEG(t *testing.T) {
+	t.Parallel()
 	jpg := encodeJPEGBytes(t, testImage(120, 80, 21), 85)
 	icc := canaryICC()
 	trailed := append(append([]byte{}, icc...), "ZQ-CANARY-ICCTRAIL after the profile"...)
@@ -88,6 +89,7 @@ func TestStripICCJPEG(t *testing.T) {
 }
 
 func TestStripICCPNG(t *testing.T) {
+	t.Parallel()
 	p := encodePNGBytes(t, testImage(60, 40, 22))
 	const ihdrEnd = 8 + 8 + 13 + 4
 	icc := canaryICC()
@@ -103,6 +105,7 @@ func TestStripICCPNG(t *testing.T) {
 }
 
 func TestStripICCWebP(t *testing.T) {
+	t.Parallel()
 	vp8x := riffChunk("VP8X", []byte{0x20, 0, 0, 0, 599 & 0xFF, 599 >> 8, 0, 399 & 0xFF, 399 >> 8, 0}, 0)
 	icc := append(canaryICC(), 'Z') // odd, with a byte after the profile
 	with := riffFile(vp8x, riffChunk("ICCP", icc, 0), fourColours[12:])
@@ -122,6 +125,7 @@ func TestStripICCWebP(t *testing.T) {
 
 // A profile that cannot be read through is dropped, not kept unread.
 func TestStripDropsMalformedICC(t *testing.T) {
+	t.Parallel()
 	good := canaryICC()
 	set := func(at int, v uint32) []byte {
 		p := append([]byte{}, good...)
@@ -196,6 +200,7 @@ func TestStripDropsMalformedICC(t *testing.T) {
 }
 
 func TestStripAdobeTrailingBytes(t *testing.T) {
+	t.Parallel()
 	jpg := encodeJPEGBytes(t, testImage(60, 40, 24), 85)
 	adobe := []byte("Adobe\x00\x64\x00\x00\x00\x00\x01")
 	with := append(append([]byte{}, jpg[:2]...), segment(0xEE, append(append([]byte{}, adobe...), "ZQ-CANARY-APP14 trailing"...))...)
@@ -213,6 +218,7 @@ func TestStripAdobeTrailingBytes(t *testing.T) {
 // A critical chunk the decoder does not know means, by the PNG
 // specification, that the image cannot be shown: it is refused.
 func TestStripRefusesUnknownCriticalChunk(t *testing.T) {
+	t.Parallel()
 	p := encodePNGBytes(t, testImage(60, 40, 25))
 	const ihdrEnd = 8 + 8 + 13 + 4
 	for _, typ := range []string{"ZQcc", "QQQQ", "Idat"} {

@@ -158,6 +158,7 @@ func jpegSOS(t testing.TB, jpg []byte) int {
 }
 
 func TestStripJPEG(t *testing.T) {
+	t.Parallel()
 	jpg := encodeJPEGBytes(t, testImage(320, 200, 11), 88)
 	t.Run("no metadata: unchanged", func(t *testing.T) {
 		if out := mustStrip(t, jpg, 1); !bytes.Equal(out, jpg) {
@@ -285,6 +286,7 @@ func mustBase64(s string) []byte {
 }
 
 func TestStripProgressiveJPEG(t *testing.T) {
+	t.Parallel()
 	prog := progressiveJPEG
 	if !bytes.Contains(prog, []byte{0xFF, 0xC2}) {
 		t.Fatal("the test image is not progressive")
@@ -346,6 +348,7 @@ func pngWithCanaries(t testing.TB, p []byte) (with, want []byte) {
 }
 
 func TestStripPNG(t *testing.T) {
+	t.Parallel()
 	p := encodePNGBytes(t, testImage(90, 60, 12))
 	if out := mustStrip(t, p, 1); !bytes.Equal(out, p) {
 		t.Errorf("a PNG without metadata changed (%d vs %d bytes)", len(out), len(p))
@@ -399,6 +402,7 @@ func webpWithCanaries(t testing.TB) (with, want []byte) {
 }
 
 func TestStripWebP(t *testing.T) {
+	t.Parallel()
 	if out := mustStrip(t, fourColours, 1); !bytes.Equal(out, fourColours) {
 		t.Errorf("a WebP without metadata changed (%d vs %d bytes)", len(out), len(fourColours))
 	}
@@ -415,6 +419,7 @@ func TestStripWebP(t *testing.T) {
 }
 
 func TestStripRejectsTruncated(t *testing.T) {
+	t.Parallel()
 	jpg, _ := jpegWithCanaries(t, encodeJPEGBytes(t, testImage(200, 100, 13), 85), 6)
 	eoi := bytes.LastIndex(jpg, []byte{0xFF, 0xD9})
 	p, _ := pngWithCanaries(t, encodePNGBytes(t, testImage(60, 40, 14)))
@@ -449,6 +454,7 @@ func TestStripRejectsTruncated(t *testing.T) {
 
 // A failure to write is the storage's, reported as it is.
 func TestStripReportsWriteErrors(t *testing.T) {
+	t.Parallel()
 	jpg, _ := jpegWithCanaries(t, encodeJPEGBytes(t, noiseImage(400, 400), 95), 6)
 	p, _ := pngWithCanaries(t, encodePNGBytes(t, noiseImage(300, 300)))
 	w, _ := webpWithCanaries(t)
