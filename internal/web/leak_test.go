@@ -299,6 +299,7 @@ func readSSE(t *testing.T, url string, d time.Duration) *resp {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body) // ends with the deadline
+	checkEventStream(t, res, b)
 	return &resp{Status: res.StatusCode, Header: res.Header, Body: b, raw: res}
 }
 
@@ -324,7 +325,9 @@ func readSSEWhile(t *testing.T, url string, during func()) *resp {
 	}()
 	time.Sleep(100 * time.Millisecond) // the first update is on its way
 	during()
-	return &resp{Status: res.StatusCode, Header: res.Header, Body: <-body, raw: res}
+	b := <-body
+	checkEventStream(t, res, b)
+	return &resp{Status: res.StatusCode, Header: res.Header, Body: b, raw: res}
 }
 
 func base62Digit(i int) byte {

@@ -232,6 +232,7 @@ func (c *client) send(method, path, ctype string, body io.Reader, hdr map[string
 	if err != nil {
 		c.t.Fatalf("%s %s: read body: %v", method, path, err)
 	}
+	checkOpenAPI(c.t, res, b) // every answer under /api matches docs/openapi.yaml
 	return &resp{Status: res.StatusCode, Header: res.Header, Body: b, raw: res}
 }
 
