@@ -69,7 +69,7 @@ func (a *app) addLink(t *testing.T, label string, expires time.Time) string {
 }
 
 // TestClientPageWithoutJS: everything but the live update works with
-// scripts off (SPEC §5), axe passes, and the print stylesheet alone hides
+// scripts off, axe passes, and the print stylesheet alone hides
 // the downloads.
 func TestClientPageWithoutJS(t *testing.T) {
 	t.Parallel()

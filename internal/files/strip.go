@@ -12,8 +12,9 @@ import (
 // stripMetadata copies the image in src to dst without its metadata, and
 // without re-encoding: EXIF, XMP, IPTC, comments and text chunks can carry
 // an artist's name, GPS positions or file paths, and clients download the
-// original (SPEC §4.4). What a viewer needs to show the same picture stays:
-// the colour profile with its text blanked (sanitizeICC), the markers
+// original (clientDownload in docs/openapi.yaml). What a viewer needs to
+// show the same picture stays: the colour profile with its text blanked
+// (sanitizeICC), the markers
 // colour transforms depend on, cut to their defined bytes, and the EXIF
 // orientation, rewritten as a minimal EXIF block holding that tag alone.
 // Bytes after the end of the image are dropped: they can hide anything.

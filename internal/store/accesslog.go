@@ -13,7 +13,7 @@ import (
 // ErrAccessLogClosed is returned by Log after Close.
 var ErrAccessLogClosed = errors.New("store: access log closed")
 
-// AccessLog writes client access log rows with group commit. SPEC §3 wants
+// AccessLog writes client access log rows with group commit. We want
 // a request's row committed before its response is acknowledged; one
 // commit per request would make the disk's fsync the ceiling of the client
 // API. Instead one writer goroutine gathers the rows that arrive close

@@ -54,9 +54,10 @@ func LinkURL(baseURL, token string) string {
 	return strings.TrimRight(baseURL, "/") + studio.ClientURLs{Token: token}.Page()
 }
 
-// linkJSON is a link as the staff API shows it (SPEC §4.3). active and url
-// say whether it opens the portal now: an expired link is not active and has
-// no url, like a deactivated one; token is only in the answer to its creation.
+// linkJSON is a link as the staff API shows it (Link in docs/openapi.yaml).
+// active and url say whether it opens the portal now: an expired link is not
+// active and has no url, like a deactivated one; token is only in the answer
+// to its creation.
 type linkJSON struct {
 	ID             string     `json:"id"`
 	ProjectID      string     `json:"projectId"`

@@ -28,11 +28,11 @@ func baseHeaders(next http.Handler) http.Handler {
 // csp allows only our own origin: no inline script, no third party.
 const csp = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-// clientHeaders adds what SPEC §4.5 asks of every client-facing response:
-// the portal, its API and robots.txt. It wraps the CSRF check and the mux,
-// so that their own answers (the CSRF refusal, 405, the redirects to a
-// cleaned path) carry the headers too. Handlers may loosen Cache-Control
-// (downloads: private).
+// clientHeaders adds the client headers (docs/SECURITY.md) to every
+// client-facing response: the portal, its API and robots.txt. It wraps the
+// CSRF check and the mux, so that their own answers (the CSRF refusal, 405,
+// the redirects to a cleaned path) carry the headers too. Handlers may
+// loosen Cache-Control (downloads: private).
 func clientHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if clientFacing(r.URL.Path) {

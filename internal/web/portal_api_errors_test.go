@@ -16,7 +16,7 @@ import (
 // Unknown, expired and deactivated links answer the same on the JSON, the
 // images and the downloads; refusals are logged as denied and not counted,
 // except those of images (thumbnails, previews, the logo), which are not
-// logged at all (SPEC §4.4): a dead link's page would leave a row a picture.
+// logged at all (docs/openapi.yaml): a dead link's page would leave a row a picture.
 func TestClientLinkErrors(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
 		// Every refusal below spends a failed lookup: room for all of them.

@@ -14,7 +14,7 @@ import (
 	"atrium/internal/studio"
 )
 
-// The client page (SPEC §5): one server-rendered page that works without
+// The client page: one server-rendered page that works without
 // JavaScript; portal.js adds the full-screen viewer and live updates.
 
 //go:embed templates/portal*.html templates/error*.html
@@ -211,7 +211,7 @@ func (s *Server) clientPage(w http.ResponseWriter, r *http.Request) {
 		s.clientErrorPage(w, r, err)
 		return
 	}
-	// The view is logged, durably, before a byte of it leaves (SPEC §3).
+	// The view is logged, durably, before a byte of it leaves (store.AccessLog).
 	if err := s.logAccess(r.Context(), c, r, studio.ActionView, "", ""); err != nil {
 		s.clientErrorPage(w, r, err)
 		return

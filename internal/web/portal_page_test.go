@@ -160,7 +160,8 @@ func newPortalEnv(t *testing.T, o portalSeedOptions, tweak func(*web.Config)) (*
 	return e, portalSeedProject(t, e.Store, fs, e.Admin.ID, o)
 }
 
-// portalWantHeaders checks SPEC §4.5 on a client-facing response.
+// portalWantHeaders checks the client headers (docs/SECURITY.md) on a
+// client-facing response.
 func portalWantHeaders(t *testing.T, what string, h http.Header) {
 	t.Helper()
 	for k, want := range map[string]string{
