@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"atrium/internal/store"
 	"atrium/internal/studio"
 )
 
@@ -122,12 +121,8 @@ func TestNothingInternalLeaks(t *testing.T) {
 		admin.do("DELETE", "/api/client-access/"+gone.ID, nil)
 		plant(gone.ID)
 		past := time.Now().UTC().Add(-time.Hour)
-		expired := &studio.Link{ID: plant(store.NewID()), ProjectID: p.ID, Label: plant("ZQ-EXPIRED-LABEL"), ExpiresAt: &past}
-		expiredToken := studio.LinkToken(testSecret, expired.ID)
-		expired.TokenDigest, expired.TokenHint = studio.TokenDigest(expiredToken), studio.TokenHint(expiredToken)
-		if err := e.Store.CreateLink(ctx, expired); err != nil {
-			t.Fatal(err)
-		}
+		expired, expiredToken := issueLink(t, e.Store, testSecret, studio.LinkInput{ProjectID: p.ID, Label: plant("ZQ-EXPIRED-LABEL")}, &past)
+		plant(expired.ID)
 		watched := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-WATCHED-LABEL")})
 		plant(watched.ID)
 		// Another project, approved rendering and all.
