@@ -139,3 +139,31 @@ func TestUserLifecycleCommands(t *testing.T) {
 		}
 	})
 }
+
+// user create applies the rules of the API and the admin form: a bad
+// email, name or role is refused with the flag's name, every one at once,
+// and no account is made.
+func TestUserCreateAppliesTheStudioRules(t *testing.T) {
+	eachDatabase(t, func(t *testing.T) {
+		if _, _, err := runCLI(t, "", "migrate"); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := runCLI(t, "a long enough password\n", "user", "create", "--email", "not an email", "--name", "Ann")
+		if err == nil || err.Error() != "--email must be an email address." {
+			t.Errorf("bad email: err = %v, want %q", err, "--email must be an email address.")
+		}
+		_, _, err = runCLI(t, "short\n", "user", "create", "--email", "ann@studio", "--name", "Ann", "--role", "boss")
+		want := []string{"--email must be an email address.", "--role must be admin or designer.", "at least 12 characters"}
+		for _, w := range want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("three bad fields: err = %v, want it to say %q", err, w)
+			}
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), want[0]) {
+			t.Errorf("three bad fields: err = %q, want the email first", err)
+		}
+		if users, err := openTestStore(t).Users(context.Background()); err != nil || len(users) != 0 {
+			t.Errorf("after refused creates: %d accounts (%v), want none", len(users), err)
+		}
+	})
+}
