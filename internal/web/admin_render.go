@@ -154,9 +154,9 @@ type adminErrorView struct {
 	Message string
 }
 
-// adminErrorPage is fail's admin page: the status and the error's public
+// renderAdminError is fail's admin page: the status and the error's public
 // message in plain words.
-func (s *Server) adminErrorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+func (s *Server) renderAdminError(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	v := &adminErrorView{Status: status, Message: msg}
 	switch status {
 	case http.StatusNotFound:

@@ -99,11 +99,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form ..
 		}
 		writeJSON(w, status, errorBody{Error: d})
 	case strings.HasPrefix(r.URL.Path, "/client-progress/"):
-		s.clientErrorPage(w, r, status, code)
+		s.renderClientError(w, r, status, code)
 	case len(form) > 0 && code != studio.ECodeNotFound:
 		form[0].Render(w, r, formStatus(status), form[0].state(se, studio.ErrorMessage(err)))
 	default:
-		s.adminErrorPage(w, r, status, studio.ErrorMessage(err))
+		s.renderAdminError(w, r, status, studio.ErrorMessage(err))
 	}
 }
 

@@ -236,10 +236,10 @@ type errorPage struct {
 	ThemeURL string
 }
 
-// clientErrorPage is fail's page for a client: a calm page that says what
+// renderClientError is fail's page for a client: a calm page that says what
 // happened and how to reach the studio, with nothing beyond the studio's
 // part of the client view. Internal errors are never described.
-func (s *Server) clientErrorPage(w http.ResponseWriter, r *http.Request, status int, code string) {
+func (s *Server) renderClientError(w http.ResponseWriter, r *http.Request, status int, code string) {
 	p := errorPage{Status: status}
 	// The studio is one per installation, so even an unknown link can say
 	// whom to ask. Without settings the page still renders, unbranded.
