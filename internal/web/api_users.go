@@ -155,11 +155,11 @@ func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, b *bo
 }
 
 // checkOwnPassword judges a signed-in user's current password like a
-// sign-in: a wrong one spends a failure of the IP's and the account's
-// (device's) allowance.
+// sign-in: a wrong one spends a failure of the IP's (ipKey) and the
+// account's (device's) allowance.
 func (s *Server) checkOwnPassword(w http.ResponseWriter, r *http.Request, u *studio.User, password string) error {
 	failed := false
-	ipDone, err := s.takeAttempt(w, s.loginIP, limitKey(s.clientIP(r)))
+	ipDone, err := s.takeAttempt(w, s.loginIP, s.ipKey(r, s.clientIP(r), u))
 	if err != nil {
 		return err
 	}
