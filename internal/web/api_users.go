@@ -33,15 +33,15 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) {
 
 // updateUser validates an edit of a staff account (the JSON fields name,
 // role, disabled, password; absent ones stay) and applies it. A password
-// set by an admin ends the account's sessions, except the admin's own
-// when they reset their own password.
+// set by an admin ends the account's sessions. One's own password is not
+// set here: it changes only with the current one (changeOwnPassword).
 func (s *Server) updateUser(r *http.Request, id string, b *body) (*studio.User, error) {
+	if id == userFrom(r.Context()).ID && b.Has("password") && b.Err() == nil {
+		b.fail("password", "Changing your own password needs your current password: use POST /api/session/password (the Password page).")
+	}
 	ch, err := readUserChange(b)
 	if err != nil {
 		return nil, err
-	}
-	if ch.PasswordHash != nil && id == userFrom(r.Context()).ID {
-		ch.KeepSession = currentSession(r)
 	}
 	return s.store.UpdateUser(r.Context(), id, ch)
 }
@@ -155,11 +155,11 @@ func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, b *bo
 }
 
 // checkOwnPassword judges a signed-in user's current password like a
-// sign-in: a wrong one spends a failure of the IP's and the account's
-// (device's) allowance.
+// sign-in: a wrong one spends a failure of the IP's (ipKey) and the
+// account's (device's) allowance.
 func (s *Server) checkOwnPassword(w http.ResponseWriter, r *http.Request, u *studio.User, password string) error {
 	failed := false
-	ipDone, err := s.takeAttempt(w, s.loginIP, limitKey(s.clientIP(r)))
+	ipDone, err := s.takeAttempt(w, s.loginIP, s.ipKey(r, s.clientIP(r), u))
 	if err != nil {
 		return err
 	}
