@@ -3,13 +3,15 @@ package files
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 	"slices"
 )
 
-// maxICCBytes bounds a colour profile held in memory while it is cleaned:
-// as much as 255 JPEG segments can carry. Real profiles are a few
-// kilobytes, a large lookup-table one a few megabytes.
-const maxICCBytes = 255 * iccSegmentData
+// maxICCBytes bounds a colour profile held in memory while it is cleaned.
+// Real profiles are a few kilobytes, a printer's lookup-table profile one or
+// two megabytes; a larger one is dropped. The decode cost counts the copies
+// stripping makes of one (profileCost).
+const maxICCBytes = 4 << 20
 
 // maxICCTags bounds the tag table: real profiles have a few dozen tags, and
 // the table is walked once per tag to find overlaps.
@@ -276,57 +278,70 @@ var iccJPEGHeader = []byte("ICC_PROFILE\x00")
 
 const iccSegmentData = 0xFFFF - 2 - 14 // 65519 bytes of profile per segment
 
-// iccJPEGSegments splits profile p into APP2 segments.
-func iccJPEGSegments(p []byte) []byte {
+// writeICCJPEG writes profile p to w as APP2 segments.
+func writeICCJPEG(w io.Writer, p []byte) {
 	count := (len(p) + iccSegmentData - 1) / iccSegmentData
-	var out []byte
 	for seq := 1; len(p) > 0; seq++ {
 		part := p[:min(len(p), iccSegmentData)]
 		p = p[len(part):]
-		out = append(out, 0xFF, 0xE2, 0, 0)
-		binary.BigEndian.PutUint16(out[len(out)-2:], uint16(2+14+len(part)))
-		out = append(out, iccJPEGHeader...)
-		out = append(out, byte(seq), byte(count))
-		out = append(out, part...)
+		head := []byte{0xFF, 0xE2, 0, 0}
+		binary.BigEndian.PutUint16(head[2:], uint16(2+14+len(part)))
+		head = append(append(head, iccJPEGHeader...), byte(seq), byte(count))
+		w.Write(head)
+		w.Write(part)
 	}
-	return out
 }
 
-// iccPieces gathers the pieces of a JPEG profile as they come, in any
-// order, and gives the whole once all are there.
+// iccPieces gathers where the pieces of a JPEG profile are as they come, in
+// any order, and reads the whole once all are there: only the whole profile
+// is held in memory, once.
 type iccPieces struct {
 	count  int
-	pieces map[int][]byte
+	pieces map[int]iccPiece // by sequence number
 	size   int
 	bad    bool
 }
 
-// add takes the payload of an ICC APP2 segment, header included.
-func (ip *iccPieces) add(payload []byte) {
-	if len(payload) < 14 || ip.bad {
-		ip.bad = true
-		return
-	}
-	seq, count := int(payload[12]), int(payload[13])
-	if ip.pieces == nil {
-		ip.count, ip.pieces = count, map[int][]byte{}
-	}
-	ip.size += len(payload) - 14
-	if seq < 1 || seq > count || count != ip.count || ip.pieces[seq] != nil || ip.size > maxICCBytes {
-		ip.bad = true
-		return
-	}
-	ip.pieces[seq] = bytes.Clone(payload[14:])
+// iccPiece is where a piece of a profile is in the file.
+type iccPiece struct {
+	off int64
+	n   int
 }
 
-// profile is the whole profile, or nil if pieces are missing or wrong.
-func (ip *iccPieces) profile() []byte {
+// add takes the first 14 bytes of the payload of an ICC APP2 segment of n
+// bytes whose piece of profile (after those 14) starts at off.
+func (ip *iccPieces) add(head []byte, n int, off int64) {
+	if len(head) < 14 || n < 14 || ip.bad {
+		ip.bad = true
+		return
+	}
+	seq, count := int(head[12]), int(head[13])
+	if ip.pieces == nil {
+		ip.count, ip.pieces = count, map[int]iccPiece{}
+	}
+	_, dup := ip.pieces[seq]
+	ip.size += n - 14
+	if seq < 1 || seq > count || count != ip.count || dup || ip.size > maxICCBytes {
+		ip.bad = true
+		return
+	}
+	ip.pieces[seq] = iccPiece{off, n - 14}
+}
+
+// profile reads the whole profile from r; nil if pieces are missing or
+// wrong.
+func (ip *iccPieces) profile(r io.ReaderAt) []byte {
 	if ip.bad || ip.pieces == nil || len(ip.pieces) != ip.count {
 		return nil
 	}
-	p := make([]byte, 0, ip.size)
+	p := make([]byte, ip.size)
+	at := 0
 	for seq := 1; seq <= ip.count; seq++ {
-		p = append(p, ip.pieces[seq]...)
+		pc := ip.pieces[seq]
+		if _, err := r.ReadAt(p[at:at+pc.n], pc.off); err != nil {
+			return nil
+		}
+		at += pc.n
 	}
 	return p
 }
