@@ -110,6 +110,9 @@ func TestUserLifecycleCommands(t *testing.T) {
 			{"qwertyuiopasdf\n", []string{"set-password", "bea@studio.example"}, "simple sequence"},
 			{"Password1234\n", []string{"set-password", "bea@studio.example"}, "common passwords"},
 			{"short\n", []string{"set-password", "bea@studio.example"}, "at least 12"},
+			{"a long enough\x00password\n", []string{"set-password", "bea@studio.example"}, "UTF-8 text without NUL"},
+			{"a long enough \xff\xfe password\n", []string{"set-password", "bea@studio.example"}, "UTF-8 text without NUL"},
+			{"a long enough\x00password\n", []string{"create", "--email", "cy@studio.example", "--name", "Cy"}, "UTF-8 text without NUL"},
 			{"", []string{"set-password", "bea@studio.example"}, "no password"},
 			{"a long enough password\n", []string{"set-password", "nobody@studio.example"}, "not found"},
 			{"", []string{"frobnicate"}, "unknown user command"},
@@ -122,6 +125,9 @@ func TestUserLifecycleCommands(t *testing.T) {
 		}
 		if u, _ := st.User(ctx, bea.ID); !auth.CheckPassword(u.PasswordHash, "a long enough password") {
 			t.Error("a refused password was set")
+		}
+		if _, err := st.UserByEmail(ctx, "cy@studio.example"); err == nil {
+			t.Error("an account was created with a refused password")
 		}
 
 		if err := st.CreateSession(ctx, "bea-session-2", bea.ID); err != nil {

@@ -56,11 +56,7 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, s.usersForm("password:"+id, nil, userPasswordLabels))
 		return
 	}
-	msg := "New password set for " + u.Name + ". Their sessions have ended; share the password privately."
-	if u.ID == userFrom(r.Context()).ID {
-		msg = "Your password is changed. Your other sessions have ended."
-	}
-	s.redirect(w, r, "/admin/users", msg)
+	s.redirect(w, r, "/admin/users", "New password set for "+u.Name+". Their sessions have ended; share the password privately.")
 }
 
 // adminDisableUser disables an account, ending its sessions. Without

@@ -34,9 +34,12 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) {
 
 // updateUser checks an edit of a staff account (decodeErr: what its form
 // or body could not read) and applies it. A password set by an admin ends
-// the account's sessions, except the admin's own when they reset their own
-// password.
+// the account's sessions. One's own password is not set here: it changes
+// only with the current one (changeOwnPassword).
 func (s *Server) updateUser(r *http.Request, id string, edit studio.UserEdit, decodeErr error) (*studio.User, error) {
+	if id == userFrom(r.Context()).ID && edit.Password != nil && decodeErr == nil {
+		return nil, studio.Invalid("password", "Changing your own password needs your current password: use POST /api/session/password (the Password page).")
+	}
 	edit, err := edit.Check(auth.CheckPasswordPolicy)
 	if err := studio.Join(decodeErr, err); err != nil {
 		return nil, err
@@ -52,9 +55,6 @@ func (s *Server) updateUser(r *http.Request, id string, edit studio.UserEdit, de
 			return nil, err
 		}
 		ch.PasswordHash = &hash
-		if id == userFrom(r.Context()).ID {
-			ch.KeepSession = currentSession(r)
-		}
 	}
 	return s.store.UpdateUser(r.Context(), id, ch)
 }
@@ -95,11 +95,11 @@ func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, ch st
 }
 
 // checkOwnPassword judges a signed-in user's current password like a
-// sign-in: a wrong one spends a failure of the IP's and the account's
-// (device's) allowance.
+// sign-in: a wrong one spends a failure of the IP's (ipKey) and the
+// account's (device's) allowance.
 func (s *Server) checkOwnPassword(w http.ResponseWriter, r *http.Request, u *studio.User, password string) error {
 	failed := false
-	ipDone, err := s.takeAttempt(w, s.loginIP, limitKey(s.clientIP(r)))
+	ipDone, err := s.takeAttempt(w, s.loginIP, s.ipKey(r, s.clientIP(r), u))
 	if err != nil {
 		return err
 	}
