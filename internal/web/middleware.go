@@ -80,17 +80,12 @@ func cleanPath(p string) string {
 }
 
 // crossOriginProtection refuses state-changing browser requests from other
-// sites (CSRF). The API answers in its JSON envelope, like every API error;
-// other paths get the refusal in plain words.
+// sites (CSRF), like any other error (fail): in the API's JSON envelope, or
+// on a page.
 func (s *Server) crossOriginProtection() *http.CrossOriginProtection {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const msg = "This request came from another site and was refused."
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			s.fail(w, r, studio.Errorf(studio.ECodeForbidden, msg))
-			return
-		}
-		http.Error(w, msg, http.StatusForbidden)
+		s.fail(w, r, studio.Errorf(studio.ECodeForbidden, "This request came from another site and was refused."))
 	}))
 	return cop
 }

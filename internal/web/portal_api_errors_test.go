@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
-	"atrium/internal/store"
 	"atrium/internal/studio"
 	"atrium/internal/web"
 )
@@ -22,14 +20,8 @@ func TestClientLinkErrors(t *testing.T) {
 		// Every refusal below spends a failed lookup: room for all of them.
 		e := newEnv(t, db, func(c *web.Config) { c.LookupPerMinute = 100 })
 		f := newPortalFixture(t, e)
-		ctx := context.Background()
 		past := time.Now().UTC().Add(-time.Hour)
-		expired := &studio.Link{ID: store.NewID(), ProjectID: f.project.ID, ExpiresAt: &past}
-		expiredToken := studio.LinkToken(testSecret, expired.ID)
-		expired.TokenDigest, expired.TokenHint = studio.TokenDigest(expiredToken), studio.TokenHint(expiredToken)
-		if err := e.Store.CreateLink(ctx, expired); err != nil {
-			t.Fatal(err)
-		}
+		expired, expiredToken := issueLink(t, e.Store, testSecret, studio.LinkInput{ProjectID: f.project.ID}, &past)
 		gone := f.staff.newLink(f.project.ID, nil)
 		anon := e.anon()
 		paths := func(token string) []string {

@@ -245,9 +245,10 @@ func (r *resp) decode(t *testing.T, v any) {
 }
 
 type apiError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field"`
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Field   string            `json:"field"`
+	Fields  map[string]string `json:"fields"`
 }
 
 // apiErr reads the error envelope, or a zero value if there is none.
