@@ -12,7 +12,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"atrium/internal/store"
 	"atrium/internal/studio"
 )
 
@@ -58,18 +57,17 @@ func TestClientErrorPages(t *testing.T) {
 // states the UI cannot make, such as already expired) and returns its token.
 func (a *app) addLink(t *testing.T, label string, expires time.Time) string {
 	t.Helper()
-	ctx := context.Background()
-	l := &studio.Link{ID: store.NewID(), ProjectID: a.Demo.ProjectID, Label: label, ExpiresAt: &expires}
-	token := studio.LinkToken(a.Secret, l.ID)
-	l.TokenDigest, l.TokenHint = studio.TokenDigest(token), studio.TokenHint(token)
-	if err := a.Store.CreateLink(ctx, l); err != nil {
+	// Issued an hour before it expires, so that it may be expired already.
+	in := studio.LinkInput{ProjectID: a.Demo.ProjectID, Label: label, Expires: expires.Format(time.RFC3339Nano)}
+	_, token, err := a.Store.IssueLink(context.Background(), in, a.Secret, expires.Add(-time.Hour))
+	if err != nil {
 		t.Fatalf("create link: %v", err)
 	}
 	return token
 }
 
 // TestClientPageWithoutJS: everything but the live update works with
-// scripts off (SPEC §5), axe passes, and the print stylesheet alone hides
+// scripts off, axe passes, and the print stylesheet alone hides
 // the downloads.
 func TestClientPageWithoutJS(t *testing.T) {
 	t.Parallel()

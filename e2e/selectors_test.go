@@ -1,14 +1,15 @@
 package e2e
 
 // The DOM contract the browser tests rely on, in one place. Each selector
-// prefers a data-testid and falls back to what the SPEC's semantics imply,
+// prefers a data-testid and falls back to what the page's semantics imply,
 // so that a markup change breaks one line here rather than every test.
 
 // Client page (/client-progress/{token}).
 const (
 	// A gallery thumbnail that opens the full-screen viewer.
 	selThumb = `[data-testid="gallery-thumb"], .gallery .tile__link`
-	// The full-resolution download link of a rendering (SPEC §4.4 route).
+	// The full-resolution download link of a rendering (clientDownload in
+	// docs/openapi.yaml).
 	selDownload = `[data-testid="download"], a[href*="/download/"]`
 	// The full-screen viewer, once open.
 	selViewer = `[data-testid="viewer"], dialog, [role="dialog"]`
@@ -28,7 +29,7 @@ const (
 	selLoginPassword = `form[action="/login"] input[name="password"]`
 	selLoginSubmit   = `form[action="/login"] [type="submit"]`
 
-	// The new-project form on /admin (field names from SPEC §4.2).
+	// The new-project form on /admin (field names of createProject in docs/openapi.yaml).
 	selProjectName   = `form[action="/admin/projects"] input[name="name"]`
 	selProjectClient = `form[action="/admin/projects"] input[name="clientName"]`
 	selProjectSubmit = `form[action="/admin/projects"] [type="submit"]`

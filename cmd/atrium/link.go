@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -12,7 +14,6 @@ import (
 	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
-	"atrium/internal/web"
 )
 
 const linkUsage = `Usage:
@@ -24,7 +25,7 @@ Run "atrium link COMMAND --help" for a command's flags.
 `
 
 // runLink manages client links from the shell, with the same rules as the
-// staff API (web.CreateLink): the token is derived from the server secret,
+// staff API (store.IssueLink): the token is derived from the server secret,
 // so this must run with the server's ATRIUM_SECRET or data folder.
 func runLink(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
@@ -46,50 +47,67 @@ func runLink(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, linkUsage)
 		return fmt.Errorf("unknown link command %q", cmd)
 	}
-	return cliError(err)
+	return cliError(err, linkFlags)
 }
 
 // linkFlags names the flag that carries each API field.
 var linkFlags = map[string]string{"expiresAt": "--expires", "projectId": "--project", "label": "--label"}
 
-// cliError words domain errors for the shell: the API's field names become
-// the flags that carry them.
-func cliError(err error) error {
+// cliError words domain errors for the shell: every invalid field's
+// message on a line of its own, the first first, with the flag that carries
+// the field in place of its API name.
+func cliError(err error, flags map[string]string) error {
 	var se *studio.Error
 	if !errors.As(err, &se) {
 		return err
 	}
-	msg := se.Message
-	for field, flag := range linkFlags {
-		msg = strings.ReplaceAll(msg, field, flag)
+	lines := []string{flagWords(se.Field, se.Message, flags)}
+	for _, f := range slices.Sorted(maps.Keys(se.Fields)) {
+		if f != se.Field {
+			lines = append(lines, flagWords(f, se.Fields[f], flags))
+		}
 	}
-	if flag, ok := linkFlags[se.Field]; ok && !strings.Contains(msg, flag) {
-		msg = flag + ": " + msg
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// flagWords puts flags in place of field names in a message:
+// "expiresAt must be..." reads "--expires must be...".
+func flagWords(field, msg string, flags map[string]string) string {
+	for f, flag := range flags {
+		if f != strings.ToLower(f) { // only camelCase names, never plain words
+			msg = strings.ReplaceAll(msg, f, flag)
+		}
 	}
-	return errors.New(msg)
+	if flag, ok := flags[field]; ok {
+		switch {
+		case strings.HasPrefix(msg, field+" "):
+			msg = flag + msg[len(field):]
+		case !strings.Contains(msg, flag):
+			msg = flag + ": " + msg
+		}
+	}
+	return msg
 }
 
 func linkCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	var c config
-	var nl web.NewLink
-	var expires string
+	var in studio.LinkInput
 	fs := newFlagSet("link create", "link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never]\n\n"+
 		"Creates a client link and prints its address. --expires takes a number of days (7d, 30d, 90d),\n"+
 		"a date (the link works through that day, UTC), an RFC 3339 time, or never (the default).", stdout)
 	c.flags(fs, false)
-	fs.StringVar(&nl.ProjectID, "project", "", "project `id` (required)")
-	fs.StringVar(&nl.Label, "label", "", "`label` staff see, e.g. \"Jane, main contact\"")
-	fs.StringVar(&expires, "expires", "never", "`expiry`: 7d, 30d, 90d, Nd, YYYY-MM-DD, an RFC 3339 time, or never")
+	fs.StringVar(&in.ProjectID, "project", "", "project `id` (required)")
+	fs.StringVar(&in.Label, "label", "", "`label` staff see, e.g. \"Jane, main contact\"")
+	fs.StringVar(&in.Expires, "expires", "never", "`expiry`: 7d, 30d, 90d, Nd, YYYY-MM-DD, an RFC 3339 time, or never")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if nl.ProjectID == "" || fs.NArg() > 0 {
+	if in.ProjectID == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return errors.New("--project is required, and nothing else may follow the flags")
 	}
 	now := time.Now().UTC()
-	var err error
-	if nl.ExpiresAt, err = studio.ParseExpiry("expiresAt", expires, now); err != nil {
+	if err := in.Validate(now); err != nil {
 		return err
 	}
 	st, secret, err := c.openStoreAndSecret(ctx)
@@ -97,11 +115,11 @@ func linkCreate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	_, token, err := web.CreateLink(ctx, st, secret, nl, now)
+	_, token, err := st.IssueLink(ctx, in, secret, now)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, web.LinkURL(c.BaseURL, token))
+	fmt.Fprintln(stdout, studio.LinkURL(c.BaseURL, token))
 	return nil
 }
 
@@ -139,7 +157,7 @@ func linkList(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, l := range links {
 		state, url := l.StateName(now), "-"
 		if state == studio.LinkActive {
-			url = web.LinkURL(c.BaseURL, studio.LinkToken(secret, l.ID))
+			url = studio.LinkURL(c.BaseURL, studio.LinkToken(secret, l.ID))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", l.ID, l.ProjectID, orDash(l.Label), state,
 			fmtWhen(l.ExpiresAt, "never"), l.AccessCount, l.DownloadCount, fmtWhen(l.LastAccessedAt, "-"), url)

@@ -125,10 +125,9 @@ func TestLinkListHidesExpiredURL(t *testing.T) {
 				t.Fatal(err)
 			}
 			past := time.Now().UTC().Add(-time.Hour)
-			l := &studio.Link{ID: store.NewID(), ProjectID: p.ID, Label: "old", ExpiresAt: &past}
-			token := studio.LinkToken([]byte(secretA), l.ID)
-			l.TokenDigest, l.TokenHint = studio.TokenDigest(token), studio.TokenHint(token)
-			if err := st.CreateLink(ctx, l); err != nil {
+			in := studio.LinkInput{ProjectID: p.ID, Label: "old", Expires: past.Format(time.RFC3339Nano)}
+			_, token, err := st.IssueLink(ctx, in, []byte(secretA), past.Add(-time.Hour))
+			if err != nil {
 				t.Fatal(err)
 			}
 			out, _, err := runCLI(t, "", "link", "list")

@@ -130,3 +130,52 @@ func TestOtherSecretOnSameDatabaseRefused(t *testing.T) {
 		})
 	}
 }
+
+// A database that has links but no secret check yet (made before the check
+// existed) is not claimed by whichever instance starts first: the oldest
+// link tells the secret it was made with, and another secret is refused.
+func TestSecretCheckHonoursExistingLinks(t *testing.T) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			ctx := context.Background()
+			dbURL := testDatabase(t, db)
+			data := t.TempDir()
+			t.Setenv("ATRIUM_DATABASE_URL", dbURL)
+			t.Setenv("ATRIUM_DATA", data)
+			t.Setenv("ATRIUM_LOG_LEVEL", "info")
+			t.Setenv("ATRIUM_SECRET", secretA)
+			if _, _, err := runCLI(t, "", "migrate"); err != nil {
+				t.Fatal(err)
+			}
+			st, err := store.Open(ctx, dbURL, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			p := &studio.Project{Name: "Hillside", ClientName: "Jane"}
+			if err := st.CreateProject(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			id := store.NewID()
+			token := studio.LinkToken([]byte(secretA), id)
+			l := &studio.Link{ID: id, ProjectID: p.ID, TokenDigest: studio.TokenDigest(token), TokenHint: studio.TokenHint(token), CreatedAt: time.Now()}
+			if err := st.CreateLink(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+
+			t.Setenv("ATRIUM_SECRET", secretB)
+			if _, err := startServe(t); err == nil || !strings.Contains(err.Error(), "same ATRIUM_SECRET") {
+				t.Fatalf("first start with a secret the links were not made with: %v, want a refusal", err)
+			}
+			if has, err := st.HasSecretCheck(ctx); err != nil || has {
+				t.Fatalf("a refused secret was recorded: %v %v", has, err)
+			}
+			t.Setenv("ATRIUM_SECRET", secretA)
+			in, err := startServe(t)
+			if err != nil {
+				t.Fatalf("the links' own secret: %v", err)
+			}
+			in.stop()
+		})
+	}
+}

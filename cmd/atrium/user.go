@@ -55,14 +55,11 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return userError(err)
 }
 
-// userError words domain errors for the shell: their public message alone.
-func userError(err error) error {
-	var se *studio.Error
-	if errors.As(err, &se) {
-		return errors.New(se.Message)
-	}
-	return err
-}
+// userFlags names the flag that carries each field of an account.
+var userFlags = map[string]string{"email": "--email", "name": "--name", "role": "--role"}
+
+// userError words domain errors for the shell (cliError).
+func userError(err error) error { return cliError(err, userFlags) }
 
 func userCreate(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var c config
@@ -82,15 +79,13 @@ func userCreate(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fs.Usage()
 		return errors.New("--email and --name are required")
 	}
-	for _, f := range [][2]string{{"email", email}, {"name", name}} {
-		if err := studio.CheckText(f[0], f[1]); err != nil {
-			return err
-		}
+	password, err := readPassword(stdin, stderr)
+	if err != nil {
+		return err
 	}
-	if !studio.Role(role).Valid() {
-		return fmt.Errorf("--role must be admin or designer, not %q", role)
-	}
-	hash, err := readNewPassword(stdin, stderr)
+	// The rules of the API and the admin form: the email is an address,
+	// the name is text, the role is known and the password passes the policy.
+	u, err := auth.NewUser(studio.UserInput{Email: &email, Name: &name, Role: &role, Password: &password})
 	if err != nil {
 		return err
 	}
@@ -99,7 +94,6 @@ func userCreate(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return err
 	}
 	defer st.Close()
-	u := &studio.User{Email: email, Name: name, Role: studio.Role(role), PasswordHash: hash}
 	if err := st.CreateUser(ctx, u); err != nil {
 		return err
 	}
@@ -222,17 +216,18 @@ func findUser(ctx context.Context, st *store.Store, ref string) (*studio.User, e
 	return u, err
 }
 
-// readNewPassword reads a password (readPassword), checks it against the
-// policy and returns its hash.
+// readNewPassword reads a password (readPassword), checks it under the
+// rules of the API and the admin form and returns its hash.
 func readNewPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 	password, err := readPassword(stdin, stderr)
 	if err != nil {
 		return "", err
 	}
-	if err := auth.CheckPasswordPolicy(password); err != nil {
+	edit, err := studio.UserEdit{Password: &password}.Check(auth.CheckPasswordPolicy)
+	if err != nil {
 		return "", err
 	}
-	return auth.HashPassword(password)
+	return auth.HashPassword(*edit.Password)
 }
 
 // readPassword prompts twice on a terminal, or reads one line from a pipe.

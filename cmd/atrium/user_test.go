@@ -110,6 +110,9 @@ func TestUserLifecycleCommands(t *testing.T) {
 			{"qwertyuiopasdf\n", []string{"set-password", "bea@studio.example"}, "simple sequence"},
 			{"Password1234\n", []string{"set-password", "bea@studio.example"}, "common passwords"},
 			{"short\n", []string{"set-password", "bea@studio.example"}, "at least 12"},
+			{"a long enough\x00password\n", []string{"set-password", "bea@studio.example"}, "UTF-8 text without NUL"},
+			{"a long enough \xff\xfe password\n", []string{"set-password", "bea@studio.example"}, "UTF-8 text without NUL"},
+			{"a long enough\x00password\n", []string{"create", "--email", "cy@studio.example", "--name", "Cy"}, "UTF-8 text without NUL"},
 			{"", []string{"set-password", "bea@studio.example"}, "no password"},
 			{"a long enough password\n", []string{"set-password", "nobody@studio.example"}, "not found"},
 			{"", []string{"frobnicate"}, "unknown user command"},
@@ -122,6 +125,9 @@ func TestUserLifecycleCommands(t *testing.T) {
 		}
 		if u, _ := st.User(ctx, bea.ID); !auth.CheckPassword(u.PasswordHash, "a long enough password") {
 			t.Error("a refused password was set")
+		}
+		if _, err := st.UserByEmail(ctx, "cy@studio.example"); err == nil {
+			t.Error("an account was created with a refused password")
 		}
 
 		if err := st.CreateSession(ctx, "bea-session-2", bea.ID); err != nil {
@@ -136,6 +142,34 @@ func TestUserLifecycleCommands(t *testing.T) {
 		}
 		if _, err := st.SessionByDigest(ctx, "bea-session-2"); err == nil {
 			t.Error("a session outlived set-password")
+		}
+	})
+}
+
+// user create applies the rules of the API and the admin form: a bad
+// email, name or role is refused with the flag's name, every one at once,
+// and no account is made.
+func TestUserCreateAppliesTheStudioRules(t *testing.T) {
+	eachDatabase(t, func(t *testing.T) {
+		if _, _, err := runCLI(t, "", "migrate"); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err := runCLI(t, "a long enough password\n", "user", "create", "--email", "not an email", "--name", "Ann")
+		if err == nil || err.Error() != "--email must be an email address." {
+			t.Errorf("bad email: err = %v, want %q", err, "--email must be an email address.")
+		}
+		_, _, err = runCLI(t, "short\n", "user", "create", "--email", "ann@studio", "--name", "Ann", "--role", "boss")
+		want := []string{"--email must be an email address.", "--role must be admin or designer.", "at least 12 characters"}
+		for _, w := range want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("three bad fields: err = %v, want it to say %q", err, w)
+			}
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), want[0]) {
+			t.Errorf("three bad fields: err = %q, want the email first", err)
+		}
+		if users, err := openTestStore(t).Users(context.Background()); err != nil || len(users) != 0 {
+			t.Errorf("after refused creates: %d accounts (%v), want none", len(users), err)
 		}
 	})
 }

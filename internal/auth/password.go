@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"atrium/internal/studio"
 )
 
 // MinPasswordLen is the shortest password staff may choose.
@@ -29,8 +31,14 @@ const (
 	argonKeyLen  = 32
 )
 
-// CheckPasswordPolicy returns a human reason when pw is not acceptable.
+// CheckPasswordPolicy returns a human reason when pw is not acceptable. It
+// is the one check of every door a password is chosen through (the API,
+// the admin forms, the CLI), text rules included: a NUL or invalid UTF-8
+// would be hashed and stored, and no sign-in could type it again.
 func CheckPasswordPolicy(pw string) error {
+	if err := studio.CheckText("password", pw); err != nil {
+		return errors.New(studio.NotText("password").Message)
+	}
 	n := utf8.RuneCountInString(pw)
 	if n < MinPasswordLen {
 		return fmt.Errorf("The password must be at least %d characters long.", MinPasswordLen)

@@ -28,6 +28,21 @@ func TestPasswordPolicyRefusesGuessablePasswords(t *testing.T) {
 		{"xyzabcdefghi", "sequence"},
 		{"abababababab", "pattern"},
 		{"123123123123", "pattern"},
+		{"qwertyqwerty", "pattern"},
+		{"passwordpassword", "pattern"},
+		{"abc123abc123", "pattern"},
+		{"Qwertyqwerty!", "pattern"},
+		{"Password123!", "common password with"},
+		{"iloveyou1234", "common password with"},
+		{"football1234", "common password with"},
+		{"letmein12345", "common password with"},
+		{"Welcome2024!", "common password with"},
+		{"admin1234567", "common password with"},
+		{"changeme1234", "common password with"},
+		{"2024!Sunshine", "common password with"},
+		{"monkey!!!!!!", "common password with"},
+		{"pass\x00word-is-long", "UTF-8"},
+		{"caf\xe9 au lait please", "UTF-8"},
 	}
 	for _, tc := range refused {
 		err := CheckPasswordPolicy(tc.pw)
@@ -40,7 +55,8 @@ func TestPasswordPolicyRefusesGuessablePasswords(t *testing.T) {
 		}
 	}
 	for _, pw := range []string{"correct horse battery", "twelve chars", "a long enough password", "atrium-demo-2026",
-		"designer-demo-2026", "  a long spaced password  ", "abcdefghijk1", "not the right password"} {
+		"designer-demo-2026", "  a long spaced password  ", "abcdefghijk1", "not the right password",
+		"a quiet reading corner", "walnut shelves by the window", "terracotta tiles in the hall", "studio2024 walnut"} {
 		if err := CheckPasswordPolicy(pw); err != nil {
 			t.Errorf("%q refused: %v", pw, err)
 		}

@@ -56,10 +56,16 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 	if opt.Width == 0 {
 		opt.Width, opt.Height = 2400, 1600
 	}
-	if err := setLogo(ctx, st, fs, tmpDir, &studio.Settings{
-		Name: "Maison Lumière Interiors", AccentColor: "#8b5e3c",
-		ContactEmail: "hello@maisonlumiere.example", ContactPhone: "+1 415 555 0142",
-	}); err != nil {
+	// Everything goes in through the studio's rules, like staff input.
+	now := time.Now().UTC()
+	settings := &studio.Settings{}
+	if err := (studio.SettingsInput{
+		Name: ptr("Maison Lumière Interiors"), AccentColor: ptr("#8b5e3c"),
+		ContactEmail: ptr("hello@maisonlumiere.example"), ContactPhone: ptr("+1 415 555 0142"),
+	}).Apply(settings); err != nil {
+		return nil, err
+	}
+	if err := setLogo(ctx, st, fs, tmpDir, settings); err != nil {
 		return nil, fmt.Errorf("demo: logo: %w", err)
 	}
 	admin, err := newUser(ctx, st, AdminEmail, "Olivia Hart", studio.RoleAdmin, AdminPassword)
@@ -72,20 +78,24 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 	}
 
 	budget := int64(18_500_000)
-	p := &studio.Project{
-		Name: "Hillside Residence", ClientName: "Jane & Tom Whitaker", ClientEmail: "jane.whitaker@mail.example",
-		Address: "14 Hillside Lane, Sausalito, CA", BudgetCents: &budget,
-		InternalNotes: "Clients prefer warm oak. Lighting budget is tight; propose the brass pendant only as an option.",
-		StartDate:     "2026-09-01", TargetDate: "2027-03-15", CreatedBy: admin.ID,
-	}
-	if err := st.CreateProject(ctx, p); err != nil {
+	p, err := newProject(ctx, st, admin.ID, studio.ProjectInput{
+		Name: ptr("Hillside Residence"), ClientName: ptr("Jane & Tom Whitaker"), ClientEmail: ptr("jane.whitaker@mail.example"),
+		Address: ptr("14 Hillside Lane, Sausalito, CA"), BudgetSet: true, BudgetCents: &budget,
+		InternalNotes: ptr("Clients prefer warm oak. Lighting budget is tight; propose the brass pendant only as an option."),
+		StartDate:     ptr("2026-09-01"), TargetDate: ptr("2027-03-15"),
+	})
+	if err != nil {
 		return nil, err
 	}
-	for _, m := range []studio.TeamMember{
-		{ProjectID: p.ID, UserID: admin.ID, Role: "Principal designer"},
-		{ProjectID: p.ID, UserID: designer.ID, Role: "Lead designer"},
+	for _, m := range []studio.TeamInput{
+		{UserID: &admin.ID, Role: ptr("Principal designer")},
+		{UserID: &designer.ID, Role: ptr("Lead designer")},
 	} {
-		if err := st.AddTeamMember(ctx, &m); err != nil {
+		member, err := m.Member(p.ID)
+		if err == nil {
+			err = st.AddTeamMember(ctx, member)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -100,24 +110,27 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 	roomIDs := make([]string, len(rooms))
 	start := time.Date(2026, 9, 8, 0, 0, 0, 0, time.UTC)
 	for ri, plan := range rooms {
-		room, err := st.CreateRoom(ctx, p.ID, plan.name)
+		room, err := newRoom(ctx, st, p.ID, plan.name)
 		if err != nil {
 			return nil, err
 		}
 		roomIDs[ri] = room.ID
 		for pi, status := range plan.phases {
 			ph := room.Phases[pi]
-			ph.Status = status
-			ph.AssigneeID = designer.ID
-			if pi == 0 {
-				ph.AssigneeID = admin.ID
-			}
-			ph.DueDate = start.AddDate(0, 0, 14*(pi+1)+7*ri).Format(time.DateOnly)
 			cost := int64(120_000 * (pi + 1))
-			ph.CostCents = &cost
-			ph.InternalNotes = plan.notes
+			ch := studio.PhaseChange{
+				Status: ptr(string(status)), AssigneeID: &designer.ID,
+				DueDate: ptr(start.AddDate(0, 0, 14*(pi+1)+7*ri).Format(time.DateOnly)),
+				CostSet: true, CostCents: &cost, InternalNotes: ptr(plan.notes),
+			}
+			if pi == 0 {
+				ch.AssigneeID = &admin.ID
+			}
 			if status == studio.StatusCompleted {
-				ph.CompletedAt = start.AddDate(0, 0, 12*(pi+1)+5*ri).Format(time.DateOnly)
+				ch.CompletedAt = ptr(start.AddDate(0, 0, 12*(pi+1)+5*ri).Format(time.DateOnly))
+			}
+			if err := ch.Apply(&ph, now); err != nil {
+				return nil, fmt.Errorf("demo: phase: %w", err)
 			}
 			if err := st.UpdatePhase(ctx, &ph, p.ID); err != nil {
 				return nil, err
@@ -142,10 +155,10 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 			return nil, fmt.Errorf("demo: rendering %q: %w", rp.title, err)
 		}
 		if rp.status != studio.RenderingDraft {
-			r.Status = rp.status
-			if rp.status == studio.RenderingApproved {
-				at := approvedAt.AddDate(0, 0, 3*k)
-				r.ApprovedAt, r.ApprovedBy = &at, admin.ID
+			// Approved at a date of the story, not today.
+			at := approvedAt.AddDate(0, 0, 3*k)
+			if err := (studio.RenderingChange{Status: ptr(string(rp.status))}).Apply(r, admin.ID, at); err != nil {
+				return nil, err
 			}
 			if err := st.UpdateRendering(ctx, r); err != nil {
 				return nil, err
@@ -156,45 +169,68 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 		"Jane asked whether the island can seat four; checking overhang.",
 		"Supplier confirmed the oak veneer batch for the pantry.",
 	} {
-		if err := st.CreateComment(ctx, &studio.Comment{ProjectID: p.ID, AuthorID: designer.ID, Body: body}); err != nil {
+		c := &studio.Comment{ProjectID: p.ID, AuthorID: designer.ID}
+		err := studio.CommentInput{Body: &body}.Apply(c)
+		if err == nil {
+			err = st.CreateComment(ctx, c)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
 
 	// A second, younger project so the list has more than one entry.
-	q := &studio.Project{Name: "Harbor Loft", ClientName: "Sam Okafor", StartDate: "2026-11-02", TargetDate: "2027-06-30", CreatedBy: admin.ID}
-	if err := st.CreateProject(ctx, q); err != nil {
+	q, err := newProject(ctx, st, admin.ID, studio.ProjectInput{Name: ptr("Harbor Loft"), ClientName: ptr("Sam Okafor"),
+		StartDate: ptr("2026-11-02"), TargetDate: ptr("2027-06-30")})
+	if err != nil {
 		return nil, err
 	}
 	for _, name := range []string{"Open-plan living", "Studio office"} {
-		room, err := st.CreateRoom(ctx, q.ID, name)
+		room, err := newRoom(ctx, st, q.ID, name)
 		if err != nil {
 			return nil, err
 		}
 		ph := room.Phases[0]
-		ph.Status = studio.StatusInProgress
+		if err := (studio.PhaseChange{Status: ptr(string(studio.StatusInProgress))}).Apply(&ph, now); err != nil {
+			return nil, err
+		}
 		if err := st.UpdatePhase(ctx, &ph, q.ID); err != nil {
 			return nil, err
 		}
 	}
 
-	expires := time.Now().UTC().AddDate(0, 0, 90)
-	link := &studio.Link{ID: store.NewID(), ProjectID: p.ID, Label: "Jane & Tom, main contact", CreatedBy: admin.ID, ExpiresAt: &expires}
-	token := studio.LinkToken(secret, link.ID)
-	link.TokenDigest, link.TokenHint = studio.TokenDigest(token), studio.TokenHint(token)
-	if err := st.CreateLink(ctx, link); err != nil {
+	link, token, err := st.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID, Label: "Jane & Tom, main contact",
+		Expires: "90d", CreatedBy: admin.ID}, secret, now)
+	if err != nil {
 		return nil, err
 	}
 	return &Result{ProjectID: p.ID, LinkID: link.ID, Token: token}, nil
 }
 
+func ptr(s string) *string { return &s }
+
 func newUser(ctx context.Context, st *store.Store, email, name string, role studio.Role, password string) (*studio.User, error) {
-	hash, err := auth.HashPassword(password)
+	u, err := auth.NewUser(studio.UserInput{Email: &email, Name: &name, Role: ptr(string(role)), Password: &password})
 	if err != nil {
 		return nil, err
 	}
-	u := &studio.User{Email: email, Name: name, Role: role, PasswordHash: hash}
 	return u, st.CreateUser(ctx, u)
+}
+
+func newProject(ctx context.Context, st *store.Store, createdBy string, in studio.ProjectInput) (*studio.Project, error) {
+	p := &studio.Project{CreatedBy: createdBy}
+	if err := in.Apply(p, true); err != nil {
+		return nil, err
+	}
+	return p, st.CreateProject(ctx, p)
+}
+
+func newRoom(ctx context.Context, st *store.Store, projectID, name string) (*studio.Room, error) {
+	name, err := studio.RoomName(&name)
+	if err != nil {
+		return nil, err
+	}
+	return st.CreateRoom(ctx, projectID, name)
 }
 
 // ingest stores a generated image the way the server stores an upload.
@@ -215,9 +251,12 @@ func addRendering(ctx context.Context, st *store.Store, fs files.Storage, tmpDir
 		return nil, err
 	}
 	r := &studio.Rendering{
-		ID: store.NewID(), ProjectID: projectID, RoomID: roomID, Title: rp.title, Description: rp.desc,
-		Status: studio.RenderingDraft, UploadedBy: userID, InternalNotes: rp.notes,
+		ID: store.NewID(), ProjectID: projectID, Status: studio.RenderingDraft, UploadedBy: userID,
 		OriginalName: fmt.Sprintf("render_v%d_final.jpg", variant+1),
+	}
+	in := studio.RenderingChange{Title: &rp.title, Description: &rp.desc, RoomID: &roomID, InternalNotes: &rp.notes}
+	if err := in.ApplyNew(r); err != nil {
+		return nil, err
 	}
 	ing, err := ingest(ctx, fs, tmpDir, "renderings/"+r.ID, &buf)
 	if err != nil {

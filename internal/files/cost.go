@@ -2,6 +2,7 @@ package files
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"image"
@@ -44,10 +45,31 @@ const (
 	vp8lGroupBytes = 80 << 10
 	// vp8lMaxGroups is the decoder's cap on Huffman groups (libwebp's).
 	vp8lMaxGroups = 2600
+	// zlibWriterBytes is compress/zlib's writer: the deflate compressor's
+	// hash chains and window (~800 KB).
+	zlibWriterBytes = 1 << 20
 )
 
+// profileCost is what stripping allocates for a colour profile of n bytes,
+// 0 if there is none: the profile read whole and its cleaned copy, and for
+// PNG the cleaned copy compressed again and the compressor. The size is
+// exact for JPEG (the APP2 segments' bytes, capped at maxICCBytes, beyond
+// which the profile is dropped) and WebP (the ICCP chunk's), and read from
+// the first bytes of the inflated profile for PNG.
+func profileCost(f *format, n int64) int64 {
+	switch {
+	case n == 0:
+		return 0
+	case f == formatPNG:
+		return n + n + int64(pngCompressedBound(int(n))) + zlibWriterBytes
+	}
+	return 2 * n
+}
+
 // decodedCost is what the decoder of f allocates for the image in r: the
-// image in Go's representation and the decoder's own working memory.
+// image in Go's representation and the decoder's own working memory; and
+// what stripping the metadata allocates for the colour profile
+// (profileCost), whose size the walk through the header sees.
 func decodedCost(f *format, r io.ReaderAt, size int64, cfg image.Config) (int64, string, error) {
 	w, h := int64(cfg.Width), int64(cfg.Height)
 	switch f {
@@ -72,19 +94,27 @@ func pngCost(r io.ReaderAt, size, w, h int64) (int64, string, error) {
 		return 0, "", invalid("the image header is unreadable")
 	}
 	depth, colour, interlaced := int64(ihdr[24]), ihdr[25], ihdr[28] != 0
-	trns := false
+	trns, profileDue, profile := false, true, 0
 	br := bufio.NewReader(io.NewSectionReader(r, 33, size-33))
 	for {
 		var ch [8]byte
 		if _, err := io.ReadFull(br, ch[:]); err != nil {
 			return 0, "", invalid("the image is truncated or corrupt")
 		}
-		typ := string(ch[4:])
+		typ, n := string(ch[4:]), int64(binary.BigEndian.Uint32(ch[:4]))
 		if typ == "IDAT" {
 			break
 		}
 		trns = trns || typ == "tRNS"
-		if _, err := br.Discard(int(binary.BigEndian.Uint32(ch[:4])) + 4); err != nil { // data and CRC
+		if typ == "iCCP" && profileDue && n <= maxICCBytes { // as stripPNG takes it
+			data := &io.LimitedReader{R: br, N: n}
+			if _, size, ok := openICCP(data); ok {
+				profile = size
+			}
+			n = data.N
+		}
+		profileDue = profileDue && typ != "iCCP"
+		if _, err := br.Discard(int(n) + 4); err != nil { // data and CRC
 			return 0, "", invalid("the image is truncated or corrupt")
 		}
 	}
@@ -126,7 +156,7 @@ func pngCost(r io.ReaderAt, size, w, h int64) (int64, string, error) {
 	if interlaced {
 		kind = "interlaced " + kind
 	}
-	return img + rows, kind, nil
+	return img + rows + profileCost(formatPNG, int64(profile)), kind, nil
 }
 
 // jpegFrame is what jpegCost needs from the markers before the first scan.
@@ -134,6 +164,7 @@ type jpegFrame struct {
 	progressive bool
 	hv          [][2]int64 // sampling factors per component
 	jfif        bool
+	icc         int64 // bytes of colour profile in APP2 segments
 }
 
 // jpegCost: image/jpeg allocates one plane per component (the YCbCr image,
@@ -170,7 +201,7 @@ func jpegCost(r io.ReaderAt, size, w, h int64) (int64, string, error) {
 	case len(fr.hv) == 3 && !fr.jfif:
 		total += 4 * w * h
 	}
-	return total, kind, nil
+	return total + profileCost(formatJPEG, min(fr.icc, maxICCBytes)), kind, nil
 }
 
 // readJPEGFrame walks the marker segments up to the first scan.
@@ -182,7 +213,7 @@ func readJPEGFrame(r io.Reader) (*jpegFrame, error) {
 		return nil, bad
 	}
 	var fr *jpegFrame
-	jfif := false
+	jfif, icc := false, int64(0)
 	for {
 		b, err := br.ReadByte()
 		if err != nil || b != 0xFF {
@@ -201,7 +232,7 @@ func readJPEGFrame(r io.Reader) (*jpegFrame, error) {
 			if fr == nil {
 				return nil, bad
 			}
-			fr.jfif = jfif
+			fr.jfif, fr.icc = jfif, icc
 			return fr, nil
 		}
 		var lb [2]byte
@@ -239,6 +270,10 @@ func readJPEGFrame(r io.Reader) (*jpegFrame, error) {
 				}
 				jfif = jfif || string(id) == "JFIF\x00"
 			}
+		case 0xE2: // as jpegProfile counts it
+			if id, _ := br.Peek(min(n, len(iccJPEGHeader))); bytes.Equal(id, iccJPEGHeader) {
+				icc += int64(max(n-14, 0))
+			}
 		}
 		if _, err := br.Discard(n); err != nil {
 			return nil, bad
@@ -253,7 +288,7 @@ func readJPEGFrame(r io.Reader) (*jpegFrame, error) {
 // transform may expand into a second buffer of the same size, plus its
 // transform and Huffman sub-images and up to vp8lMaxGroups Huffman groups.
 func webpCost(r io.ReaderAt, size, w, h int64) (int64, string, error) {
-	alpha := int64(0)
+	alpha, profile, profileDue := int64(0), int64(0), true
 	for off := int64(12); off+8 <= size; {
 		var ch [9]byte
 		n, _ := r.ReadAt(ch[:], off)
@@ -261,6 +296,10 @@ func webpCost(r io.ReaderAt, size, w, h int64) (int64, string, error) {
 			break
 		}
 		clen := int64(binary.LittleEndian.Uint32(ch[4:8]))
+		if string(ch[:4]) == "ICCP" && profileDue && clen <= maxICCBytes { // as stripWebP takes it
+			profile = clen
+		}
+		profileDue = profileDue && string(ch[:4]) != "ICCP"
 		switch string(ch[:4]) {
 		case "ALPH":
 			alpha = w * h
@@ -273,9 +312,9 @@ func webpCost(r io.ReaderAt, size, w, h int64) (int64, string, error) {
 			if alpha > 0 {
 				kind = "WebP with transparency"
 			}
-			return 384*mbs + 4*mbs + clen + alpha, kind, nil
+			return 384*mbs + 4*mbs + clen + alpha + profileCost(formatWebP, profile), kind, nil
 		case "VP8L":
-			return vp8lCost(w, h), "lossless WebP", nil
+			return vp8lCost(w, h) + profileCost(formatWebP, profile), "lossless WebP", nil
 		}
 		off += 8 + clen + clen&1
 	}

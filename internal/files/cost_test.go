@@ -7,6 +7,8 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color/palette"
+	"io"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 )
@@ -238,6 +240,106 @@ func TestDecodeCostBoundsAllocation(t *testing.T) {
 				t.Errorf("%s: ingest allocated %d bytes, more than its cost %d", c.Kind, used, c.Bytes)
 			}
 			t.Logf("%s %d×%d: allocated %.1f MB, cost %.1f MB", c.Kind, c.Width, c.Height, float64(used)/(1<<20), float64(c.Bytes)/(1<<20))
+		})
+	}
+}
+
+// maxProfile is a colour profile of exactly size bytes that stripping keeps:
+// a text, a white point, a curve and a lookup table filling the rest, its
+// first three quarters random (so that PNG's compression cannot shrink it
+// much) and the last quarter zero (so that it still fits an iCCP chunk).
+func maxProfile(size int) []byte {
+	tags := func(lut int) []byte {
+		return iccProfile(iccTag{"desc", descElem("sRGB")}, iccTag{"wtpt", xyzElem(0xF351, 0x10000, 0x116CC)},
+			iccTag{"rTRC", curvElem(0x0233, "")}, iccTag{"A2B0", append([]byte("mAB \x00\x00\x00\x00\x03\x03\x00\x00"), make([]byte, lut)...)})
+	}
+	p := tags(size - len(tags(0)))
+	rng := rand.New(rand.NewPCG(9, 9))
+	for i := len(p) - size*3/4; i < len(p)-size/4; i++ {
+		p[i] = byte(rng.Uint32())
+	}
+	return p
+}
+
+// manyTagsProfile is a profile of size bytes that is nearly all tag table,
+// every entry pointing at one white point.
+func manyTagsProfile(size int) []byte {
+	count := (size - 132 - 20) / 12
+	p := make([]byte, 132+12*count+20)
+	copy(p, iccProfile()[:128])
+	be.PutUint32(p, uint32(len(p)))
+	be.PutUint32(p[128:], uint32(count))
+	for i := range count {
+		copy(p[132+12*i:], "wtpt")
+		be.PutUint32(p[136+12*i:], uint32(len(p)-20))
+		be.PutUint32(p[140+12*i:], 20)
+	}
+	copy(p[len(p)-20:], xyzElem(1, 2, 3))
+	return p
+}
+
+// A colour profile is held in memory while it is cleaned, in several
+// copies: the cost counts them. The whole ingest of a tiny image carrying
+// the largest profile kept stays within its cost, and stripping such a file
+// allocates no more than what the profile adds to the cost (and the fixed
+// part), for each format.
+func TestDecodeCostBoundsProfileAllocation(t *testing.T) {
+	jpg := encodeJPEGBytes(t, testImage(8, 8, 3), 90)
+	png := encodePNGBytes(t, testImage(8, 8, 3))
+	const ihdrEnd = 8 + 8 + 13 + 4
+	withPNG := func(p []byte) []byte {
+		return append(append(append([]byte{}, png[:ihdrEnd]...), iccpChunk("ICC", p)...), png[ihdrEnd:]...)
+	}
+	vp8x := riffChunk("VP8X", []byte{0x20, 0, 0, 0, 7, 0, 0, 7, 0, 0}, 0)
+	frame := riffChunk("VP8 ", make([]byte, 1000), 0)
+	big := maxProfile(maxICCBytes)
+	tests := []struct {
+		name          string
+		with, without []byte
+		ingest        bool // the image decodes: ingest it whole
+	}{
+		{"JPEG", jpegWithICC(jpg, big, iccSegmentData, nil), jpg, true},
+		{"JPEG, nearly all tag table", jpegWithICC(jpg, manyTagsProfile(maxICCBytes), iccSegmentData, nil), jpg, true},
+		{"PNG", withPNG(big), png, true},
+		{"WebP", riffFile(vp8x, riffChunk("ICCP", big, 0), frame), riffFile(vp8x, frame), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := DecodeCost(spoolBytes(t, tt.with), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c0, err := DecodeCost(spoolBytes(t, tt.without), Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			src := io.NewSectionReader(bytes.NewReader(tt.with), 0, int64(len(tt.with)))
+			if err := stripMetadata(sniff(tt.with), src, io.Discard, 1); err != nil {
+				t.Fatal(err)
+			}
+			runtime.ReadMemStats(&after)
+			stripped := int64(after.TotalAlloc - before.TotalAlloc)
+			if bound := c.Bytes - c0.Bytes + costFixed; stripped > bound {
+				t.Errorf("stripping allocated %d bytes, more than the profile's cost and the fixed part, %d", stripped, bound)
+			}
+			t.Logf("stripping allocated %.1f MB; the profile adds %.1f MB to the cost", float64(stripped)/(1<<20), float64(c.Bytes-c0.Bytes)/(1<<20))
+			if !tt.ingest {
+				return
+			}
+			st, _ := newLocal(t)
+			sp := spoolBytes(t, tt.with)
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			if _, err := Ingest(context.Background(), st, sp, "r", Limits{}); err != nil {
+				t.Fatal(err)
+			}
+			runtime.ReadMemStats(&after)
+			if used := int64(after.TotalAlloc - before.TotalAlloc); used > c.Bytes {
+				t.Errorf("ingest allocated %d bytes, more than its cost %d", used, c.Bytes)
+			}
 		})
 	}
 }

@@ -3,101 +3,140 @@ package files
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
+	"slices"
 )
 
-// maxICCBytes bounds a colour profile held in memory while it is cleaned:
-// as much as 255 JPEG segments can carry. Real profiles are a few
-// kilobytes, a large lookup-table one a few megabytes.
-const maxICCBytes = 255 * iccSegmentData
+// maxICCBytes bounds a colour profile held in memory while it is cleaned.
+// Real profiles are a few kilobytes, a printer's lookup-table profile one or
+// two megabytes; a larger one is dropped. The decode cost counts the copies
+// stripping makes of one (profileCost).
+const maxICCBytes = 4 << 20
 
-// sanitizeICC returns a copy of the ICC colour profile p that keeps its
-// colour data byte for byte and loses the text a profile can carry: the
-// description, copyright, device maker and model, viewing conditions and
-// any other text tag become empty, the profile ID (a digest of the bytes)
-// and the reserved header bytes are zeroed, and a tag of a type that is
-// neither colour data nor text (a private one, PostScript, names) leaves
-// the tag table. Offsets do not move: every byte that no kept tag covers
-// (gaps, slack after a curve, trailing bytes) is zero in the copy.
+// maxICCTags bounds the tag table: real profiles have a few dozen tags, and
+// the table is walked once per tag to find overlaps.
+const maxICCTags = 256
+
+// sanitizeICC returns a copy of the ICC colour profile p (version 2 or 4)
+// that keeps its colour data byte for byte and loses the text a profile can
+// carry. Only the tags a colour management module reads to convert colours
+// stay (iccKeptTags), each only in a type defined for it and cut to the
+// bytes that type defines; the text tags the specification requires or
+// defines become empty elements; any other tag, private or not, leaves the
+// table. The profile ID (a digest of the bytes) and the reserved header
+// bytes are zeroed. Offsets do not move: every byte that no kept tag covers
+// (gaps, slack after a curve, trailing bytes, reserved bytes of an element)
+// is zero in the copy.
 //
-// It returns nil for a profile it cannot read through: the caller drops
-// it rather than keep bytes nobody looked at.
+// Elements may be shared by tags but must not otherwise overlap: a colour
+// element whose bytes overlap those of a text or a dropped element (other
+// than a dropped tag naming the very same element), or a text element that
+// overlaps another, leaves the table, so that no byte of a text or of a
+// dropped tag comes back as colour data.
+//
+// It returns nil for a profile it cannot read through, and for a version 5
+// (iccMAX) profile, which defines other tags and header fields: the caller
+// drops it rather than keep bytes nobody looked at.
 func sanitizeICC(p []byte) []byte {
-	if len(p) < 132 || len(p) > maxICCBytes || string(p[36:40]) != "acsp" {
+	if len(p) < 132 || len(p) > maxICCBytes || string(p[36:40]) != "acsp" || p[8] < 2 || p[8] > 4 {
 		return nil
 	}
 	size := int(binary.BigEndian.Uint32(p))
 	count := int(binary.BigEndian.Uint32(p[128:]))
-	if size < 132 || size > len(p) || count > (size-132)/12 {
+	if size < 132 || size > len(p) || count > (size-132)/12 || count > maxICCTags {
 		return nil
 	}
 	p = p[:size] // bytes after the declared size go
 	tableEnd := 132 + 12*count
-	type tag struct {
-		entry, off int    // of its tag table entry, of its element
-		data       []byte // the element to write, empty or as it was
-		text       bool
+	type element struct {
+		sig    string
+		off, n int    // where it is and its size in the tag table
+		data   []byte // what to write: an empty text or the colour data; nil if dropped
+		colour bool   // a colour tag whose data may be kept
 	}
-	tags := make([]tag, 0, count)
+	elems := make([]element, count)
 	for i := range count {
 		at := 132 + 12*i
-		sig := string(p[at : at+4])
-		off, n := int(binary.BigEndian.Uint32(p[at+4:])), int(binary.BigEndian.Uint32(p[at+8:]))
-		if off < tableEnd || n < 8 || off > size-n {
+		e := &elems[i]
+		e.sig = string(p[at : at+4])
+		e.off, e.n = int(binary.BigEndian.Uint32(p[at+4:])), int(binary.BigEndian.Uint32(p[at+8:]))
+		if e.off < tableEnd || e.n < 8 || e.off > size-e.n {
 			return nil
 		}
-		elem := p[off : off+n]
-		typ := string(elem[:4])
-		if iccTextTag[sig] || iccTextTypes[typ] != nil {
-			empty := iccTextTypes[typ]
-			if typ == "desc" && n < len(empty) && n >= 13 {
-				empty = empty[:n] // short Macintosh part, as some writers leave it
+		elem := p[e.off : e.off+e.n]
+		if iccTextTags[e.sig] {
+			empty := iccTextTypes[string(elem[:4])]
+			if string(elem[:4]) == "desc" && e.n < len(empty) && e.n >= 13 {
+				empty = empty[:e.n] // short Macintosh part, as some writers leave it
 			}
-			if empty != nil && len(empty) <= n {
-				tags = append(tags, tag{at, off, empty, true})
+			if empty != nil && len(empty) <= e.n {
+				e.data = empty
 			} // else a text tag of another type, or too small: it goes
 			continue
 		}
-		used, ok := iccColourLen(elem)
-		if !ok {
-			continue // not colour data: it goes
-		}
+		used, ok := iccColourLen(e.sig, elem)
 		if used < 0 {
 			return nil // colour data that does not fit its tag
 		}
-		tags = append(tags, tag{at, off, elem[:used], false})
+		if ok {
+			e.data, e.colour = elem[:used], true
+		}
 	}
-
-	out := make([]byte, size)
-	copy(out, p[:84]) // the header up to the profile ID
-	if p[8] >= 5 {
-		copy(out[100:], p[100:128]) // in version 5 these bytes are no longer reserved
-	}
-	// Text first, so that colour data wins where a hostile profile makes
-	// elements overlap.
-	for _, text := range []bool{true, false} {
-		for _, t := range tags {
-			if t.text == text {
-				copy(out[t.off:], t.data[:4]) // type signature; reserved bytes stay zero
-				copy(out[t.off+8:], t.data[8:])
+	overlap := func(a, b *element, an, bn int) bool { return a.off < b.off+bn && b.off < a.off+an }
+	// Texts, in table order: one that would be written over another goes
+	// (unless both are the same empty element).
+	for i := range elems {
+		e := &elems[i]
+		for j := range i {
+			f := &elems[j]
+			if !e.colour && e.data != nil && !f.colour && f.data != nil && overlap(e, f, len(e.data), len(f.data)) &&
+				(e.off != f.off || !bytes.Equal(e.data, f.data)) {
+				e.data = nil
 			}
 		}
 	}
-	binary.BigEndian.PutUint32(out[128:], uint32(len(tags)))
-	for i, t := range tags {
-		e := out[132+12*i:]
-		copy(e, p[t.entry:t.entry+4]) // the tag's signature
-		binary.BigEndian.PutUint32(e[4:], uint32(t.off))
-		binary.BigEndian.PutUint32(e[8:], uint32(len(t.data)))
+	// Colour data overlapping any text or dropped element, over the whole
+	// size it claims, goes; a dropped tag naming the very same element is
+	// no text.
+	for i := range elems {
+		e := &elems[i]
+		for j := range elems {
+			f := &elems[j]
+			shared := f.data == nil && f.off == e.off && f.n == e.n
+			if e.colour && !f.colour && !shared && overlap(e, f, len(e.data), f.n) {
+				e.data = nil
+			}
+		}
 	}
+
+	out := make([]byte, size)
+	copy(out, p[:84]) // the header up to the profile ID; the ID and reserved bytes stay zero
+	kept := 0
+	for _, e := range elems {
+		if e.data == nil {
+			continue
+		}
+		copy(out[e.off:], e.data[:4]) // type signature; reserved bytes stay zero
+		copy(out[e.off+8:], e.data[8:])
+		entry := out[132+12*kept:]
+		copy(entry, e.sig)
+		binary.BigEndian.PutUint32(entry[4:], uint32(e.off))
+		binary.BigEndian.PutUint32(entry[8:], uint32(len(e.data)))
+		kept++
+	}
+	binary.BigEndian.PutUint32(out[128:], uint32(kept))
 	return out
 }
 
-// iccTextTag are tags that hold text whatever their type: descriptions of
-// the profile, the device, the viewing conditions, the screening and the
-// characterization target, the copyright, and the v4 metadata dictionary.
-var iccTextTag = map[string]bool{
+// iccTextTags are the tags that hold text, whatever their type: the
+// descriptions of the profile, the device, the viewing conditions, the
+// screening and the characterization target, the copyright, the v4
+// metadata dictionary and the sequences of profiles a link was made from.
+// They stay as empty elements: the description and copyright are required,
+// and some readers refuse a profile without them.
+var iccTextTags = map[string]bool{
 	"desc": true, "cprt": true, "dmnd": true, "dmdd": true, "vued": true, "scrd": true, "targ": true,
-	"meta": true,
+	"meta": true, "pseq": true, "psid": true,
 }
 
 // iccTextTypes maps each type of element that holds text to the same
@@ -119,17 +158,62 @@ var iccTextTypes = map[string][]byte{
 	"psid": []byte("psid\x00\x00\x00\x00\x00\x00\x00\x00"),
 }
 
-// iccColourLen says whether elem is of a type that holds colour data and
-// how many of its bytes that data takes; -1 if it needs more than elem.
-// Types whose length the data sets are cut to it; the lookup tables keep
-// their tag's size.
-func iccColourLen(elem []byte) (int, bool) {
+// iccKeptTags are the tags of ICC versions 2 and 4 that take part in
+// converting colours, each with the types the specification allows it:
+// colorant XYZ, tone curves, white and black points, chromatic adaptation,
+// the lookup tables of each rendering intent (device to PCS, PCS to device,
+// their floating-point forms, gamut and preview), luminance, chromaticity,
+// measurement conditions, coding-independent code points, and the two
+// signatures that say how colorimetric and rendering-intent data were made.
+// Left out, among others: colorant names (clrt, clot: text) and order
+// (clro), named colours (ncl2: text), dates, technology, output response,
+// viewing conditions, PostScript and screening data.
+var iccKeptTags = func() map[string][]string {
+	lut := []string{"mft1", "mft2", "mAB ", "mBA "}
+	m := map[string][]string{
+		"rXYZ": {"XYZ "}, "gXYZ": {"XYZ "}, "bXYZ": {"XYZ "}, "wtpt": {"XYZ "}, "bkpt": {"XYZ "}, "lumi": {"XYZ "},
+		"rTRC": {"curv", "para"}, "gTRC": {"curv", "para"}, "bTRC": {"curv", "para"}, "kTRC": {"curv", "para"},
+		"chad": {"sf32"}, "chrm": {"chrm"}, "meas": {"meas"}, "cicp": {"cicp"},
+		"ciis": {"sig "}, "rig0": {"sig "}, "rig2": {"sig "},
+		"gamt": lut, "pre0": lut, "pre1": lut, "pre2": lut,
+	}
+	for _, i := range "012" {
+		m["A2B"+string(i)], m["B2A"+string(i)] = lut, lut
+	}
+	for _, i := range "0123" {
+		m["D2B"+string(i)], m["B2D"+string(i)] = []string{"mpet"}, []string{"mpet"}
+	}
+	return m
+}()
+
+// iccSignatures are the values a signatureType tag may hold.
+var iccSignatures = map[string][]string{
+	"ciis": {"scoe", "sape", "fpce", "rhoc", "rpoc"}, // colorimetric intent image state
+	"rig0": {"prmg"},                                 // perceptual reference medium gamut
+	"rig2": {"prmg"},                                 // saturation's
+}
+
+// iccColourLen says whether elem is colour data of a type tag sig may have,
+// and how many of its bytes that data takes; -1 if it needs more than elem.
+// Types whose length the data sets are cut to it; the newer lookup tables,
+// whose parts are found by offsets, keep their tag's size.
+func iccColourLen(sig string, elem []byte) (int, bool) {
+	typ := string(elem[:4])
+	if !slices.Contains(iccKeptTags[sig], typ) {
+		return 0, false
+	}
 	n := len(elem)
 	fit := func(used int) (int, bool) {
 		if used > n {
 			return -1, true
 		}
 		return used, true
+	}
+	u8 := func(at int) int {
+		if at >= n {
+			return n + 1
+		}
+		return int(elem[at])
 	}
 	u16 := func(at int) int {
 		if at+2 > n {
@@ -143,17 +227,20 @@ func iccColourLen(elem []byte) (int, bool) {
 		}
 		return int(min(binary.BigEndian.Uint32(elem[at:]), 1<<30))
 	}
-	switch string(elem[:4]) {
+	// clut is the number of grid points of a lookup table: grid^in, out
+	// values each, capped well above any size that fits.
+	clut := func(in, grid, out int) int {
+		points := out
+		for range in {
+			points = min(points*grid, 1<<30)
+		}
+		return points
+	}
+	switch typ {
 	case "XYZ ":
-		return 8 + (n-8)/12*12, true
-	case "sf32", "uf32", "ui32":
-		return 8 + (n-8)/4*4, true
-	case "ui16":
-		return 8 + (n-8)/2*2, true
-	case "ui08":
-		return n, true
-	case "ui64":
-		return 8 + (n-8)/8*8, true
+		return fit(20) // one XYZ number in every tag that keeps this type
+	case "sf32":
+		return fit(8 + 9*4) // chad: a 3×3 matrix
 	case "curv":
 		return fit(12 + 2*u32(8))
 	case "para":
@@ -162,17 +249,24 @@ func iccColourLen(elem []byte) (int, bool) {
 			return -1, true
 		}
 		return fit(12 + 4*params)
-	case "sig ", "cicp":
+	case "sig ":
+		if n < 12 || !slices.Contains(iccSignatures[sig], string(elem[8:12])) {
+			return 0, false
+		}
+		return 12, true
+	case "cicp":
 		return fit(12)
-	case "dtim":
-		return fit(20)
-	case "meas", "view":
+	case "meas":
 		return fit(36)
 	case "chrm":
 		return fit(12 + 8*u16(8))
-	case "clro":
-		return fit(12 + u32(8))
-	case "mft1", "mft2", "mAB ", "mBA ", "mpet", "rcs2", "scrn":
+	case "mft1": // lut8Type: matrix, 256-entry input and output tables, grid
+		in, out := u8(8), u8(9)
+		return fit(48 + 256*in + clut(in, u8(10), out) + 256*out)
+	case "mft2": // lut16Type: the same in 16 bits, tables of given sizes
+		in, out := u8(8), u8(9)
+		return fit(52 + 2*(u16(48)*in+clut(in, u8(10), out)+u16(50)*out))
+	case "mAB ", "mBA ", "mpet":
 		return n, true
 	}
 	return 0, false
@@ -184,57 +278,70 @@ var iccJPEGHeader = []byte("ICC_PROFILE\x00")
 
 const iccSegmentData = 0xFFFF - 2 - 14 // 65519 bytes of profile per segment
 
-// iccJPEGSegments splits profile p into APP2 segments.
-func iccJPEGSegments(p []byte) []byte {
+// writeICCJPEG writes profile p to w as APP2 segments.
+func writeICCJPEG(w io.Writer, p []byte) {
 	count := (len(p) + iccSegmentData - 1) / iccSegmentData
-	var out []byte
 	for seq := 1; len(p) > 0; seq++ {
 		part := p[:min(len(p), iccSegmentData)]
 		p = p[len(part):]
-		out = append(out, 0xFF, 0xE2, 0, 0)
-		binary.BigEndian.PutUint16(out[len(out)-2:], uint16(2+14+len(part)))
-		out = append(out, iccJPEGHeader...)
-		out = append(out, byte(seq), byte(count))
-		out = append(out, part...)
+		head := []byte{0xFF, 0xE2, 0, 0}
+		binary.BigEndian.PutUint16(head[2:], uint16(2+14+len(part)))
+		head = append(append(head, iccJPEGHeader...), byte(seq), byte(count))
+		w.Write(head)
+		w.Write(part)
 	}
-	return out
 }
 
-// iccPieces gathers the pieces of a JPEG profile as they come, in any
-// order, and gives the whole once all are there.
+// iccPieces gathers where the pieces of a JPEG profile are as they come, in
+// any order, and reads the whole once all are there: only the whole profile
+// is held in memory, once.
 type iccPieces struct {
 	count  int
-	pieces map[int][]byte
+	pieces map[int]iccPiece // by sequence number
 	size   int
 	bad    bool
 }
 
-// add takes the payload of an ICC APP2 segment, header included.
-func (ip *iccPieces) add(payload []byte) {
-	if len(payload) < 14 || ip.bad {
-		ip.bad = true
-		return
-	}
-	seq, count := int(payload[12]), int(payload[13])
-	if ip.pieces == nil {
-		ip.count, ip.pieces = count, map[int][]byte{}
-	}
-	ip.size += len(payload) - 14
-	if seq < 1 || seq > count || count != ip.count || ip.pieces[seq] != nil || ip.size > maxICCBytes {
-		ip.bad = true
-		return
-	}
-	ip.pieces[seq] = bytes.Clone(payload[14:])
+// iccPiece is where a piece of a profile is in the file.
+type iccPiece struct {
+	off int64
+	n   int
 }
 
-// profile is the whole profile, or nil if pieces are missing or wrong.
-func (ip *iccPieces) profile() []byte {
+// add takes the first 14 bytes of the payload of an ICC APP2 segment of n
+// bytes whose piece of profile (after those 14) starts at off.
+func (ip *iccPieces) add(head []byte, n int, off int64) {
+	if len(head) < 14 || n < 14 || ip.bad {
+		ip.bad = true
+		return
+	}
+	seq, count := int(head[12]), int(head[13])
+	if ip.pieces == nil {
+		ip.count, ip.pieces = count, map[int]iccPiece{}
+	}
+	_, dup := ip.pieces[seq]
+	ip.size += n - 14
+	if seq < 1 || seq > count || count != ip.count || dup || ip.size > maxICCBytes {
+		ip.bad = true
+		return
+	}
+	ip.pieces[seq] = iccPiece{off, n - 14}
+}
+
+// profile reads the whole profile from r; nil if pieces are missing or
+// wrong.
+func (ip *iccPieces) profile(r io.ReaderAt) []byte {
 	if ip.bad || ip.pieces == nil || len(ip.pieces) != ip.count {
 		return nil
 	}
-	p := make([]byte, 0, ip.size)
+	p := make([]byte, ip.size)
+	at := 0
 	for seq := 1; seq <= ip.count; seq++ {
-		p = append(p, ip.pieces[seq]...)
+		pc := ip.pieces[seq]
+		if _, err := r.ReadAt(p[at:at+pc.n], pc.off); err != nil {
+			return nil
+		}
+		at += pc.n
 	}
 	return p
 }

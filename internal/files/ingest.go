@@ -84,8 +84,21 @@ func sniff(head []byte) *format {
 	return nil
 }
 
+// ImageError is an upload refused as an image. It is ErrInvalidImage
+// (errors.Is), and its Reason says why in words the person who sent the
+// file understands ("not a JPEG, PNG or WebP image").
+type ImageError struct{ Reason string }
+
+func (e *ImageError) Error() string        { return ErrInvalidImage.Error() + ": " + e.Reason }
+func (e *ImageError) Is(target error) bool { return target == ErrInvalidImage }
+
+// PublicMessage is the refusal as the uploader reads it.
+func (e *ImageError) PublicMessage() string {
+	return "The file is not a usable image: " + e.Reason + "."
+}
+
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidImage}, args...)...)
+	return &ImageError{Reason: fmt.Sprintf(format, args...)}
 }
 
 // Spooled is an upload saved to a temp file, waiting for Ingest. Close

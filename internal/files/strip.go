@@ -12,8 +12,9 @@ import (
 // stripMetadata copies the image in src to dst without its metadata, and
 // without re-encoding: EXIF, XMP, IPTC, comments and text chunks can carry
 // an artist's name, GPS positions or file paths, and clients download the
-// original (SPEC §4.4). What a viewer needs to show the same picture stays:
-// the colour profile with its text blanked (sanitizeICC), the markers
+// original (clientDownload in docs/openapi.yaml). What a viewer needs to
+// show the same picture stays: the colour profile with its text blanked
+// (sanitizeICC), the markers
 // colour transforms depend on, cut to their defined bytes, and the EXIF
 // orientation, rewritten as a minimal EXIF block holding that tag alone.
 // Bytes after the end of the image are dropped: they can hide anything.
@@ -111,12 +112,13 @@ func stripJPEG(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer, orienta
 		}
 		var replaced []byte
 		switch marker {
+		case 0xE2:
+			writeICCJPEG(w, profile) // every segment of it, in the place of the first
+			replaced, profileDue = []byte{}, false
 		case 0xE0:
 			// A JFIF thumbnail is a second picture that need not match the
 			// first: keep the header and say there is no thumbnail.
 			replaced = append(append([]byte{0xFF, 0xE0, 0, 16}, head[:12]...), 0, 0)
-		case 0xE2:
-			replaced, profileDue = iccJPEGSegments(profile), false
 		case 0xEE:
 			// Adobe's marker is 12 bytes; anything after them is not.
 			replaced = append([]byte{0xFF, 0xEE, 0, 14}, head[:12]...)
@@ -148,7 +150,8 @@ func stripJPEG(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer, orienta
 // is none or it is unusable. A malformed file is left for stripJPEG to
 // report.
 func jpegProfile(src *io.SectionReader) []byte {
-	br := bufio.NewReaderSize(io.NewSectionReader(src, 2, max(src.Size()-2, 0)), 64<<10)
+	sr := io.NewSectionReader(src, 2, max(src.Size()-2, 0))
+	br := bufio.NewReaderSize(sr, 64<<10)
 	var pieces iccPieces
 	for {
 		marker, err := jpegMarker(br)
@@ -167,18 +170,15 @@ func jpegProfile(src *io.SectionReader) []byte {
 			break
 		}
 		if head, _ := br.Peek(min(n, 14)); marker == 0xE2 && bytes.HasPrefix(head, iccJPEGHeader) {
-			payload := make([]byte, n)
-			if _, err := io.ReadFull(br, payload); err != nil {
-				break
-			}
-			pieces.add(payload)
-			continue
+			read, _ := sr.Seek(0, io.SeekCurrent)
+			at := 2 + read - int64(br.Buffered()) // where the payload starts in src
+			pieces.add(head, n, at+14)
 		}
 		if _, err := br.Discard(n); err != nil {
 			break
 		}
 	}
-	return sanitizeICC(pieces.profile())
+	return sanitizeICC(pieces.profile(src))
 }
 
 // keepJPEGSegment says whether a segment with a payload is needed to show
@@ -316,16 +316,17 @@ func stripPNG(br *bufio.Reader, w *bufio.Writer) error {
 		rest := int64(n) + 4 // data and CRC
 		if typ == "iCCP" && profileDue && n <= maxICCBytes {
 			// The first profile, cleaned; there may be only one.
-			data := make([]byte, rest)
-			if _, err := io.ReadFull(br, data); err != nil {
+			data := &io.LimitedReader{R: br, N: int64(n)}
+			chunk := pngICCP(data)
+			if _, err := br.Discard(int(data.N) + 4); err != nil {
 				return errTruncated
 			}
-			w.Write(pngICCP(data[:n]))
+			w.Write(chunk)
 			profileDue = false
 			continue
 		}
-		if typ == "iCCP" {
-			profileDue = false
+		if typ == "iCCP" || typ == "IDAT" {
+			profileDue = false // one profile, before the image data
 		}
 		if pngMetadata(typ) || typ == "iCCP" {
 			if _, err := br.Discard(int(rest)); err != nil {
@@ -343,26 +344,25 @@ func stripPNG(br *bufio.Reader, w *bufio.Writer) error {
 	}
 }
 
-// pngICCP is the iCCP chunk for the profile in data (an iCCP chunk's),
-// cleaned by sanitizeICC and under a fixed name: the name is free text.
-// It is nil if the profile cannot be read.
-func pngICCP(data []byte) []byte {
-	k := bytes.IndexByte(data, 0)
-	if k < 1 || k > 79 || k+2 > len(data) || data[k+1] != 0 { // compression method 0: zlib
+// pngICCP reads the data of an iCCP chunk from r and returns the chunk for
+// its profile cleaned by sanitizeICC, under a fixed name: the name is free
+// text. It is nil if the profile cannot be read. Only the profile, its
+// cleaned copy and the compressed chunk are held in memory.
+func pngICCP(r io.Reader) []byte {
+	zr, size, ok := openICCP(r)
+	if !ok {
 		return nil
 	}
-	zr, err := zlib.NewReader(bytes.NewReader(data[k+2:]))
-	if err != nil {
-		return nil
-	}
-	profile, err := io.ReadAll(io.LimitReader(zr, maxICCBytes+1))
-	if err != nil {
+	profile := binary.BigEndian.AppendUint32(make([]byte, 0, size), uint32(size))
+	profile = profile[:size]
+	if _, err := io.ReadFull(zr, profile[4:]); err != nil {
 		return nil
 	}
 	if profile = sanitizeICC(profile); profile == nil {
 		return nil
 	}
 	var chunk bytes.Buffer
+	chunk.Grow(pngCompressedBound(size))
 	chunk.Write([]byte{0, 0, 0, 0})
 	chunk.WriteString("iCCP" + pngProfileName + "\x00\x00")
 	zw := zlib.NewWriter(&chunk)
@@ -371,6 +371,38 @@ func pngICCP(data []byte) []byte {
 	b := chunk.Bytes()
 	binary.BigEndian.PutUint32(b, uint32(len(b)-8))
 	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[4:]))
+}
+
+// pngCompressedBound is more than an iCCP chunk holding a profile of n bytes
+// takes: deflate stores what it cannot compress in blocks of at most 65535
+// bytes with a 5-byte header.
+func pngCompressedBound(n int) int { return 12 + len(pngProfileName) + 2 + 6 + n + 5*(n/65535+1) + 64 }
+
+// openICCP reads the data of an iCCP chunk from r up to the start of its
+// profile: the name, the compression method (0, zlib) and the first four
+// bytes of the inflated profile, which give its size. It returns the
+// inflated stream, positioned after those four bytes, and the size, if it
+// is one sanitizeICC may keep.
+func openICCP(r io.Reader) (zr io.Reader, size int, ok bool) {
+	var head [79 + 2]byte // a name of 1 to 79 bytes, its NUL, the method
+	n, _ := io.ReadFull(r, head[:])
+	k := bytes.IndexByte(head[:n], 0)
+	if k < 1 || k+2 > n || head[k+1] != 0 {
+		return nil, 0, false
+	}
+	zr, err := zlib.NewReader(io.MultiReader(bytes.NewReader(head[k+2:n]), r))
+	if err != nil {
+		return nil, 0, false
+	}
+	var sz [4]byte
+	if _, err := io.ReadFull(zr, sz[:]); err != nil {
+		return nil, 0, false
+	}
+	size = int(binary.BigEndian.Uint32(sz[:]))
+	if size < 132 || size > maxICCBytes {
+		return nil, 0, false
+	}
+	return zr, size, true
 }
 
 // pngProfileName names every stored PNG colour profile.
@@ -417,11 +449,7 @@ func stripWebP(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer) error {
 	profileSeen := false
 	count := bufio.NewReaderSize(io.NewSectionReader(src, 12, end-12), 64<<10)
 	err := riffChunks(count, end-12, func(fourCC string, n int64, r *bufio.Reader) error {
-		if fourCC == "ICCP" {
-			if profileSeen || n > maxICCBytes {
-				_, err := r.Discard(int(n))
-				return err
-			}
+		if fourCC == "ICCP" && !profileSeen && n <= maxICCBytes {
 			profileSeen = true // there may be only one: the first is kept
 			data := make([]byte, n)
 			if _, err := io.ReadFull(r, data); err != nil {
@@ -431,6 +459,10 @@ func stripWebP(src *io.SectionReader, br *bufio.Reader, w *bufio.Writer) error {
 				size += 8 + int64(len(profile)) + int64(len(profile)&1)
 			}
 			return nil
+		}
+		switch fourCC {
+		case "ICCP", "VP8 ", "VP8L", "ALPH", "ANIM", "ANMF":
+			profileSeen = true // one profile, before the image data
 		}
 		if !webpMetadata(fourCC) {
 			size += 8 + n + n&1

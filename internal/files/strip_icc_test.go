@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -225,6 +226,159 @@ func TestStripRefusesUnknownCriticalChunk(t *testing.T) {
 		with := append(append(append([]byte{}, p[:ihdrEnd]...), pngChunk(typ, []byte("ZQ-CANARY-CRITICAL"))...), p[ihdrEnd:]...)
 		if _, err := strip(t, with, 1); !errors.Is(err, ErrInvalidImage) {
 			t.Errorf("%s: got %v, want ErrInvalidImage", typ, err)
+		}
+	}
+}
+
+// setICCEntry points tag sig of profile p at off and n bytes.
+func setICCEntry(t *testing.T, p []byte, sig string, off, n int) {
+	t.Helper()
+	for i := range int(be.Uint32(p[128:])) {
+		if e := p[132+12*i:]; string(e[:4]) == sig {
+			be.PutUint32(e[4:], uint32(off))
+			be.PutUint32(e[8:], uint32(n))
+			return
+		}
+	}
+	t.Fatalf("no tag %s", sig)
+}
+
+// iccEntry is the offset and size of tag sig in the table of profile p.
+func iccEntry(t *testing.T, p []byte, sig string) (off, n int) {
+	t.Helper()
+	for i := range int(be.Uint32(p[128:])) {
+		if e := p[132+12*i:]; string(e[:4]) == sig {
+			return int(be.Uint32(e[4:])), int(be.Uint32(e[8:]))
+		}
+	}
+	t.Fatalf("no tag %s", sig)
+	return 0, 0
+}
+
+// iccSigs are the signatures in the tag table of profile p.
+func iccSigs(p []byte) []string {
+	var sigs []string
+	for i := range int(be.Uint32(p[128:])) {
+		sigs = append(sigs, string(p[132+12*i:136+12*i]))
+	}
+	return sigs
+}
+
+// Tags are kept by signature, not by type: a private tag of a colour type
+// (ui08, XYZ, sf32, mft2) carried its bytes through, and a known tag kept
+// more numbers than it has.
+func TestSanitizeICCDropsPrivateTags(t *testing.T) {
+	pad12 := func(s string) []byte { return append([]byte(s), make([]byte, (12-len(s)%12)%12)...) }
+	in := iccProfile(
+		iccTag{"desc", descElem("ZQ-CANARY-ICCDESC")},
+		iccTag{"wtpt", xyzElem(0xF351, 0x10000, 0x116CC)},
+		iccTag{"rTRC", curvElem(0x0233, "")},
+		iccTag{"gTRC", nil},
+		iccTag{"zzzz", []byte("ui08\x00\x00\x00\x00ZQ-CANARY-PRIVATE-UI08")},
+		iccTag{"zzzy", append([]byte("XYZ \x00\x00\x00\x00"), pad12("ZQ-CANARY-PRIVATE-XYZ")...)},
+		iccTag{"zzzx", append([]byte("sf32\x00\x00\x00\x00"), "ZQ-CANARY-PRIVATE-SF32..."...)},
+		iccTag{"zzzw", append([]byte("mft2\x00\x00\x00\x00"), "ZQ-CANARY-PRIVATE-MFT2"...)},
+		iccTag{"zzzv", textElem("ZQ-CANARY-PRIVATE-TEXT")},
+		iccTag{"bkpt", append(xyzElem(0, 0, 0), pad12("ZQ-CANARY-XYZ-TAIL")...)}, // one number, then more
+		iccTag{"zzzu", nil}, // a private tag sharing a colour element: harmless, but it goes
+	)
+	out := sanitizeICC(in)
+	if out == nil {
+		t.Fatal("the colour profile was dropped")
+	}
+	assertNoCanaryUTF16(t, out)
+	if got, want := strings.Join(iccSigs(out), " "), "desc wtpt rTRC gTRC bkpt"; got != want {
+		t.Errorf("tags %q, want %q", got, want)
+	}
+	if e := iccElement(out, "bkpt"); len(e) != 20 {
+		t.Errorf("bkpt is %d bytes, want 20", len(e))
+	}
+}
+
+// A colour element whose bytes overlap a text element copied the text back
+// after it had been blanked.
+func TestSanitizeICCDropsOverlaps(t *testing.T) {
+	const desc = "ZQ-CANARY-ICCDESC Ann's monitor"
+	tests := []struct {
+		name string
+		make func(t *testing.T) []byte
+		gone string // the tag that must leave the table
+	}{
+		{"a private ui08 tag over desc", func(t *testing.T) []byte {
+			p := iccProfile(iccTag{"wtpt", xyzElem(1, 2, 3)}, iccTag{"zzzz", []byte("ui08\x00\x00\x00\x00ZQ-CANARY-PRIVATE-UI08")},
+				iccTag{"desc", descElem(desc)})
+			off, _ := iccEntry(t, p, "zzzz")
+			d, n := iccEntry(t, p, "desc")
+			setICCEntry(t, p, "zzzz", off, d+n-off)
+			return p
+		}, "zzzz"},
+		{"A2B0 over desc", func(t *testing.T) []byte {
+			p := iccProfile(iccTag{"wtpt", xyzElem(1, 2, 3)}, iccTag{"A2B0", []byte("mAB \x00\x00\x00\x00\x03\x03\x00\x00")},
+				iccTag{"desc", descElem(desc)})
+			off, _ := iccEntry(t, p, "A2B0")
+			d, n := iccEntry(t, p, "desc")
+			setICCEntry(t, p, "A2B0", off, d+n-off)
+			return p
+		}, "A2B0"},
+		{"a curve over desc", func(t *testing.T) []byte {
+			p := iccProfile(iccTag{"wtpt", xyzElem(1, 2, 3)}, iccTag{"rTRC", curvElem(0x0233, "")}, iccTag{"desc", descElem(desc)})
+			off, _ := iccEntry(t, p, "rTRC")
+			d, n := iccEntry(t, p, "desc")
+			count := (d + n - off - 12 + 1) / 2
+			be.PutUint32(p[off+8:], uint32(count))
+			setICCEntry(t, p, "rTRC", off, 12+2*count)
+			return p
+		}, "rTRC"},
+		{"a curve inside desc", func(t *testing.T) []byte {
+			curve := string(curvElem(0, "")[:12]) // count 0, then 2 bytes a point
+			text := "ZQ-CANARY-ICCDESC " + curve[:8] + "\x00\x00\x00\x0aZQ-CANARY-INCURVE..."
+			p := iccProfile(iccTag{"wtpt", xyzElem(1, 2, 3)}, iccTag{"desc", descElem(text)}, iccTag{"rTRC", curvElem(0x0233, "")})
+			d, _ := iccEntry(t, p, "desc")
+			at := d + bytes.Index(p[d:], []byte("curv"))
+			setICCEntry(t, p, "rTRC", at, 12+20)
+			return p
+		}, "rTRC"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.make(t)
+			out := sanitizeICC(in)
+			if out == nil {
+				t.Fatal("the colour profile was dropped")
+			}
+			assertNoCanaryUTF16(t, out)
+			if e := iccElement(out, tt.gone); e != nil {
+				t.Errorf("%s is kept: % x", tt.gone, e)
+			}
+			if e := iccElement(out, "wtpt"); !bytes.Equal(e, xyzElem(1, 2, 3)) {
+				t.Errorf("wtpt changed: % x", e)
+			}
+			if again := sanitizeICC(out); !bytes.Equal(again, out) {
+				t.Errorf("a cleaned profile changes when cleaned again")
+			}
+		})
+	}
+}
+
+// Bytes 100–127 were kept whenever the version byte said 5: a v5 profile
+// (iccMAX) is dropped, and any other has them zeroed.
+func TestSanitizeICCHeaderBytes(t *testing.T) {
+	for _, version := range []byte{2, 4, 5, 0xFF} {
+		in := canaryICC()
+		in[8] = version
+		out := sanitizeICC(in)
+		if version >= 5 {
+			if out != nil {
+				t.Errorf("version %d: kept, want dropped", version)
+			}
+			continue
+		}
+		if out == nil {
+			t.Fatalf("version %d: dropped", version)
+		}
+		assertNoCanary(t, out)
+		if !allZero(out[84:128]) {
+			t.Errorf("version %d: bytes 84–127 are % x", version, out[84:128])
 		}
 	}
 }

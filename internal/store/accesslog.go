@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,7 +16,7 @@ import (
 // ErrAccessLogClosed is returned by Log after Close.
 var ErrAccessLogClosed = errors.New("store: access log closed")
 
-// AccessLog writes client access log rows with group commit. SPEC §3 wants
+// AccessLog writes client access log rows with group commit. We want
 // a request's row committed before its response is acknowledged; one
 // commit per request would make the disk's fsync the ceiling of the client
 // API. Instead one writer goroutine gathers the rows that arrive close
@@ -174,25 +177,39 @@ func (a *AccessLog) next() (b *logBatch, wait time.Duration, closed bool) {
 
 // commit writes one batch and wakes its waiters. It has its own deadline:
 // the batch belongs to many requests, none of whose contexts may cancel it.
-// If the batch fails, its rows are written one by one, so that a row the
-// database refuses fails its own request only; a batch that ran out of
-// time is not retried.
+// If the database refused the batch, its rows are written one by one, each
+// with a deadline of its own, so that a row the database refuses fails its
+// own request only. A batch that ran out of time or lost its connection is
+// not retried: its commit may have happened, and a retry would write its
+// rows twice.
 func (a *AccessLog) commit(b *logBatch) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	defer close(b.done)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	err := a.s.insertAccessEvents(ctx, b.events, &a.stmts)
+	cancel()
 	a.commits.Add(1)
 	if err == nil {
 		return
 	}
 	b.errs = make([]error, len(b.events))
+	retry := len(b.events) > 1 && !outcomeUnknown(err)
 	for i := range b.events {
-		if len(b.events) == 1 || ctx.Err() != nil {
+		if !retry {
 			b.errs[i] = err
 			continue
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		b.errs[i] = a.s.insertAccessEvents(ctx, b.events[i:i+1], &a.stmts)
+		cancel()
 		a.commits.Add(1)
 	}
+}
+
+// outcomeUnknown reports whether a failed write may still have committed:
+// it ran out of time or lost its connection, rather than being refused.
+func outcomeUnknown(err error) bool {
+	// Not net.Error: SQLite's errors have a Timeout method too.
+	var oe *net.OpError
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &oe)
 }

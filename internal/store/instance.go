@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -18,6 +20,30 @@ func (s *Store) SecretCheck(ctx context.Context, check string) (string, error) {
 		return "", fmt.Errorf("store: secret check: %w", err)
 	}
 	return got, nil
+}
+
+// HasSecretCheck reports whether the database has recorded a secret check.
+func (s *Store) HasSecretCheck(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.w.QueryRowContext(ctx, `SELECT COUNT(*) FROM instance_state WHERE name = 'secret_check'`).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: secret check: %w", err)
+	}
+	return n > 0, nil
+}
+
+// OldestLinkDigest returns the id and token digest of the oldest client
+// link, or ok false when there is none: a database that already has links
+// but no secret check (made before the check existed) tells the secret
+// they were made with through them.
+func (s *Store) OldestLinkDigest(ctx context.Context) (id, digest string, ok bool, err error) {
+	err = s.w.QueryRowContext(ctx, `SELECT id, token_digest FROM client_links ORDER BY created_at, id LIMIT 1`).Scan(&id, &digest)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", false, nil
+	}
+	if err != nil {
+		return "", "", false, fmt.Errorf("store: secret check: %w", err)
+	}
+	return id, digest, true, nil
 }
 
 // ProbeWrite proves that the database takes writes now: it commits an

@@ -30,6 +30,21 @@ func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, 
 	return &l, nil
 }
 
+// IssueLink creates the client link in describes (studio.NewLink: its id
+// from crypto/rand, its token derived from the id and secret) and returns
+// it with its token. The staff API, the admin UI, the command line and the
+// demo all create links here.
+func (s *Store) IssueLink(ctx context.Context, in studio.LinkInput, secret []byte, now time.Time) (*studio.Link, string, error) {
+	l, token, err := studio.NewLink(in, NewID(), secret, now)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.CreateLink(ctx, l); err != nil {
+		return nil, "", err
+	}
+	return l, token, nil
+}
+
 // CreateLink inserts a client link. l.ID, TokenDigest and TokenHint must be
 // set: the token is derived from the id outside the database.
 func (s *Store) CreateLink(ctx context.Context, l *studio.Link) error {

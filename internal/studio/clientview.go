@@ -99,16 +99,27 @@ func (u ClientURLs) Preview(id string) string {
 }
 func (u ClientURLs) Download(id string) string { return u.base() + "/download/" + id }
 
+// NewClientStudio is the studio as a client sees it, on the portal and on
+// its error pages. The logo is served under a working token only: without
+// one (urls.Token == "", as on the page of a dead link) there is none.
+func NewClientStudio(s *Settings, urls ClientURLs) ClientStudio {
+	cs := ClientStudio{
+		Name:         s.Name,
+		AccentColor:  s.AccentColor,
+		ContactEmail: s.ContactEmail,
+		ContactPhone: s.ContactPhone,
+	}
+	if s.HasLogo && urls.Token != "" {
+		cs.LogoURL = urls.Logo() + "?v=" + LogoVersion(s.LogoKey)
+	}
+	return cs
+}
+
 // NewClientView builds the sanitized view of project p for the holder of a
 // link. Only approved renderings are listed, newest approval first.
 func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs) *ClientView {
 	v := &ClientView{
-		Studio: ClientStudio{
-			Name:         s.Name,
-			AccentColor:  s.AccentColor,
-			ContactEmail: s.ContactEmail,
-			ContactPhone: s.ContactPhone,
-		},
+		Studio: NewClientStudio(s, urls),
 		Project: ClientProject{
 			Name:            p.Name,
 			ClientName:      p.ClientName,
@@ -119,9 +130,6 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs) *Cli
 		Rooms:      make([]ClientRoom, 0, len(p.Rooms)),
 		Renderings: []ClientRendering{},
 		Link:       ClientLink{ExpiresAt: l.ExpiresAt},
-	}
-	if s.HasLogo {
-		v.Studio.LogoURL = urls.Logo() + "?v=" + LogoVersion(s.LogoKey)
 	}
 	roomNames := make(map[string]string, len(p.Rooms))
 	for _, r := range p.Rooms {

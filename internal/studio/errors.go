@@ -31,7 +31,10 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	Field   string // for invalid_input: the offending JSON field, if any
+	Field   string // for invalid_input: the first offending field, if any
+	// Fields holds, for invalid_input, the message of every offending
+	// field by name; Field and Message are its first entry.
+	Fields map[string]string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -43,7 +46,8 @@ func Errorf(code, format string, args ...any) *Error {
 
 // Invalid reports a bad value in a named input field.
 func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: ECodeInvalidInput, Field: field, Message: fmt.Sprintf(format, args...)}
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Code: ECodeInvalidInput, Field: field, Message: msg, Fields: map[string]string{field: msg}}
 }
 
 // ErrNotFound is returned by lookups of unknown ids. Wrap it with context.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -192,4 +193,53 @@ func WellFormedToken(s string) bool {
 		}
 	}
 	return true
+}
+
+// LinkInput is a client link to create, from the staff API, the admin UI
+// or the command line.
+type LinkInput struct {
+	ProjectID string
+	Label     string
+	Expires   string // as ParseExpiry reads it: "30d", "2027-03-01", an RFC 3339 time, "never" or ""
+	CreatedBy string // a staff id; "" from the command line
+}
+
+// NewLink checks in and makes the link it describes, with id, and its
+// token. The token is derived from id and the server secret (LinkToken),
+// so that the link keeps only the token's digest and hint and staff can
+// still copy it again later. The caller stores the link; one created at
+// time now expires after now.
+func NewLink(in LinkInput, id string, secret []byte, now time.Time) (*Link, string, error) {
+	label, expires, err := in.check(now)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(secret) == 0 {
+		return nil, "", Errorf(ECodeInternal, "No server secret is configured.")
+	}
+	l := &Link{ID: id, ProjectID: in.ProjectID, Label: label, CreatedBy: in.CreatedBy, ExpiresAt: expires}
+	token := LinkToken(secret, l.ID)
+	l.TokenDigest, l.TokenHint = TokenDigest(token), TokenHint(token)
+	return l, token, nil
+}
+
+// Validate checks in as NewLink would at time now.
+func (in LinkInput) Validate(now time.Time) error {
+	_, _, err := in.check(now)
+	return err
+}
+
+func (in LinkInput) check(now time.Time) (label string, expires *time.Time, err error) {
+	var pr Problems
+	if !ValidID(in.ProjectID) {
+		pr.Add("projectId", "No such project.")
+	}
+	label, _ = pr.text("label", &in.Label, MaxName)
+	expires, err = ParseExpiry("expiresAt", in.Expires, now)
+	return label, expires, Join(pr.Err(), err)
+}
+
+// LinkURL is the address a client opens.
+func LinkURL(baseURL, token string) string {
+	return strings.TrimRight(baseURL, "/") + ClientURLs{Token: token}.Page()
 }

@@ -121,7 +121,7 @@ func benchDeadLink(b *testing.B, srv *Server) string {
 	if err != nil || len(ps) == 0 {
 		b.Fatal("no project", err)
 	}
-	l, token, err := CreateLink(ctx, srv.store, srv.cfg.Secret, NewLink{ProjectID: ps[0].ID}, time.Now())
+	l, token, err := srv.store.IssueLink(ctx, studio.LinkInput{ProjectID: ps[0].ID}, srv.cfg.Secret, time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,10 +1,11 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"atrium/internal/studio"
@@ -38,38 +39,58 @@ func (f *adminForm) Err(name, field string) string {
 	return ""
 }
 
-// failedForm builds the form state for err. Domain errors that name a field
-// (the JSON name the API validators use) land next to that field, with the
-// field's label in place of its JSON name; anything else is the form's
-// general error.
-// Internal errors are logged here and shown as a generic text.
-func (s *Server) failedForm(r *http.Request, name string, values url.Values, err error, labels map[string]string) *adminForm {
-	f := &adminForm{Name: name, Values: values, Errors: map[string]string{}}
-	var se *studio.Error
-	err = domainError(err)
-	if !errors.As(err, &se) {
-		s.log.Error("admin form failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		f.Errors[""] = studio.ErrorMessage(err)
+// formPage is an admin form that failed, as fail shows it again: the page
+// that holds it and how its fields read for people.
+type formPage struct {
+	Name   string            // which form of the page, e.g. "project" or "phase:ID"
+	Values url.Values        // what was entered, shown again; nil for none (passwords)
+	Labels map[string]string // the form's fields by their API name, as people read them
+	Render func(w http.ResponseWriter, r *http.Request, status int, form *adminForm)
+}
+
+// state is the form with the messages of err (msg, when it is not a
+// domain error) next to their fields, with the field's label in place of
+// its API name. A message of a field the form does not show, or of none,
+// is the form's general error; an unusable or oversized upload is the file
+// field's fault.
+func (p formPage) state(se *studio.Error, msg string) *adminForm {
+	f := &adminForm{Name: p.Name, Values: p.Values, Errors: map[string]string{}}
+	if se == nil {
+		f.Errors[""] = msg
 		return f
 	}
-	field, msg := se.Field, humanizeFields(se.Message, se.Field, labels)
-	if to, ok := formFieldOf[field]; ok {
-		field = to
+	fields := map[string]string{se.Field: se.Message}
+	for k, v := range se.Fields {
+		fields[k] = v
 	}
-	if _, known := labels[se.Field]; !known {
-		field = ""
-	}
-	// An unusable or oversized upload is the file field's fault.
-	if field == "" && (se.Code == studio.ECodeInvalidImage || se.Code == studio.ECodeTooLarge) {
-		if _, ok := labels["file"]; ok {
-			field = "file"
+	// The first field first, so that it is the general error if it is one.
+	names := []string{se.Field}
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if k != se.Field {
+			names = append(names, k)
 		}
 	}
-	f.Errors[field] = msg
+	for _, field := range names {
+		to := field
+		if alias, ok := formFieldOf[field]; ok {
+			to = alias
+		}
+		if _, known := p.Labels[field]; !known {
+			to = ""
+		}
+		if to == "" && (se.Code == studio.ECodeInvalidImage || se.Code == studio.ECodeTooLarge) {
+			if _, ok := p.Labels["file"]; ok {
+				to = "file"
+			}
+		}
+		if _, taken := f.Errors[to]; !taken {
+			f.Errors[to] = humanizeFields(fields[field], field, p.Labels)
+		}
+	}
 	return f
 }
 
-// humanizeFields puts labels in place of JSON field names in a validation
+// humanizeFields puts labels in place of API field names in a validation
 // message: "clientName is required." reads "Client name is required.".
 func humanizeFields(msg, field string, labels map[string]string) string {
 	if label, ok := labels[field]; ok && field != "" && strings.HasPrefix(msg, field+" ") {
@@ -83,61 +104,46 @@ func humanizeFields(msg, field string, labels map[string]string) string {
 	return msg
 }
 
-// formFieldOf maps JSON field names to the form inputs that carry them where
+// formFieldOf maps API field names to the form inputs that carry them where
 // the two differ.
 var formFieldOf = map[string]string{"budgetCents": "budget", "expiresAt": "expiresOn"}
 
-// formStatus is the status a page re-rendered for err answers with.
-func formStatus(err error) int {
-	status := statusOf(studio.ErrorCode(domainError(err)))
-	if status == http.StatusInternalServerError {
-		return status
-	}
+// formStatus is the status of a form shown again: the person's mistakes
+// (400, 409) are 422, anything else keeps its status.
+func formStatus(status int) int {
 	if status == http.StatusConflict || status == http.StatusBadRequest {
 		return http.StatusUnprocessableEntity
 	}
 	return status
 }
 
-// formBody adapts submitted form fields to the JSON body reader, so that a
-// form goes through the very validation of the API (readProject, applyPhase,
-// applyRendering, applySettings, readNewUser). Only fields present in the
-// form are set, as in a PATCH. A value that is not text (studio.CheckText)
-// is refused here, naming its field: json.Marshal would quietly turn its
-// invalid bytes into U+FFFD.
-func formBody(form url.Values, names ...string) *body {
-	b := &body{fields: map[string]json.RawMessage{}}
-	for _, n := range names {
-		if vs, ok := form[n]; ok && len(vs) > 0 {
-			if err := studio.CheckText(n, vs[0]); err != nil && b.err == nil {
-				b.err = err
-			}
-			raw, _ := json.Marshal(vs[0])
-			b.fields[n] = raw
-		}
+// formText is a submitted form field, or nil when the form has none: as in
+// a PATCH, only the fields present change anything. The studio's rules
+// judge the text (studio.CheckText and the rest).
+func formText(form url.Values, name string) *string {
+	vs, ok := form[name]
+	if !ok || len(vs) == 0 {
+		return nil
 	}
-	return b
+	return &vs[0]
 }
 
-// setMoney reads a money input (e.g. "12,500.50") into the body as cents;
-// an empty input clears the amount. A bad amount is returned, not recorded,
-// so that the caller reports it after the fields above it on the form.
-func setMoney(b *body, form url.Values, input, field string) error {
-	v, ok := form[input]
-	if !ok || len(v) == 0 {
-		return nil
+// formMoney reads a money input (e.g. "12,500.50") as cents for the field
+// of that name: set says the input was there, an empty one clears the
+// amount (nil).
+func formMoney(form url.Values, input, field string) (set bool, cents *int64, err error) {
+	v := formText(form, input)
+	if v == nil {
+		return false, nil, nil
 	}
-	if strings.TrimSpace(v[0]) == "" {
-		b.fields[field] = json.RawMessage("null")
-		return nil
+	if strings.TrimSpace(*v) == "" {
+		return true, nil, nil
 	}
-	cents, err := parseMoney(v[0])
+	n, err := parseMoney(*v)
 	if err != nil {
-		return studio.Invalid(field, "Enter an amount like 12500 or 12500.50.")
+		return false, nil, studio.Invalid(field, "Enter an amount like 12500 or 12500.50.")
 	}
-	raw, _ := json.Marshal(cents)
-	b.fields[field] = raw
-	return nil
+	return true, &n, nil
 }
 
 // pathAndForm is what most admin POSTs start with: the id of the kind of

@@ -90,7 +90,7 @@ func (s *Server) linkView(ctx context.Context, l studio.Link, now, today time.Ti
 	switch l.State(now) {
 	case "":
 		v.State, v.StateLabel = "active", "Active"
-		v.URL = LinkURL(s.cfg.BaseURL, studio.LinkToken(s.cfg.Secret, l.ID))
+		v.URL = studio.LinkURL(s.cfg.BaseURL, studio.LinkToken(s.cfg.Secret, l.ID))
 	case studio.ECodeLinkExpired:
 		v.State, v.StateLabel = "expired", "Expired"
 	default:
@@ -123,39 +123,39 @@ var linkLabels = map[string]string{"label": "Label", "expires": "Expiry", "expir
 // linkExpiry turns the form's expiry choice into the text that
 // studio.ParseExpiry reads, like the API and the CLI: a preset number of
 // days, a chosen day (the link works through it, UTC), or never.
-func linkExpiry(choice, on string, now time.Time) (*time.Time, error) {
-	var text string
+func linkExpiry(choice, on string) (string, error) {
 	switch choice {
 	case "7", "30", "90":
-		text = choice + "d"
+		return choice + "d", nil
 	case "never":
-		text = "never"
+		return "never", nil
 	case "date":
-		text = strings.TrimSpace(on)
-		if !validDate(text) {
-			return nil, studio.Invalid("expiresOn", "Pick the last day the link should work.")
+		on = strings.TrimSpace(on)
+		if !studio.ValidDate(on) {
+			return "", studio.Invalid("expiresOn", "Pick the last day the link should work.")
 		}
-	default:
-		return nil, studio.Invalid("expires", "Choose how long the link should work.")
+		return on, nil
 	}
-	return studio.ParseExpiry("expiresAt", text, now)
+	return "", studio.Invalid("expires", "Choose how long the link should work.")
 }
 
 func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
 	projectID, err := s.projectForm(w, r)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	now := s.now().UTC()
-	nl := NewLink{ProjectID: projectID, Label: r.PostForm.Get("label"), CreatedBy: userFrom(r.Context()).ID}
-	nl.ExpiresAt, err = linkExpiry(r.PostForm.Get("expires"), r.PostForm.Get("expiresOn"), now)
+	in := studio.LinkInput{ProjectID: projectID, Label: r.PostForm.Get("label"), CreatedBy: userFrom(r.Context()).ID}
+	in.Expires, err = linkExpiry(r.PostForm.Get("expires"), r.PostForm.Get("expiresOn"))
 	var l *studio.Link
-	if err == nil {
-		l, _, err = CreateLink(r.Context(), s.store, s.cfg.Secret, nl, now)
+	if err != nil {
+		err = studio.Join(err, in.Validate(now))
+	} else {
+		l, _, err = s.store.IssueLink(r.Context(), in, s.cfg.Secret, now)
 	}
 	if err != nil {
-		s.renderProject(w, r, projectID, formStatus(err), s.failedForm(r, "link", r.PostForm, err, linkLabels))
+		s.fail(w, r, err, formPage{Name: "link", Values: r.PostForm, Labels: linkLabels, Render: s.projectPage(projectID)})
 		return
 	}
 	name := "The link"
@@ -172,12 +172,12 @@ func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminDeactivateLink(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "Link")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	l, err := s.store.Link(r.Context(), id)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if r.PostForm.Get("confirmed") != "1" {
@@ -185,7 +185,7 @@ func (s *Server) adminDeactivateLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if l, err = s.store.DeactivateLink(r.Context(), id, userFrom(r.Context()).ID); err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.live.Publish(r.Context(), l.ProjectID)
@@ -205,7 +205,7 @@ type linkConfirmView struct {
 func (s *Server) renderLinkConfirm(w http.ResponseWriter, r *http.Request, l *studio.Link) {
 	p, err := s.store.Project(r.Context(), l.ProjectID)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := &linkConfirmView{Link: l, Project: p}
@@ -232,7 +232,7 @@ type linkLogView struct {
 func (s *Server) adminLinkLog(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "Link")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var before int64
@@ -244,23 +244,23 @@ func (s *Server) adminLinkLog(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	l, err := s.store.LinkWithStats(ctx, id)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	d, err := s.store.ProjectDetail(ctx, l.ProjectID)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	events, more, err := s.store.AccessEntries(ctx, id, before, logPageSize)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	now := s.now().UTC()
 	lv, err := s.linkView(ctx, *l, now, now.Truncate(24*time.Hour))
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := &linkLogView{Link: lv, Project: &d.Project, Renderings: map[string]string{}, Paged: before > 0}

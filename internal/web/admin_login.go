@@ -30,7 +30,7 @@ func (s *Server) adminPageAuth(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) adminOnlyPage(h http.HandlerFunc) http.HandlerFunc {
 	return s.adminPageAuth(func(w http.ResponseWriter, r *http.Request) {
 		if userFrom(r.Context()).Role != studio.RoleAdmin {
-			s.adminError(w, r, studio.Errorf(studio.ECodeForbidden, "Only a studio admin can open this page."))
+			s.fail(w, r, studio.Errorf(studio.ECodeForbidden, "Only a studio admin can open this page."))
 			return
 		}
 		h(w, r)
@@ -76,37 +76,32 @@ func (s *Server) newLoginView(r *http.Request) *loginView {
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	v := s.newLoginView(r)
+	// A refusal shows the page again, its message above the form.
+	page := formPage{Name: "login", Render: func(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
+		v.Error = form.Errors[""]
+		s.adminRender(w, r, status, "login.html", v)
+	}}
 	if err := parseAdminForm(w, r); err != nil {
-		v.Error = studio.ErrorMessage(err)
-		s.adminRender(w, r, statusOf(studio.ErrorCode(err)), "login.html", v)
+		s.fail(w, r, err, page)
 		return
 	}
 	v.Email = strings.TrimSpace(r.PostForm.Get("email"))
 	v.Next = safeNext(r.PostForm.Get("next"))
 	password := r.PostForm.Get("password")
-	if v.Email == "" || password == "" {
-		v.Error = "Enter your email and password."
-		s.adminRender(w, r, http.StatusUnprocessableEntity, "login.html", v)
-		return
+	var err error
+	switch {
+	case v.Email == "" || password == "":
+		err = studio.Errorf(studio.ECodeInvalidInput, "Enter your email and password.")
+	case studio.CheckText("email", v.Email) != nil:
+		v.Email = ""
+		err = studio.Errorf(studio.ECodeInvalidInput, "The email must be UTF-8 text without NUL characters.")
+	case studio.CheckText("password", password) != nil:
+		err = studio.Errorf(studio.ECodeInvalidInput, "The password must be UTF-8 text without NUL characters.")
+	default:
+		_, err = s.login(w, r, v.Email, password)
 	}
-	if err := studio.CheckText("email", v.Email); err != nil {
-		v.Email, v.Error = "", "The email must be UTF-8 text without NUL characters."
-		s.adminRender(w, r, http.StatusUnprocessableEntity, "login.html", v)
-		return
-	}
-	if err := studio.CheckText("password", password); err != nil {
-		v.Error = "The password must be UTF-8 text without NUL characters."
-		s.adminRender(w, r, http.StatusUnprocessableEntity, "login.html", v)
-		return
-	}
-	if _, err := s.login(w, r, v.Email, password); err != nil {
-		err = domainError(err)
-		status := statusOf(studio.ErrorCode(err))
-		if status == http.StatusInternalServerError {
-			s.log.Error("login failed", "err", err)
-		}
-		v.Error = studio.ErrorMessage(err)
-		s.adminRender(w, r, status, "login.html", v)
+	if err != nil {
+		s.fail(w, r, err, page)
 		return
 	}
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
@@ -114,14 +109,14 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) logoutSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := s.logout(w, r); err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.redirect(w, r, "/login", "You are signed out.")
 }
 
 func (s *Server) adminNotFound(w http.ResponseWriter, r *http.Request) {
-	s.adminError(w, r, studio.Errorf(studio.ECodeNotFound, "There is no such page. It may have been moved, or the address was mistyped."))
+	s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "There is no such page. It may have been moved, or the address was mistyped."))
 }
 
 // adminRoot sends the bare site address to the admin (and so to sign-in):

@@ -27,7 +27,7 @@ type projectView struct {
 func (s *Server) adminProject(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "Project")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.renderProject(w, r, id, http.StatusOK, nil)
@@ -39,17 +39,17 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, id string
 	ctx := r.Context()
 	d, err := s.store.ProjectDetail(ctx, id)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	staff, err := s.store.Users(ctx)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	links, err := s.linkViews(r, d.ID)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := &projectView{
@@ -92,28 +92,44 @@ func projectURL(id, anchor string) string {
 	return u
 }
 
+// projectPage shows the project page again with a failed form (fail).
+func (s *Server) projectPage(id string) func(http.ResponseWriter, *http.Request, int, *adminForm) {
+	return func(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
+		s.renderProject(w, r, id, status, form)
+	}
+}
+
+// projectFormInput reads the project form: the fields of the API, with the
+// budget as money ("12,500.50") in place of cents.
+func projectFormInput(form url.Values) (studio.ProjectInput, error) {
+	in := studio.ProjectInput{
+		Name: formText(form, "name"), ClientName: formText(form, "clientName"), ClientEmail: formText(form, "clientEmail"),
+		Address: formText(form, "address"), InternalNotes: formText(form, "internalNotes"),
+		StartDate: formText(form, "startDate"), TargetDate: formText(form, "targetDate"),
+	}
+	var err error
+	in.BudgetSet, in.BudgetCents, err = formMoney(form, "budget", "budgetCents")
+	return in, err
+}
+
 func (s *Server) adminUpdateProject(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "Project")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	p, err := s.store.Project(r.Context(), id)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	b := formBody(r.PostForm, projectFields...)
-	moneyErr := setMoney(b, r.PostForm, "budget", "budgetCents")
-	err = readProject(b, p, false)
-	if err == nil {
-		err = moneyErr
-	}
+	in, moneyErr := projectFormInput(r.PostForm)
+	err = studio.Join(in.Apply(p, false), moneyErr)
 	if err == nil {
 		err = s.store.UpdateProject(r.Context(), p)
 	}
 	if err != nil {
-		s.renderProject(w, r, id, formStatus(err), s.failedForm(r, "project", r.PostForm, err, projectLabels))
+		s.fail(w, r, err, formPage{Name: "project", Values: r.PostForm, Labels: projectLabels, Render: s.projectPage(id)})
 		return
 	}
 	s.live.Publish(r.Context(), p.ID)
@@ -125,23 +141,16 @@ var roomLabels = map[string]string{"name": "Room name"}
 func (s *Server) adminCreateRoom(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "Project")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	var name string
-	b := formBody(r.PostForm, "name")
-	b.Required("name", &name, maxName)
-	err = b.Err()
+	name, err := studio.RoomName(formText(r.PostForm, "name"))
 	var room *studio.Room
 	if err == nil {
 		room, err = s.store.CreateRoom(r.Context(), id, name)
 	}
 	if err != nil {
-		if studio.ErrorCode(err) == studio.ECodeNotFound {
-			s.adminError(w, r, err)
-			return
-		}
-		s.renderProject(w, r, id, formStatus(err), s.failedForm(r, "room", r.PostForm, err, roomLabels))
+		s.fail(w, r, err, formPage{Name: "room", Values: r.PostForm, Labels: roomLabels, Render: s.projectPage(id)})
 		return
 	}
 	s.live.Publish(r.Context(), id)
@@ -151,24 +160,21 @@ func (s *Server) adminCreateRoom(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminRenameRoom(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "Room")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	projectID := r.PostForm.Get("projectId")
-	var name string
-	b := formBody(r.PostForm, "name")
-	b.Required("name", &name, maxName)
-	err = b.Err()
+	name, err := studio.RoomName(formText(r.PostForm, "name"))
 	var room *studio.Room
 	if err == nil {
 		room, err = s.store.RenameRoom(r.Context(), id, name)
 	}
 	if err != nil {
-		if !validID(projectID) || studio.ErrorCode(err) == studio.ECodeNotFound {
-			s.adminError(w, r, err)
+		if !validID(projectID) {
+			s.fail(w, r, err)
 			return
 		}
-		s.renderProject(w, r, projectID, formStatus(err), s.failedForm(r, "room:"+id, r.PostForm, err, roomLabels))
+		s.fail(w, r, err, formPage{Name: "room:" + id, Values: r.PostForm, Labels: roomLabels, Render: s.projectPage(projectID)})
 		return
 	}
 	s.live.Publish(r.Context(), room.ProjectID)
@@ -185,30 +191,27 @@ var phaseLabels = map[string]string{
 func (s *Server) adminUpdatePhase(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "Phase")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	ph, projectID, err := s.store.Phase(r.Context(), id)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
+	f := r.PostForm
+	ch := studio.PhaseChange{Status: formText(f, "status"), AssigneeID: formText(f, "assigneeId"), DueDate: formText(f, "dueDate")}
 	// The completion date input stays on the form whatever the status; it
 	// only means something for a completed phase.
-	fields := url.Values{}
-	for k, v := range r.PostForm {
-		fields[k] = v
+	if f.Get("status") == string(studio.StatusCompleted) {
+		ch.CompletedAt = formText(f, "completedAt")
 	}
-	if fields.Get("status") != string(studio.StatusCompleted) {
-		fields.Del("completedAt")
-	}
-	b := formBody(fields, "status", "assigneeId", "dueDate", "completedAt")
-	err = applyPhase(b, ph, s.now().UTC().Format(time.DateOnly))
+	err = ch.Apply(ph, s.now())
 	if err == nil {
 		err = s.store.UpdatePhase(r.Context(), ph, projectID)
 	}
 	if err != nil {
-		s.renderProject(w, r, projectID, formStatus(err), s.failedForm(r, "phase:"+id, r.PostForm, err, phaseLabels))
+		s.fail(w, r, err, formPage{Name: "phase:" + id, Values: f, Labels: phaseLabels, Render: s.projectPage(projectID)})
 		return
 	}
 	s.live.Publish(r.Context(), projectID)
@@ -220,14 +223,10 @@ var teamLabels = map[string]string{"userId": "Staff member", "role": "Role on th
 func (s *Server) adminAddTeamMember(w http.ResponseWriter, r *http.Request) {
 	id, err := s.projectForm(w, r)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	m := &studio.TeamMember{ProjectID: id}
-	b := formBody(r.PostForm, "userId", "role")
-	b.Required("userId", &m.UserID, 64)
-	b.Required("role", &m.Role, maxName)
-	err = b.Err()
+	m, err := studio.TeamInput{UserID: formText(r.PostForm, "userId"), Role: formText(r.PostForm, "role")}.Member(id)
 	if err == nil {
 		var u *studio.User
 		if u, err = s.store.User(r.Context(), m.UserID); err != nil {
@@ -238,7 +237,7 @@ func (s *Server) adminAddTeamMember(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.renderProject(w, r, id, formStatus(err), s.failedForm(r, "team", r.PostForm, err, teamLabels))
+		s.fail(w, r, err, formPage{Name: "team", Values: r.PostForm, Labels: teamLabels, Render: s.projectPage(id)})
 		return
 	}
 	s.redirect(w, r, projectURL(id, "team"), m.Name+" is on the team as "+m.Role+".")
@@ -249,23 +248,17 @@ var commentLabels = map[string]string{"body": "Comment", "renderingId": "Renderi
 func (s *Server) adminCreateComment(w http.ResponseWriter, r *http.Request) {
 	id, err := s.projectForm(w, r)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	u := userFrom(r.Context())
 	c := &studio.Comment{ProjectID: id, AuthorID: u.ID, AuthorName: u.Name}
-	b := formBody(r.PostForm, "body", "renderingId")
-	b.Required("body", &c.Body, maxText)
-	b.String("renderingId", &c.RenderingID, 64)
-	err = b.Err()
-	if err == nil && c.RenderingID != "" && !validID(c.RenderingID) {
-		err = studio.Invalid("renderingId", "No such rendering in this project.")
-	}
+	err = studio.CommentInput{Body: formText(r.PostForm, "body"), RenderingID: formText(r.PostForm, "renderingId")}.Apply(c)
 	if err == nil {
 		err = s.store.CreateComment(r.Context(), c)
 	}
 	if err != nil {
-		s.renderProject(w, r, id, formStatus(err), s.failedForm(r, "comment", r.PostForm, err, commentLabels))
+		s.fail(w, r, err, formPage{Name: "comment", Values: r.PostForm, Labels: commentLabels, Render: s.projectPage(id)})
 		return
 	}
 	s.redirect(w, r, projectURL(id, "comment-"+c.ID), "Comment added.")

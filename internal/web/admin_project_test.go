@@ -224,3 +224,81 @@ func TestAdminUploadFallbackForm(t *testing.T) {
 		t.Errorf("after back to draft: %+v", got)
 	}
 }
+
+// A form with several bad fields shows each message next to its own
+// field, and what was entered stays.
+func TestAdminFormShowsEveryFieldError(t *testing.T) {
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, nil)
+		c := e.adminSignIn(adminEmail)
+		r := c.postForm("/admin/projects", url.Values{"name": {"Villa Sole"}, "clientName": {""}, "clientEmail": {"not-an-email"},
+			"startDate": {"2027-05-01"}, "targetDate": {"2027-01-01"}, "budget": {"twelve"}})
+		if r.Status != 422 {
+			t.Fatalf("status %d, want 422", r.Status)
+		}
+		wantFieldError(t, r, "/admin/projects", "clientName", "Client name must not be empty.")
+		wantFieldError(t, r, "/admin/projects", "clientEmail", "Client email must be an email address.")
+		wantFieldError(t, r, "/admin/projects", "targetDate", "Target date must not be before start date.")
+		wantFieldError(t, r, "/admin/projects", "budget", "Enter an amount like 12500 or 12500.50.")
+		wantFieldError(t, r, "/admin/projects", "name", "")
+		wantBody(t, r, `value="Villa Sole"`, `value="not-an-email"`)
+
+		r = c.postForm("/admin/settings", url.Values{"name": {""}, "accentColor": {"blue"}, "contactEmail": {"nope"}})
+		wantFieldError(t, r, "/admin/settings", "name", "Studio name must not be empty.")
+		wantFieldError(t, r, "/admin/settings", "accentColor", "Accent colour must be a colour like #7a5c3e.")
+		wantFieldError(t, r, "/admin/settings", "contactEmail", "Contact email must be an email address.")
+
+		r = c.postForm("/admin/users", url.Values{"name": {""}, "email": {"eve"}, "role": {"boss"}, "password": {"short"}})
+		wantFieldError(t, r, "/admin/users", "email", "Email must be an email address.")
+		wantFieldError(t, r, "/admin/users", "name", "Name must not be empty.")
+		wantFieldError(t, r, "/admin/users", "role", "Role must be admin or designer.")
+		wantFieldError(t, r, "/admin/users", "password", "at least 12 characters")
+		if list, _ := e.Store.Projects(t.Context()); len(list) != 0 {
+			t.Errorf("%d projects after a refused form, want none", len(list))
+		}
+	})
+}
+
+// wantFieldError checks the message shown with the input of that name in
+// the form posting to action: the field error between it and the next
+// input, or none for "".
+func wantFieldError(t *testing.T, r *resp, action, name, msg string) {
+	t.Helper()
+	body := string(r.Body)
+	form := strings.Index(body, `action="`+action+`"`)
+	if form < 0 {
+		t.Errorf("no form posting to %s in the page", action)
+		return
+	}
+	body = body[form:]
+	at := strings.Index(body, `name="`+name+`"`)
+	if at < 0 {
+		t.Errorf("no input %q in the form of %s", name, action)
+		return
+	}
+	// Up to the next input of another name (radio buttons share theirs).
+	rest, end := body[at+len(`name="`):], 0
+	for {
+		next := strings.Index(rest[end:], `name="`)
+		if next < 0 {
+			end = len(rest)
+			break
+		}
+		end += next + len(`name="`)
+		if !strings.HasPrefix(rest[end:], name+`"`) {
+			break
+		}
+	}
+	rest = rest[:end]
+	const open = `class="field-error">`
+	i := strings.Index(rest, open)
+	switch {
+	case msg == "" && i >= 0:
+		t.Errorf("input %q shows an error: %s", name, rest[i:])
+	case msg == "":
+	case i < 0:
+		t.Errorf("input %q shows no error, want %q", name, msg)
+	case !strings.Contains(rest[i+len(open):], msg):
+		t.Errorf("input %q shows %q, want %q", name, rest[i+len(open):], msg)
+	}
+}

@@ -18,8 +18,6 @@ var projectLabels = map[string]string{
 	"targetDate":    "Target date",
 }
 
-var projectFields = []string{"name", "clientName", "clientEmail", "address", "internalNotes", "startDate", "targetDate"}
-
 type projectsView struct {
 	adminPage
 	Projects []studio.Project
@@ -32,7 +30,7 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderProjects(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
 	list, err := s.store.Projects(r.Context())
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := &projectsView{Projects: list}
@@ -42,21 +40,17 @@ func (s *Server) renderProjects(w http.ResponseWriter, r *http.Request, status i
 
 func (s *Server) adminCreateProject(w http.ResponseWriter, r *http.Request) {
 	if err := parseAdminForm(w, r); err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	b := formBody(r.PostForm, projectFields...)
-	moneyErr := setMoney(b, r.PostForm, "budget", "budgetCents")
+	in, moneyErr := projectFormInput(r.PostForm)
 	p := &studio.Project{CreatedBy: userFrom(r.Context()).ID}
-	err := readProject(b, p, true)
-	if err == nil {
-		err = moneyErr
-	}
+	err := studio.Join(in.Apply(p, true), moneyErr)
 	if err == nil {
 		err = s.store.CreateProject(r.Context(), p)
 	}
 	if err != nil {
-		s.renderProjects(w, r, formStatus(err), s.failedForm(r, "project", r.PostForm, err, projectLabels))
+		s.fail(w, r, err, formPage{Name: "project", Values: r.PostForm, Labels: projectLabels, Render: s.renderProjects})
 		return
 	}
 	s.redirect(w, r, "/admin/projects/"+p.ID, "Project “"+p.Name+"” created. Add its rooms to start tracking progress.")

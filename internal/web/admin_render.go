@@ -154,16 +154,10 @@ type adminErrorView struct {
 	Message string
 }
 
-// adminError shows err as an HTML page with the status of its code.
-// Internal errors are logged and shown as a generic text.
-func (s *Server) adminError(w http.ResponseWriter, r *http.Request, err error) {
-	err = domainError(err)
-	code := studio.ErrorCode(err)
-	status := statusOf(code)
-	if status == http.StatusInternalServerError {
-		s.log.Error("admin request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	v := &adminErrorView{Status: status, Message: studio.ErrorMessage(err)}
+// renderAdminError is fail's admin page: the status and the error's public
+// message in plain words.
+func (s *Server) renderAdminError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	v := &adminErrorView{Status: status, Message: msg}
 	switch status {
 	case http.StatusNotFound:
 		v.Heading = "Not found"

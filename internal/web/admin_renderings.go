@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 
 	"atrium/internal/studio"
 )
@@ -22,11 +23,11 @@ var renderingLabels = map[string]string{
 func (s *Server) adminUploadRendering(w http.ResponseWriter, r *http.Request) {
 	projectID, err := pathID(r, "Project")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if _, err := s.store.Project(r.Context(), projectID); err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	rd, err := s.createUploadedRendering(w, r, projectID)
@@ -36,7 +37,7 @@ func (s *Server) adminUploadRendering(w http.ResponseWriter, r *http.Request) {
 		}
 		// The body is consumed; show the text fields that were read again.
 		values := url.Values{"title": {rd.Title}, "description": {rd.Description}, "roomId": {rd.RoomID}}
-		s.renderProject(w, r, projectID, formStatus(err), s.failedForm(r, "upload", values, err, renderingLabels))
+		s.fail(w, r, err, formPage{Name: "upload", Values: values, Labels: renderingLabels, Render: s.projectPage(projectID)})
 		return
 	}
 	s.redirect(w, r, projectURL(projectID, "rendering-"+rd.ID), "“"+rd.Title+"” uploaded as a draft.")
@@ -55,22 +56,29 @@ func (s *Server) adminRenderingStatus(w http.ResponseWriter, r *http.Request) {
 func (s *Server) changeRendering(w http.ResponseWriter, r *http.Request, form string, fields []string) {
 	id, err := pathAndForm(w, r, "Rendering")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	rd, err := s.store.Rendering(r.Context(), id)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	before := rd.Status
-	b := formBody(r.PostForm, fields...)
-	err = applyRendering(b, rd, userFrom(r.Context()).ID, s.now().UTC())
+	field := func(name string) *string {
+		if slices.Contains(fields, name) {
+			return formText(r.PostForm, name)
+		}
+		return nil
+	}
+	ch := studio.RenderingChange{Status: field("status"), Title: field("title"), Description: field("description"),
+		RoomID: field("roomId"), InternalNotes: field("internalNotes")}
+	err = ch.Apply(rd, userFrom(r.Context()).ID, s.now().UTC())
 	if err == nil {
 		err = s.store.UpdateRendering(r.Context(), rd)
 	}
 	if err != nil {
-		s.renderProject(w, r, rd.ProjectID, formStatus(err), s.failedForm(r, form+id, r.PostForm, err, renderingLabels))
+		s.fail(w, r, err, formPage{Name: form + id, Values: r.PostForm, Labels: renderingLabels, Render: s.projectPage(rd.ProjectID)})
 		return
 	}
 	s.live.Publish(r.Context(), rd.ProjectID)

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"atrium/internal/auth"
+
 	"atrium/internal/live"
 	"atrium/internal/studio"
 )
@@ -29,7 +31,7 @@ func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
 	st, err := s.store.Settings(r.Context())
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := &settingsView{Settings: st}
@@ -39,21 +41,22 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 
 func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request) {
 	if err := parseAdminForm(w, r); err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	st, err := s.store.Settings(r.Context())
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	b := formBody(r.PostForm, "name", "accentColor", "contactEmail", "contactPhone")
-	err = applySettings(b, st)
+	f := r.PostForm
+	err = studio.SettingsInput{Name: formText(f, "name"), AccentColor: formText(f, "accentColor"),
+		ContactEmail: formText(f, "contactEmail"), ContactPhone: formText(f, "contactPhone")}.Apply(st)
 	if err == nil {
 		err = s.store.UpdateSettings(r.Context(), st)
 	}
 	if err != nil {
-		s.renderSettings(w, r, formStatus(err), s.failedForm(r, "settings", r.PostForm, err, settingsLabels))
+		s.fail(w, r, err, formPage{Name: "settings", Values: f, Labels: settingsLabels, Render: s.renderSettings})
 		return
 	}
 	s.live.Publish(r.Context(), live.AllProjects)
@@ -62,7 +65,7 @@ func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminUploadLogo(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.saveLogo(w, r); err != nil {
-		s.renderSettings(w, r, formStatus(err), s.failedForm(r, "logo", nil, err, settingsLabels))
+		s.fail(w, r, err, formPage{Name: "logo", Labels: settingsLabels, Render: s.renderSettings})
 		return
 	}
 	s.redirect(w, r, "/admin/settings", "Logo updated.")
@@ -82,7 +85,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
 	users, err := s.store.Users(r.Context())
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v := &usersView{Users: users}
@@ -92,11 +95,12 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 
 func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
 	if err := parseAdminForm(w, r); err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	b := formBody(r.PostForm, "email", "name", "role", "password")
-	u, err := readNewUser(b)
+	f := r.PostForm
+	u, err := auth.NewUser(studio.UserInput{Email: formText(f, "email"), Name: formText(f, "name"),
+		Role: formText(f, "role"), Password: formText(f, "password")})
 	if err == nil {
 		err = s.store.CreateUser(r.Context(), u)
 		if studio.ErrorCode(err) == studio.ECodeConflict {
@@ -107,7 +111,7 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
 		// Never send a password back into the page.
 		values := r.PostForm
 		values.Del("password")
-		s.renderUsers(w, r, formStatus(err), s.failedForm(r, "user", values, err, userLabels))
+		s.fail(w, r, err, formPage{Name: "user", Values: values, Labels: userLabels, Render: s.renderUsers})
 		return
 	}
 	s.redirect(w, r, "/admin/users", u.Name+" can now sign in as "+string(u.Role)+".")

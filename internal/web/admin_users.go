@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"atrium/internal/store"
 	"atrium/internal/studio"
@@ -19,25 +20,21 @@ var (
 		"newPasswordAgain": "New password again"}
 )
 
-// adminUserFailed re-renders the staff page with a form's error, or shows
-// the error page when there is no such account.
-func (s *Server) adminUserFailed(w http.ResponseWriter, r *http.Request, form string, err error, values map[string][]string, labels map[string]string) {
-	if studio.ErrorCode(err) == studio.ECodeNotFound {
-		s.adminError(w, r, err)
-		return
-	}
-	s.renderUsers(w, r, formStatus(err), s.failedForm(r, form, values, err, labels))
+// usersForm is the staff page's form of that name, for fail.
+func (s *Server) usersForm(name string, values url.Values, labels map[string]string) formPage {
+	return formPage{Name: name, Values: values, Labels: labels, Render: s.renderUsers}
 }
 
 func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "User")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	u, err := s.updateUser(r, id, formBody(r.PostForm, "name", "role"))
+	edit := studio.UserEdit{Name: formText(r.PostForm, "name"), Role: formText(r.PostForm, "role")}
+	u, err := s.updateUser(r, id, edit, nil)
 	if err != nil {
-		s.adminUserFailed(w, r, "edit:"+id, err, r.PostForm, userEditLabels)
+		s.fail(w, r, err, s.usersForm("edit:"+id, r.PostForm, userEditLabels))
 		return
 	}
 	s.redirect(w, r, "/admin/users", u.Name+" is saved.")
@@ -46,23 +43,20 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "User")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	b := formBody(r.PostForm, "password")
-	if !b.Has("password") {
-		b.fail("password", "password is required.")
+	pw := formText(r.PostForm, "password")
+	var missing error
+	if pw == nil {
+		missing = studio.Invalid("password", "password is required.")
 	}
-	u, err := s.updateUser(r, id, b)
+	u, err := s.updateUser(r, id, studio.UserEdit{Password: pw}, missing)
 	if err != nil {
-		s.adminUserFailed(w, r, "password:"+id, err, nil, userPasswordLabels)
+		s.fail(w, r, err, s.usersForm("password:"+id, nil, userPasswordLabels))
 		return
 	}
-	msg := "New password set for " + u.Name + ". Their sessions have ended; share the password privately."
-	if u.ID == userFrom(r.Context()).ID {
-		msg = "Your password is changed. Your other sessions have ended."
-	}
-	s.redirect(w, r, "/admin/users", msg)
+	s.redirect(w, r, "/admin/users", "New password set for "+u.Name+". Their sessions have ended; share the password privately.")
 }
 
 // adminDisableUser disables an account, ending its sessions. Without
@@ -71,12 +65,12 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminDisableUser(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "User")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	u, err := s.store.User(r.Context(), id)
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	if r.PostForm.Get("confirmed") != "1" {
@@ -91,7 +85,7 @@ func (s *Server) adminDisableUser(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminEnableUser(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "User")
 	if err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	s.setUserDisabled(w, r, id, false)
@@ -100,7 +94,7 @@ func (s *Server) adminEnableUser(w http.ResponseWriter, r *http.Request) {
 func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request, id string, disabled bool) {
 	u, err := s.store.UpdateUser(r.Context(), id, store.UserChange{Disabled: &disabled})
 	if err != nil {
-		s.adminUserFailed(w, r, "state:"+id, err, nil, map[string]string{})
+		s.fail(w, r, err, s.usersForm("state:"+id, nil, map[string]string{}))
 		return
 	}
 	if disabled {
@@ -128,18 +122,19 @@ func (s *Server) renderOwnPassword(w http.ResponseWriter, r *http.Request, statu
 
 func (s *Server) adminChangePassword(w http.ResponseWriter, r *http.Request) {
 	if err := parseAdminForm(w, r); err != nil {
-		s.adminError(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var err error
-	if r.PostForm.Get("newPassword") != r.PostForm.Get("newPasswordAgain") {
+	f := r.PostForm
+	if f.Get("newPassword") != f.Get("newPasswordAgain") {
 		err = studio.Invalid("newPasswordAgain", "The new passwords do not match. Type the same one twice.")
 	} else {
-		err = s.changeOwnPassword(w, r, formBody(r.PostForm, "currentPassword", "newPassword"))
+		err = s.changeOwnPassword(w, r, studio.PasswordChange{Current: formText(f, "currentPassword"), New: formText(f, "newPassword")}, nil)
 	}
 	if err != nil {
 		// Never send a password back into the page.
-		s.renderOwnPassword(w, r, formStatus(err), s.failedForm(r, "password", nil, err, ownPasswordLabels))
+		s.fail(w, r, err, formPage{Name: "password", Labels: ownPasswordLabels, Render: s.renderOwnPassword})
 		return
 	}
 	s.redirect(w, r, "/admin", "Your password is changed. You stay signed in here; your other sessions have ended.")

@@ -34,8 +34,8 @@ func (s *Server) apiLinks(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"links": out})
 }
 
-// apiCreateLink creates a link: {"projectId", "label"?, "expiresAt"?}.
-// expiresAt takes what studio.ParseExpiry reads ("30d", "2027-03-01", an
+// apiCreateLink creates a link (store.IssueLink): {"projectId", "label"?,
+// "expiresAt"?}. expiresAt takes what studio.ParseExpiry reads ("30d", "2027-03-01", an
 // RFC 3339 time, "never"); absent or null means the link never expires.
 func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
 	b, err := readBody(w, r)
@@ -44,22 +44,14 @@ func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.Only("projectId", "label", "expiresAt")
-	var nl NewLink
-	var expires string
-	b.Required("projectId", &nl.ProjectID, 64)
-	b.String("label", &nl.Label, maxName)
-	b.String("expiresAt", &expires, 64)
-	if err := b.Err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	in := studio.LinkInput{ProjectID: orEmpty(b.Required("projectId")), Label: orEmpty(b.Text("label")),
+		Expires: orEmpty(b.Text("expiresAt")), CreatedBy: userFrom(r.Context()).ID}
 	now := s.now().UTC()
-	if nl.ExpiresAt, err = studio.ParseExpiry("expiresAt", expires, now); err != nil {
-		s.fail(w, r, err)
+	if err := b.Err(); err != nil {
+		s.fail(w, r, studio.Join(err, in.Validate(now)))
 		return
 	}
-	nl.CreatedBy = userFrom(r.Context()).ID
-	l, token, err := CreateLink(r.Context(), s.store, s.cfg.Secret, nl, now)
+	l, token, err := s.store.IssueLink(r.Context(), in, s.cfg.Secret, now)
 	if err != nil {
 		s.fail(w, r, err)
 		return

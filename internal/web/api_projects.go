@@ -2,16 +2,8 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"atrium/internal/studio"
-)
-
-// Field length limits, in characters.
-const (
-	maxName  = 200
-	maxText  = 5000
-	maxNotes = 20000
 )
 
 func (s *Server) apiProjects(w http.ResponseWriter, r *http.Request) {
@@ -23,34 +15,16 @@ func (s *Server) apiProjects(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"projects": list})
 }
 
-// readProject applies the project fields of b onto p; create requires the
-// name and the client's name.
-func readProject(b *body, p *studio.Project, create bool) error {
+// projectInput reads a project's fields from a JSON body.
+func projectInput(b *body) studio.ProjectInput {
 	b.Only("name", "clientName", "clientEmail", "address", "budgetCents", "internalNotes", "startDate", "targetDate")
-	if create {
-		b.Required("name", &p.Name, maxName)
-		b.Required("clientName", &p.ClientName, maxName)
-	} else {
-		b.String("name", &p.Name, maxName)
-		b.String("clientName", &p.ClientName, maxName)
-		if b.Err() == nil && (p.Name == "" || p.ClientName == "") {
-			field := "name"
-			if p.Name != "" {
-				field = "clientName"
-			}
-			b.fail(field, "%s must not be empty.", field)
-		}
+	in := studio.ProjectInput{
+		Name: b.Text("name"), ClientName: b.Text("clientName"), ClientEmail: b.Text("clientEmail"),
+		Address: b.Text("address"), InternalNotes: b.Text("internalNotes"),
+		StartDate: b.Text("startDate"), TargetDate: b.Text("targetDate"),
 	}
-	b.Email("clientEmail", &p.ClientEmail)
-	b.String("address", &p.Address, maxText)
-	b.Cents("budgetCents", &p.BudgetCents)
-	b.String("internalNotes", &p.InternalNotes, maxNotes)
-	b.Date("startDate", &p.StartDate)
-	b.Date("targetDate", &p.TargetDate)
-	if b.Err() == nil && p.StartDate != "" && p.TargetDate != "" && p.TargetDate < p.StartDate {
-		b.fail("targetDate", "targetDate must not be before startDate.")
-	}
-	return b.Err()
+	in.BudgetSet, in.BudgetCents = b.Cents("budgetCents")
+	return in
 }
 
 func (s *Server) apiCreateProject(w http.ResponseWriter, r *http.Request) {
@@ -60,7 +34,8 @@ func (s *Server) apiCreateProject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &studio.Project{CreatedBy: userFrom(r.Context()).ID}
-	if err := readProject(b, p, true); err != nil {
+	in := projectInput(b)
+	if err := studio.Join(b.Err(), in.Apply(p, true)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -110,7 +85,8 @@ func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := readProject(b, p, false); err != nil {
+	in := projectInput(b)
+	if err := studio.Join(b.Err(), in.Apply(p, false)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -133,10 +109,9 @@ func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var name string
 	b.Only("name")
-	b.Required("name", &name, maxName)
-	if err := b.Err(); err != nil {
+	name, err := studio.RoomName(b.Required("name"))
+	if err := studio.Join(b.Err(), err); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -160,10 +135,9 @@ func (s *Server) apiUpdateRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var name string
 	b.Only("name")
-	b.Required("name", &name, maxName)
-	if err := b.Err(); err != nil {
+	name, err := studio.RoomName(b.Required("name"))
+	if err := studio.Join(b.Err(), err); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -176,59 +150,13 @@ func (s *Server) apiUpdateRoom(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, room)
 }
 
-// minCompletedAt is the earliest completion date taken: older is a typo.
-const minCompletedAt = "2000-01-01"
-
-// applyPhase applies a phase patch. Setting completed stamps completedAt
-// (today, unless given: from minCompletedAt to today, UTC); leaving
-// completed clears it.
-func applyPhase(b *body, ph *studio.Phase, today string) error {
+// phaseChange reads a phase edit from a JSON body.
+func phaseChange(b *body) studio.PhaseChange {
 	b.Only("status", "assigneeId", "dueDate", "completedAt", "costCents", "internalNotes")
-	var status string
-	b.String("status", &status, 20)
-	if b.Err() == nil && b.Has("status") {
-		st := studio.PhaseStatus(status)
-		if !st.Valid() {
-			b.fail("status", "status must be one of not_started, in_progress, completed, skipped.")
-			return b.Err()
-		}
-		if st == studio.StatusCompleted && ph.Status != studio.StatusCompleted {
-			ph.CompletedAt = today
-		}
-		ph.Status = st
-	}
-	if b.Err() == nil && b.Has("completedAt") {
-		var date string
-		b.Date("completedAt", &date)
-		if b.Err() == nil && date != "" && ph.Status != studio.StatusCompleted {
-			b.fail("completedAt", "completedAt can only be set on a completed phase.")
-		}
-		// Dates are YYYY-MM-DD, so text order is date order.
-		if b.Err() == nil && date != "" && date > today {
-			b.fail("completedAt", "completedAt cannot be in the future (after %s, UTC).", today)
-		}
-		if b.Err() == nil && date != "" && date < minCompletedAt {
-			b.fail("completedAt", "completedAt cannot be before %s.", minCompletedAt)
-		}
-		if b.Err() == nil && date != "" {
-			ph.CompletedAt = date
-		}
-	}
-	if ph.Status != studio.StatusCompleted {
-		ph.CompletedAt = ""
-	}
-	if b.Has("assigneeId") {
-		var assignee string
-		b.String("assigneeId", &assignee, 64)
-		if b.Err() == nil && assignee != "" && !validID(assignee) {
-			b.fail("assigneeId", "No such staff member.")
-		}
-		ph.AssigneeID = assignee
-	}
-	b.Date("dueDate", &ph.DueDate)
-	b.Cents("costCents", &ph.CostCents)
-	b.String("internalNotes", &ph.InternalNotes, maxNotes)
-	return b.Err()
+	ch := studio.PhaseChange{Status: b.Text("status"), AssigneeID: b.Text("assigneeId"), DueDate: b.Text("dueDate"),
+		CompletedAt: b.Text("completedAt"), InternalNotes: b.Text("internalNotes")}
+	ch.CostSet, ch.CostCents = b.Cents("costCents")
+	return ch
 }
 
 func (s *Server) apiUpdatePhase(w http.ResponseWriter, r *http.Request) {
@@ -247,7 +175,8 @@ func (s *Server) apiUpdatePhase(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := applyPhase(b, ph, s.now().UTC().Format(time.DateOnly)); err != nil {
+	ch := phaseChange(b)
+	if err := studio.Join(b.Err(), ch.Apply(ph, s.now())); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -270,11 +199,9 @@ func (s *Server) apiAddTeamMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	m := &studio.TeamMember{ProjectID: id}
 	b.Only("userId", "role")
-	b.Required("userId", &m.UserID, 64)
-	b.Required("role", &m.Role, maxName)
-	if err := b.Err(); err != nil {
+	m, err := studio.TeamInput{UserID: b.Required("userId"), Role: b.Required("role")}.Member(id)
+	if err := studio.Join(b.Err(), err); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -309,14 +236,9 @@ func (s *Server) apiCreateComment(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	c := &studio.Comment{ProjectID: id, AuthorID: u.ID, AuthorName: u.Name}
 	b.Only("body", "renderingId")
-	b.Required("body", &c.Body, maxText)
-	b.String("renderingId", &c.RenderingID, 64)
-	if err := b.Err(); err != nil {
+	in := studio.CommentInput{Body: b.Required("body"), RenderingID: b.Text("renderingId")}
+	if err := studio.Join(b.Err(), in.Apply(c)); err != nil {
 		s.fail(w, r, err)
-		return
-	}
-	if c.RenderingID != "" && !validID(c.RenderingID) {
-		s.fail(w, r, studio.Invalid("renderingId", "No such rendering in this project."))
 		return
 	}
 	if _, err := s.store.Project(r.Context(), id); err != nil {

@@ -207,3 +207,63 @@ func TestPhaseCompletion(t *testing.T) {
 		}
 	})
 }
+
+// Every invalid field comes back at once: fields holds each one's message,
+// field and message are the first in the order of the input.
+func TestAPIReportsEveryInvalidField(t *testing.T) {
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, nil)
+		c := e.login(adminEmail)
+		for _, tc := range []struct {
+			name, method, path string
+			body               string
+			want               map[string]string // field: a part of its message
+			first              string
+		}{
+			{"project", "POST", "/api/projects",
+				`{"name":"","clientEmail":"jane at home","startDate":"2027-05-01","targetDate":"2027-01-01","budgetCents":-5}`,
+				map[string]string{"name": "name must not be empty.", "clientName": "clientName is required.",
+					"clientEmail": "clientEmail must be an email address.", "budgetCents": "between 0 and 10^15",
+					"targetDate": "targetDate must not be before startDate."}, "name"},
+			{"unreadable and invalid", "POST", "/api/projects", `{"name":5,"clientName":"Ann","clientEmail":"x"}`,
+				map[string]string{"name": "name must be a string.", "clientEmail": "clientEmail must be an email address."}, "name"},
+			{"settings", "PATCH", "/api/studio", `{"name":"","accentColor":"blue","contactEmail":"nope"}`,
+				map[string]string{"name": "name must not be empty.", "accentColor": "accentColor must be a colour like #7a5c3e.",
+					"contactEmail": "contactEmail must be an email address."}, "name"},
+			{"user", "POST", "/api/users", `{"email":"not an email","name":"Eve","role":"boss","password":"short"}`,
+				map[string]string{"email": "email must be an email address.", "role": "role must be admin or designer.",
+					"password": "at least 12 characters"}, "email"},
+		} {
+			r := c.do(tc.method, tc.path, tc.body)
+			ae := r.apiErr()
+			if r.Status != 400 || ae.Code != "invalid_input" {
+				t.Errorf("%s: %d %s, want 400 invalid_input", tc.name, r.Status, r.Body)
+				continue
+			}
+			if ae.Field != tc.first || ae.Message != ae.Fields[tc.first] {
+				t.Errorf("%s: field %q message %q, want the first field %q and its message: %s", tc.name, ae.Field, ae.Message, tc.first, r.Body)
+			}
+			if len(ae.Fields) != len(tc.want) {
+				t.Errorf("%s: fields %v, want %d of them", tc.name, ae.Fields, len(tc.want))
+			}
+			for f, msg := range tc.want {
+				if !strings.Contains(ae.Fields[f], msg) {
+					t.Errorf("%s: fields[%q] = %q, want it to say %q", tc.name, f, ae.Fields[f], msg)
+				}
+			}
+		}
+		if list, _ := e.Store.Projects(t.Context()); len(list) != 0 {
+			t.Errorf("%d projects after refused creates, want none", len(list))
+		}
+		// One bad field: fields names it too.
+		r := c.do("POST", "/api/projects", `{"name":"a","clientName":"b","targetDate":"soon"}`)
+		if ae := r.apiErr(); ae.Field != "targetDate" || len(ae.Fields) != 1 || ae.Fields["targetDate"] != ae.Message {
+			t.Errorf("one bad field: %s", r.Body)
+		}
+		// No field, no fields.
+		r = c.do("POST", "/api/projects", `[1]`)
+		if strings.Contains(string(r.Body), `"fields"`) || strings.Contains(string(r.Body), `"field"`) {
+			t.Errorf("an error of the whole body names fields: %s", r.Body)
+		}
+	})
+}

@@ -123,17 +123,16 @@ func (s *Server) readRenderingUpload(w http.ResponseWriter, r *http.Request, rd 
 		}
 		part.Close()
 	}
-	switch {
-	case ing == nil:
-		return nil, studio.Invalid("file", "file is required.")
-	case rd.Title == "":
-		return ing, studio.Invalid("title", "title is required.")
-	case utf8.RuneCountInString(rd.Title) > maxName:
-		return ing, studio.Invalid("title", "title must be at most %d characters.", maxName)
-	case utf8.RuneCountInString(rd.Description) > maxText:
-		return ing, studio.Invalid("description", "description must be at most %d characters.", maxText)
-	case rd.RoomID != "" && !validID(rd.RoomID):
-		return ing, studio.Invalid("roomId", "No such room in this project.")
+	var fileErr error
+	if ing == nil {
+		fileErr = studio.Invalid("file", "file is required.")
+	}
+	in := studio.RenderingChange{Description: &rd.Description, RoomID: &rd.RoomID}
+	if rd.Title != "" {
+		in.Title = &rd.Title
+	}
+	if err := studio.Join(fileErr, in.ApplyNew(rd)); err != nil {
+		return ing, err
 	}
 	return ing, nil
 }
@@ -149,12 +148,12 @@ func cutOff(err error) error {
 
 // formValue reads a small text part.
 func formValue(part *multipart.Part, name string) (string, error) {
-	b, err := io.ReadAll(io.LimitReader(part, maxText*4+1))
+	b, err := io.ReadAll(io.LimitReader(part, studio.MaxText*4+1))
 	if err != nil {
 		return "", studio.Invalid(name, "The multipart body is malformed or was cut off.")
 	}
-	if len(b) > maxText*4 {
-		return "", studio.Invalid(name, "%s must be at most %d characters.", name, maxText)
+	if len(b) > studio.MaxText*4 {
+		return "", studio.Invalid(name, "%s must be at most %d characters.", name, studio.MaxText)
 	}
 	if err := studio.CheckText(name, string(b)); err != nil {
 		return "", err
@@ -168,8 +167,8 @@ func cleanFileName(name string) string {
 	if name == "." || name == "/" || studio.CheckText("file", name) != nil {
 		return ""
 	}
-	if utf8.RuneCountInString(name) > maxName {
-		name = string([]rune(name)[:maxName])
+	if utf8.RuneCountInString(name) > studio.MaxName {
+		name = string([]rune(name)[:studio.MaxName])
 	}
 	return name
 }
@@ -205,7 +204,8 @@ func (s *Server) apiUpdateRendering(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := applyRendering(b, rd, userFrom(r.Context()).ID, s.now().UTC()); err != nil {
+	ch := renderingChange(b)
+	if err := studio.Join(b.Err(), ch.Apply(rd, userFrom(r.Context()).ID, s.now().UTC())); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -217,37 +217,11 @@ func (s *Server) apiUpdateRendering(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, rd)
 }
 
-// applyRendering applies a rendering patch. Approving stamps approvedAt and
-// approvedBy; leaving approved clears them.
-func applyRendering(b *body, rd *studio.Rendering, userID string, now time.Time) error {
+// renderingChange reads a rendering edit from a JSON body.
+func renderingChange(b *body) studio.RenderingChange {
 	b.Only("status", "title", "description", "roomId", "internalNotes")
-	var status string
-	b.String("status", &status, 20)
-	if b.Err() == nil && b.Has("status") {
-		st := studio.RenderingStatus(status)
-		if !st.Valid() {
-			b.fail("status", "status must be one of draft, in_review, approved, rejected.")
-			return b.Err()
-		}
-		if st == studio.RenderingApproved && rd.Status != studio.RenderingApproved {
-			rd.ApprovedAt, rd.ApprovedBy = &now, userID
-		}
-		if st != studio.RenderingApproved {
-			rd.ApprovedAt, rd.ApprovedBy = nil, ""
-		}
-		rd.Status = st
-	}
-	b.String("title", &rd.Title, maxName)
-	if b.Err() == nil && b.Has("title") && rd.Title == "" {
-		b.fail("title", "title must not be empty.")
-	}
-	b.String("description", &rd.Description, maxText)
-	b.String("roomId", &rd.RoomID, 64)
-	if b.Err() == nil && rd.RoomID != "" && !validID(rd.RoomID) {
-		b.fail("roomId", "No such room in this project.")
-	}
-	b.String("internalNotes", &rd.InternalNotes, maxNotes)
-	return b.Err()
+	return studio.RenderingChange{Status: b.Text("status"), Title: b.Text("title"), Description: b.Text("description"),
+		RoomID: b.Text("roomId"), InternalNotes: b.Text("internalNotes")}
 }
 
 // apiRenderingFile serves a rendering's original or a derived size to staff.

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"atrium/internal/auth"
 	"atrium/internal/studio"
 )
 
@@ -24,14 +23,9 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var email, password string
 	b.Only("email", "password")
-	b.Required("email", &email, 254)
-	if b.Err() == nil && !b.Has("password") {
-		b.fail("password", "password is required.")
-	}
-	b.Secret("password", &password, auth.MaxPasswordLen)
-	if err := b.Err(); err != nil {
+	email, password, err := studio.SignIn{Email: b.Required("email"), Password: b.Text("password")}.Check()
+	if err := studio.Join(b.Err(), err); err != nil {
 		s.fail(w, r, err)
 		return
 	}

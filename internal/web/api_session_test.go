@@ -245,7 +245,7 @@ func checkRateLimited(t *testing.T, what string, r *resp) {
 	}
 }
 
-// staffRoutes is every staff API route (SPEC §4.1–4.3), with ids filled in.
+// staffRoutes is every staff API route (docs/openapi.yaml), with ids filled in.
 func staffRoutes(id string) [][2]string {
 	return [][2]string{
 		{"GET", "/api/session"},

@@ -31,7 +31,8 @@ func (s *Server) apiUpdateStudio(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := applySettings(b, st); err != nil {
+	in := settingsInput(b)
+	if err := studio.Join(b.Err(), in.Apply(st)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -43,19 +44,11 @@ func (s *Server) apiUpdateStudio(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st)
 }
 
-func applySettings(b *body, st *studio.Settings) error {
+// settingsInput reads the studio's settings from a JSON body.
+func settingsInput(b *body) studio.SettingsInput {
 	b.Only("name", "accentColor", "contactEmail", "contactPhone")
-	b.String("name", &st.Name, maxName)
-	if b.Err() == nil && st.Name == "" {
-		b.fail("name", "name must not be empty.")
-	}
-	b.String("accentColor", &st.AccentColor, 7)
-	if b.Err() == nil && !hexColor.MatchString(st.AccentColor) {
-		b.fail("accentColor", "accentColor must be a colour like #7a5c3e.")
-	}
-	b.Email("contactEmail", &st.ContactEmail)
-	b.String("contactPhone", &st.ContactPhone, 40)
-	return b.Err()
+	return studio.SettingsInput{Name: b.Text("name"), AccentColor: b.Text("accentColor"),
+		ContactEmail: b.Text("contactEmail"), ContactPhone: b.Text("contactPhone")}
 }
 
 // apiUploadLogo stores a new logo (multipart field "file"), then removes the
@@ -131,8 +124,11 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	u, err := readNewUser(b)
-	if err != nil {
+	b.Only("email", "name", "role", "password")
+	in := studio.UserInput{Email: b.Required("email"), Name: b.Required("name"), Role: b.Required("role"),
+		Password: b.Required("password")}
+	u, err := auth.NewUser(in)
+	if err := studio.Join(b.Err(), err); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -141,38 +137,4 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, u)
-}
-
-func readNewUser(b *body) (*studio.User, error) {
-	u := &studio.User{}
-	var role, password string
-	b.Only("email", "name", "role", "password")
-	b.Required("email", &u.Email, 254)
-	if b.Err() == nil && !validEmail(u.Email) {
-		b.fail("email", "email must be an email address.")
-	}
-	b.Required("name", &u.Name, maxName)
-	b.Required("role", &role, 20)
-	if b.Err() == nil && !studio.Role(role).Valid() {
-		b.fail("role", "role must be admin or designer.")
-	}
-	if b.Err() == nil && !b.Has("password") {
-		b.fail("password", "password is required.")
-	}
-	b.Secret("password", &password, auth.MaxPasswordLen)
-	if b.Err() == nil {
-		if err := auth.CheckPasswordPolicy(password); err != nil {
-			b.fail("password", "%s", err.Error())
-		}
-	}
-	if err := b.Err(); err != nil {
-		return nil, err
-	}
-	u.Role = studio.Role(role)
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return nil, err
-	}
-	u.PasswordHash = hash
-	return u, nil
 }

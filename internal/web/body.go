@@ -6,12 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/mail"
-	"regexp"
+	"slices"
 	"sort"
-	"strings"
-	"time"
-	"unicode"
+	"strconv"
 	"unicode/utf8"
 
 	"atrium/internal/studio"
@@ -20,11 +17,13 @@ import (
 // maxJSONBody bounds every JSON request body.
 const maxJSONBody = 1 << 20
 
-// body is a decoded JSON object whose fields are read one by one, so that
-// each bad field gets an error that names it. The first error sticks.
+// body is a decoded JSON object whose fields are read one by one into a
+// studio input, so that each field that cannot be read gets an error that
+// names it. What the values may be is the studio's to judge; body only
+// reads them, and collects every field it cannot read.
 type body struct {
 	fields map[string]json.RawMessage
-	err    error
+	probs  studio.Problems
 }
 
 // readBody decodes a JSON object from r. Malformed JSON is invalid_input;
@@ -48,30 +47,17 @@ func readBody(w http.ResponseWriter, r *http.Request) (*body, error) {
 	return b, nil
 }
 
-func (b *body) fail(field, format string, args ...any) {
-	if b.err == nil {
-		b.err = studio.Invalid(field, format, args...)
-	}
-}
-
-// Only refuses fields outside the allowed set, naming the first one.
+// Only refuses every field outside the allowed set.
 func (b *body) Only(allowed ...string) {
 	var unknown []string
 	for k := range b.fields {
-		found := false
-		for _, a := range allowed {
-			if k == a {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !slices.Contains(allowed, k) {
 			unknown = append(unknown, k)
 		}
 	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		b.fail(unknown[0], "Unknown field %q.", unknown[0])
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		b.probs.Add(k, "Unknown field %q.", k)
 	}
 }
 
@@ -85,194 +71,134 @@ func (b *body) isNull(name string) bool {
 	return string(bytes.TrimSpace(b.fields[name])) == "null"
 }
 
-// String reads a string field into dst if present; null means "". It trims
-// space and enforces a length limit in characters.
-func (b *body) String(name string, dst *string, maxLen int) { b.str(name, dst, maxLen, true) }
-
-// Secret is String without the trimming: a password's spaces are part of
-// it, the same through the API, the forms and the CLI.
-func (b *body) Secret(name string, dst *string, maxLen int) { b.str(name, dst, maxLen, false) }
-
-func (b *body) str(name string, dst *string, maxLen int, trim bool) {
+// Text reads a string field: nil when absent (or unreadable), "" for null.
+func (b *body) Text(name string) *string {
 	raw, ok := b.fields[name]
-	if !ok || b.err != nil {
-		return
+	if !ok {
+		return nil
 	}
+	s := ""
 	if b.isNull(name) {
-		*dst = ""
-		return
+		return &s
 	}
-	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		b.fail(name, "%s must be a string.", name)
-		return
+		b.probs.Add(name, "%s must be a string.", name)
+		return nil
 	}
 	if err := checkJSONText(name, raw, s); err != nil {
-		b.err = err
-		return
+		b.probs.Add(name, "%s", studio.ErrorMessage(err))
+		return nil
 	}
-	if trim {
-		s = strings.TrimSpace(s)
+	return &s
+}
+
+// Required is Text for a field that must be present and not null.
+func (b *body) Required(name string) *string {
+	if !b.Has(name) || b.isNull(name) {
+		b.probs.Add(name, "%s is required.", name)
+		return nil
 	}
-	if utf8.RuneCountInString(s) > maxLen {
-		b.fail(name, "%s must be at most %d characters.", name, maxLen)
-		return
-	}
-	*dst = s
+	return b.Text(name)
 }
 
 // checkJSONText refuses a JSON string that is not text (studio.CheckText).
 // encoding/json turns invalid UTF-8 and escaped lone surrogates ("\ud800")
-// into U+FFFD without a word, so the raw bytes are checked, and the decoded
-// s may hold no U+FFFD beyond those the raw string spells; a "\u0000"
-// escape decodes to a NUL, which CheckText refuses.
+// into U+FFFD without a word, so the raw bytes are checked for both; a
+// "\u0000" escape decodes to a NUL, which CheckText refuses.
 func checkJSONText(name string, raw []byte, s string) error {
-	if !utf8.Valid(raw) {
+	if !utf8.Valid(raw) || loneSurrogate(raw) {
 		return studio.NotText(name)
 	}
-	if err := studio.CheckText(name, s); err != nil {
-		return err
-	}
-	if n := strings.Count(s, "\uFFFD"); n > 0 {
-		spelt := bytes.Count(raw, []byte("\uFFFD")) + bytes.Count(bytes.ToLower(raw), []byte(`\ufffd`))
-		if n > spelt {
-			return studio.NotText(name)
+	return studio.CheckText(name, s)
+}
+
+// loneSurrogate reports whether the raw JSON string escapes half of a
+// UTF-16 surrogate pair on its own: a high one (\uD800-\uDBFF) not followed
+// by a low one (\uDC00-\uDFFF), or a low one with no high one before it.
+// An escaped backslash ("\\ud800") escapes nothing.
+func loneSurrogate(raw []byte) bool {
+	high := false // the previous escape was a high surrogate
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			if high {
+				return true
+			}
+			continue
 		}
+		if i+1 >= len(raw) {
+			break
+		}
+		if raw[i+1] != 'u' || i+5 >= len(raw) {
+			if high {
+				return true
+			}
+			i++ // \\, \", \n, ...: one escaped character
+			continue
+		}
+		v, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 16)
+		if err != nil {
+			return true // encoding/json would have refused it
+		}
+		switch {
+		case v >= 0xD800 && v <= 0xDBFF:
+			if high {
+				return true
+			}
+			high = true
+		case v >= 0xDC00 && v <= 0xDFFF:
+			if !high {
+				return true
+			}
+			high = false
+		default:
+			if high {
+				return true
+			}
+		}
+		i += 5
 	}
-	return nil
+	return high
 }
 
-// Required reads a string field that must be present and non-empty.
-func (b *body) Required(name string, dst *string, maxLen int) {
-	if b.err != nil {
-		return
-	}
-	if !b.Has(name) || b.isNull(name) {
-		b.fail(name, "%s is required.", name)
-		return
-	}
-	b.String(name, dst, maxLen)
-	if b.err == nil && *dst == "" {
-		b.fail(name, "%s must not be empty.", name)
-	}
-}
-
-// Cents reads a non-negative amount in cents; null clears it.
-func (b *body) Cents(name string, dst **int64) {
+// Cents reads an amount in cents: set says the field is present; null
+// clears the amount (nil).
+func (b *body) Cents(name string) (set bool, cents *int64) {
 	raw, ok := b.fields[name]
-	if !ok || b.err != nil {
-		return
-	}
-	if b.isNull(name) {
-		*dst = nil
-		return
+	if !ok || b.isNull(name) {
+		return ok, nil
 	}
 	var n int64
 	if err := json.Unmarshal(raw, &n); err != nil {
-		b.fail(name, "%s must be a whole number of cents.", name)
-		return
+		b.probs.Add(name, "%s must be a whole number of cents.", name)
+		return false, nil
 	}
-	if n < 0 || n > 1e15 {
-		b.fail(name, "%s must be between 0 and 10^15.", name)
-		return
-	}
-	*dst = &n
+	return true, &n
 }
 
-// Date reads a YYYY-MM-DD date; "" or null clears it.
-func (b *body) Date(name string, dst *string) {
-	var s string
-	if !b.Has(name) {
-		return
+// Bool reads a true or false field; nil when absent.
+func (b *body) Bool(name string) *bool {
+	raw, ok := b.fields[name]
+	if !ok {
+		return nil
 	}
-	b.String(name, &s, 10)
-	if b.err != nil {
-		return
+	var v bool
+	if err := json.Unmarshal(raw, &v); err != nil || b.isNull(name) {
+		b.probs.Add(name, "%s must be true or false.", name)
+		return nil
 	}
-	if s != "" && !validDate(s) {
-		b.fail(name, "%s must be a date like 2027-03-01.", name)
-		return
-	}
-	*dst = s
+	return &v
 }
 
-// Email reads an email address; "" clears it unless required.
-func (b *body) Email(name string, dst *string) {
-	var s string
-	if !b.Has(name) {
-		return
+// orEmpty is the text read, or "" for none.
+func orEmpty(s *string) string {
+	if s == nil {
+		return ""
 	}
-	b.String(name, &s, 254)
-	if b.err != nil {
-		return
-	}
-	if s != "" && !validEmail(s) {
-		b.fail(name, "%s must be an email address.", name)
-		return
-	}
-	*dst = s
+	return *s
 }
 
-// Err is the first error met, or nil.
-func (b *body) Err() error { return b.err }
+// Err is what could not be read, every field of it, or nil.
+func (b *body) Err() error { return b.probs.Err() }
 
-func validDate(s string) bool {
-	if len(s) != 10 {
-		return false
-	}
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}
-
-// validEmail accepts a bare address only: what net/mail parses, with no
-// display name, comment, quoting or route, and nothing that would change
-// a mailto: link made from it (?, &, #, %, /): a local part of letters,
-// digits and .!$'*+-=^_`{|}~, and a domain of at least two LDH labels.
-func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || a.Name != "" {
-		return false
-	}
-	local, domain, ok := strings.Cut(s, "@")
-	if !ok || local == "" || len(local) > 64 || strings.HasPrefix(local, ".") ||
-		strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
-		return false
-	}
-	for _, c := range local {
-		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && !strings.ContainsRune(".!$'*+-=^_`{|}~", c) {
-			return false
-		}
-	}
-	labels := strings.Split(domain, ".")
-	if len(labels) < 2 || len(domain) > 253 {
-		return false
-	}
-	for _, l := range labels {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for _, c := range l {
-			if !unicode.IsLetter(c) && !unicode.IsDigit(c) && c != '-' {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-
-// validID reports whether s could be one of our ids: 32 lowercase hex
-// characters. Anything else is answered 404 without a query.
-func validID(s string) bool {
-	if len(s) != 32 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+// validID reports whether s could be one of our ids (studio.ValidID).
+func validID(s string) bool { return studio.ValidID(s) }

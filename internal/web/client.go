@@ -43,7 +43,7 @@ func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientR
 
 // resolveClientImage is resolveClient for the portal's images (thumbnails,
 // previews, the logo): the same checks and answers, but a dead link's
-// refusal is not logged, as no image request is (SPEC §4.4): a page of a
+// refusal is not logged, as no image request is (docs/openapi.yaml): a page of a
 // dead link would otherwise leave a denied row per picture.
 func (s *Server) resolveClientImage(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
 	return s.resolve(w, r, false)

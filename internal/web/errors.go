@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"atrium/internal/files"
 	"atrium/internal/studio"
@@ -39,59 +40,71 @@ func statusOf(code string) int {
 }
 
 // domainError turns errors of the layers below into domain errors, so that
-// statusOf sees one vocabulary.
+// statusOf sees one vocabulary. Each carries its public message: no error's
+// text is ever read for one.
 func domainError(err error) error {
 	var se *studio.Error
 	var mbe *http.MaxBytesError
+	var ie *files.ImageError
 	switch {
 	case errors.As(err, &se):
 		return err
 	case errors.Is(err, files.ErrTooLarge), errors.As(err, &mbe):
 		return studio.Errorf(studio.ECodeTooLarge, "The upload is larger than the limit.")
+	case errors.As(err, &ie):
+		return &studio.Error{Code: studio.ECodeInvalidImage, Message: ie.PublicMessage()}
 	case errors.Is(err, files.ErrInvalidImage):
-		// The files package words its reasons for people ("not a JPEG, PNG or WebP image").
-		return &studio.Error{Code: studio.ECodeInvalidImage, Message: publicImageMessage(err)}
+		return studio.Errorf(studio.ECodeInvalidImage, "The file is not a usable JPEG, PNG or WebP image.")
 	case errors.Is(err, files.ErrNotFound):
 		return studio.Errorf(studio.ECodeNotFound, "File not found.")
 	}
 	return err
 }
 
-func publicImageMessage(err error) string {
-	msg := err.Error()
-	const prefix = "files: invalid image: "
-	if len(msg) > len(prefix) && msg[:len(prefix)] == prefix {
-		msg = msg[len(prefix):]
-		return "The file is not a usable image: " + msg + "."
-	}
-	return "The file is not a usable JPEG, PNG or WebP image."
-}
-
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
 
+// errorDetail is the API's error envelope: the code, a message for people,
+// and for invalid input the first offending field and every one of them
+// with its message.
 type errorDetail struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Field   string            `json:"field,omitempty"`
+	Fields  map[string]string `json:"fields,omitempty"`
 }
 
-// fail is the one way an API error leaves the server: a JSON envelope with
-// the code's status. Internal errors are logged and shown as a generic text.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+// fail is the one way an error leaves the server. The route decides the
+// form: under /api/ the JSON envelope, under /client-progress/ the client's
+// error page, elsewhere an admin page. form, on an admin form's POST, is
+// the page that holds the form: unless there is no such thing to show
+// (not_found), it is shown again with what was entered and each field's
+// message. The status is the code's (statusOf); internal errors are logged
+// here, once, and answered with a generic text.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form ...formPage) {
 	err = domainError(err)
 	code := studio.ErrorCode(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "method", r.Method, "path", redactPath(r.URL.Path), "err", err)
 	}
-	var field string
 	var se *studio.Error
-	if errors.As(err, &se) {
-		field = se.Field
+	errors.As(err, &se)
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/api/"):
+		d := errorDetail{Code: code, Message: studio.ErrorMessage(err)}
+		if se != nil {
+			d.Field, d.Fields = se.Field, se.Fields
+		}
+		writeJSON(w, status, errorBody{Error: d})
+	case strings.HasPrefix(r.URL.Path, "/client-progress/"):
+		s.renderClientError(w, r, status, code)
+	case len(form) > 0 && code != studio.ECodeNotFound:
+		form[0].Render(w, r, formStatus(status), form[0].state(se, studio.ErrorMessage(err)))
+	default:
+		s.renderAdminError(w, r, status, studio.ErrorMessage(err))
 	}
-	writeJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: studio.ErrorMessage(err), Field: field}})
 }
 
 // writeJSON encodes v into a buffer first, so that an encoding failure

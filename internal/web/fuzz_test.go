@@ -157,7 +157,7 @@ func FuzzClientPath(f *testing.F) {
 	if err := st.CreateProject(ctx, p); err != nil {
 		f.Fatal(err)
 	}
-	_, token, err := CreateLink(ctx, st, srv.cfg.Secret, NewLink{ProjectID: p.ID}, time.Now())
+	_, token, err := st.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID}, srv.cfg.Secret, time.Now())
 	if err != nil {
 		f.Fatal(err)
 	}

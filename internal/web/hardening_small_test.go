@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"atrium/internal/store"
 	"atrium/internal/studio"
 )
 
@@ -26,12 +25,7 @@ func TestLinkListShowsState(t *testing.T) {
 			t.Fatalf("deactivate: %d %s", r.Status, r.Body)
 		}
 		past := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
-		expired := &studio.Link{ID: store.NewID(), ProjectID: p.ID, Label: "expired", ExpiresAt: &past}
-		token := studio.LinkToken(testSecret, expired.ID)
-		expired.TokenDigest, expired.TokenHint = studio.TokenDigest(token), studio.TokenHint(token)
-		if err := e.Store.CreateLink(context.Background(), expired); err != nil {
-			t.Fatal(err)
-		}
+		expired, _ := issueLink(t, e.Store, testSecret, studio.LinkInput{ProjectID: p.ID, Label: "expired"}, &past)
 
 		r := c.do("GET", "/api/client-access?projectId="+p.ID, nil)
 		var out struct {

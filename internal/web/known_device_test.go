@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -114,4 +115,57 @@ func deviceCookieOf(t *testing.T, e *env, email string) string {
 	}
 	t.Fatalf("%s got no device cookie", email)
 	return ""
+}
+
+// Colleagues behind one office address (a NAT) share the per-IP allowance,
+// but a known device has one of its own there: a colleague's ten wrong
+// passwords block unknown browsers from the office, not Ada's.
+func TestKnownDeviceIsNotLockedOutFromTheSameAddress(t *testing.T) {
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, func(c *web.Config) {
+			c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+		})
+		office := map[string]string{"X-Forwarded-For": "198.51.100.2"}
+		signIn := func(c *client, email, password string) *resp {
+			t.Helper()
+			body := `{"email":"` + email + `","password":"` + password + `"}`
+			return c.send("POST", "/api/session", "application/json", strings.NewReader(body), office)
+		}
+
+		ada := e.anon()
+		if r := signIn(ada, adminEmail, testPassword); r.Status != 200 {
+			t.Fatalf("first sign-in: %d %s", r.Status, r.Body)
+		}
+		if r := ada.send("DELETE", "/api/session", "", nil, office); r.Status != 204 {
+			t.Fatalf("sign out: %d", r.Status)
+		}
+
+		// A colleague spends the office address's allowance on other accounts.
+		mallory := e.anon()
+		for i := range 10 {
+			if r := signIn(mallory, "guess"+strconv.Itoa(i)+"@studio.test", otherPassword); r.Status != 401 {
+				t.Fatalf("guess %d: %d %s, want 401", i+1, r.Status, r.Body)
+			}
+		}
+		checkRateLimited(t, "the office address after 10 failures", signIn(mallory, adminEmail, testPassword))
+		checkRateLimited(t, "another unknown browser at the office", signIn(e.anon(), adminEmail, testPassword))
+
+		// Ada's browser still signs in, and can change her password.
+		if r := signIn(ada, adminEmail, testPassword); r.Status != 200 {
+			t.Fatalf("known device at the same address: %d %s, want 200", r.Status, r.Body)
+		}
+		const fresh = "terracotta tiles in the hall"
+		body := `{"currentPassword":"` + testPassword + `","newPassword":"` + fresh + `"}`
+		if r := ada.send("POST", "/api/session/password", "application/json", strings.NewReader(body), office); r.Status != 204 {
+			t.Errorf("own password change at the same address: %d %s, want 204", r.Status, r.Body)
+		}
+
+		// Her browser's own failures still count against it.
+		for i := range 6 {
+			if r := signIn(ada, adminEmail, otherPassword); r.Status != 401 {
+				t.Fatalf("known device's wrong password %d: %d %s, want 401", i+1, r.Status, r.Body)
+			}
+		}
+		checkRateLimited(t, "known device after its own 6 failures", signIn(ada, adminEmail, fresh))
+	})
 }

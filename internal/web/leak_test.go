@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"atrium/internal/store"
 	"atrium/internal/studio"
 )
 
@@ -113,6 +112,12 @@ func TestNothingInternalLeaks(t *testing.T) {
 		mustOK("comment", admin.do("POST", "/api/projects/"+p.ID+"/comments", map[string]any{"body": plant("ZQ-COMMENT-PROJECT")}))
 		mustOK("comment", admin.do("POST", "/api/projects/"+p.ID+"/comments", map[string]any{"body": plant("ZQ-COMMENT-RENDERING"), "renderingId": approved.ID}))
 		mustOK("logo", admin.postMultipart("/api/studio/logo", nil, map[string][]byte{"file": pictureJPEG(t, 300, 120, "ZQ-EXIF-LOGO")}))
+		// The stored logo's key: clients see a digest of it at most.
+		if st, err := e.Store.Settings(ctx); err != nil || st.LogoKey == "" {
+			t.Fatalf("settings after the logo: %+v, %v", st, err)
+		} else {
+			plant(st.LogoKey)
+		}
 
 		link := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-LINK-LABEL"), "expiresAt": "90d"})
 		other := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-OTHER-LABEL")})
@@ -123,12 +128,8 @@ func TestNothingInternalLeaks(t *testing.T) {
 		admin.do("DELETE", "/api/client-access/"+gone.ID, nil)
 		plant(gone.ID)
 		past := time.Now().UTC().Add(-time.Hour)
-		expired := &studio.Link{ID: plant(store.NewID()), ProjectID: p.ID, Label: plant("ZQ-EXPIRED-LABEL"), ExpiresAt: &past}
-		expiredToken := studio.LinkToken(testSecret, expired.ID)
-		expired.TokenDigest, expired.TokenHint = studio.TokenDigest(expiredToken), studio.TokenHint(expiredToken)
-		if err := e.Store.CreateLink(ctx, expired); err != nil {
-			t.Fatal(err)
-		}
+		expired, expiredToken := issueLink(t, e.Store, testSecret, studio.LinkInput{ProjectID: p.ID, Label: plant("ZQ-EXPIRED-LABEL")}, &past)
+		plant(expired.ID)
 		watched := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-WATCHED-LABEL")})
 		plant(watched.ID)
 		// Another project, approved rendering and all.
@@ -182,11 +183,13 @@ func TestNothingInternalLeaks(t *testing.T) {
 			}
 			if r := get("/client-progress/"+tok, nil); r.Status != 410 {
 				t.Errorf("dead link page: %d", r.Status)
+			} else {
+				wantClientStudioOnly(t, r)
 			}
 			get("/api/client-progress/"+tok+"/events", nil)
 		}
 		get("/api/client-progress/"+strings.Repeat("Z", 32), nil)
-		get("/client-progress/"+strings.Repeat("Z", 32), nil)
+		wantClientStudioOnly(t, get("/client-progress/"+strings.Repeat("Z", 32), nil))
 		get("/client-progress/"+link.Token+"/nothing", nil)
 		answers = append(answers, readSSE(t, e.URL+base+"/events", 700*time.Millisecond))
 		// A stream that ends with gone: the link is switched off while it
@@ -300,6 +303,7 @@ func readSSE(t *testing.T, url string, d time.Duration) *resp {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body) // ends with the deadline
+	checkEventStream(t, res, b)
 	return &resp{Status: res.StatusCode, Header: res.Header, Body: b, raw: res}
 }
 
@@ -325,9 +329,28 @@ func readSSEWhile(t *testing.T, url string, during func()) *resp {
 	}()
 	time.Sleep(100 * time.Millisecond) // the first update is on its way
 	during()
-	return &resp{Status: res.StatusCode, Header: res.Header, Body: <-body, raw: res}
+	b := <-body
+	checkEventStream(t, res, b)
+	return &resp{Status: res.StatusCode, Header: res.Header, Body: b, raw: res}
 }
 
 func base62Digit(i int) byte {
 	return "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"[i%62]
+}
+
+// wantClientStudioOnly checks a client error page of the leak test's
+// studio: it shows the studio as the portal does (studio.NewClientStudio:
+// name, colour, contact) and no logo, which is served under a working
+// token only. The canaries check that nothing else is there.
+func wantClientStudioOnly(t *testing.T, r *resp) {
+	t.Helper()
+	body := bytes.ReplaceAll(r.Body, []byte("&#43;"), []byte("+"))
+	for _, want := range []string{"Atelier Nord", "hello@ateliernord.example", "+1 555 0100", "/static/theme/"} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("client error page %d lacks the studio's %q", r.Status, want)
+		}
+	}
+	if bytes.Contains(body, []byte("/logo")) || bytes.Contains(body, []byte("<img")) {
+		t.Errorf("client error page %d shows a logo: %s", r.Status, r.Body)
+	}
 }

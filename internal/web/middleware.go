@@ -28,11 +28,11 @@ func baseHeaders(next http.Handler) http.Handler {
 // csp allows only our own origin: no inline script, no third party.
 const csp = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-// clientHeaders adds what SPEC §4.5 asks of every client-facing response:
-// the portal, its API and robots.txt. It wraps the CSRF check and the mux,
-// so that their own answers (the CSRF refusal, 405, the redirects to a
-// cleaned path) carry the headers too. Handlers may loosen Cache-Control
-// (downloads: private).
+// clientHeaders adds the client headers (docs/SECURITY.md) to every
+// client-facing response: the portal, its API and robots.txt. It wraps the
+// CSRF check and the mux, so that their own answers (the CSRF refusal, 405,
+// the redirects to a cleaned path) carry the headers too. Handlers may
+// loosen Cache-Control (downloads: private).
 func clientHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if clientFacing(r.URL.Path) {
@@ -80,17 +80,12 @@ func cleanPath(p string) string {
 }
 
 // crossOriginProtection refuses state-changing browser requests from other
-// sites (CSRF). The API answers in its JSON envelope, like every API error;
-// other paths get the refusal in plain words.
+// sites (CSRF), like any other error (fail): in the API's JSON envelope, or
+// on a page.
 func (s *Server) crossOriginProtection() *http.CrossOriginProtection {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		const msg = "This request came from another site and was refused."
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			s.fail(w, r, studio.Errorf(studio.ECodeForbidden, msg))
-			return
-		}
-		http.Error(w, msg, http.StatusForbidden)
+		s.fail(w, r, studio.Errorf(studio.ECodeForbidden, "This request came from another site and was refused."))
 	}))
 	return cop
 }

@@ -8,8 +8,8 @@ import (
 )
 
 // apiClientProgress answers the sanitized JSON of the link's project
-// (SPEC §4.4), logged as "api". The row is committed before a byte of the
-// answer goes out.
+// (clientProgress in docs/openapi.yaml), logged as "api". The row is
+// committed before a byte of the answer goes out.
 func (s *Server) apiClientProgress(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClient(w, r)
 	if err != nil {

@@ -91,7 +91,7 @@ func benchServer(b *testing.B, db string) (*Server, string) {
 			}
 		}
 	}
-	_, token, err := CreateLink(ctx, st, srv.cfg.Secret, NewLink{ProjectID: p.ID}, time.Now())
+	_, token, err := st.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID}, srv.cfg.Secret, time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,14 +1,12 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
-	"atrium/internal/store"
 	"atrium/internal/studio"
 	"atrium/internal/web"
 )
@@ -16,21 +14,15 @@ import (
 // Unknown, expired and deactivated links answer the same on the JSON, the
 // images and the downloads; refusals are logged as denied and not counted,
 // except those of images (thumbnails, previews, the logo), which are not
-// logged at all (SPEC §4.4): a dead link's page would leave a row a picture.
+// logged at all (docs/openapi.yaml): a dead link's page would leave a row a picture.
 func TestClientLinkErrors(t *testing.T) {
 	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
 		// Every refusal below spends a failed lookup: room for all of them.
 		e := newEnv(t, db, func(c *web.Config) { c.LookupPerMinute = 100 })
 		f := newPortalFixture(t, e)
-		ctx := context.Background()
 		past := time.Now().UTC().Add(-time.Hour)
-		expired := &studio.Link{ID: store.NewID(), ProjectID: f.project.ID, ExpiresAt: &past}
-		expiredToken := studio.LinkToken(testSecret, expired.ID)
-		expired.TokenDigest, expired.TokenHint = studio.TokenDigest(expiredToken), studio.TokenHint(expiredToken)
-		if err := e.Store.CreateLink(ctx, expired); err != nil {
-			t.Fatal(err)
-		}
+		expired, expiredToken := issueLink(t, e.Store, testSecret, studio.LinkInput{ProjectID: f.project.ID}, &past)
 		gone := f.staff.newLink(f.project.ID, nil)
 		anon := e.anon()
 		paths := func(token string) []string {

@@ -72,7 +72,7 @@ func TestTokenNeverInServerLogs(t *testing.T) {
 
 // The access log keeps the client's address: the connection's peer, or
 // the X-Forwarded-For hop before the trusted proxies when the peer is one
-// of them (SPEC §3). A header sent past no trusted proxy is ignored.
+// of them (ATRIUM_TRUSTED_PROXIES). A header sent past no trusted proxy is ignored.
 func TestAccessLogClientIP(t *testing.T) {
 	t.Parallel()
 	for _, sc := range []struct {

@@ -28,7 +28,7 @@ func TestClientProgressJSON(t *testing.T) {
 			t.Fatalf("client JSON: %d %s", r.Status, r.Body)
 		}
 		wantClientHeaders(t, "client JSON", r, "no-store")
-		// Exactly the keys of SPEC §4.4, at every level.
+		// Exactly the keys of ClientView in docs/openapi.yaml, at every level.
 		var v struct {
 			Studio, Project, Link json.RawMessage
 			Rooms                 []json.RawMessage
@@ -255,7 +255,8 @@ func wantOpaqueETag(t *testing.T, what, etag, from string) {
 	}
 }
 
-// wantClientHeaders checks SPEC §4.5 on a client-facing response.
+// wantClientHeaders checks the client headers (docs/SECURITY.md) on a
+// client-facing response.
 func wantClientHeaders(t *testing.T, what string, r *resp, cacheControl string) {
 	t.Helper()
 	want := map[string]string{

@@ -15,8 +15,8 @@ import (
 	"atrium/internal/studio"
 )
 
-// Live updates of the client page (SPEC §4.4): Server-Sent Events on
-// GET /api/client-progress/{token}/events.
+// Live updates of the client page (clientEvents in docs/openapi.yaml):
+// Server-Sent Events on GET /api/client-progress/{token}/events.
 //
 // The stream carries whole client views, never diffs: each `update` event
 // has the view's JSON as data and its version (a hash of that JSON) as id.

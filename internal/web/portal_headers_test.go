@@ -15,7 +15,7 @@ func (e *env) noRedirects() *client {
 	return c
 }
 
-// Every client-facing answer carries the headers of SPEC §4.5, including
+// Every client-facing answer carries the client headers (docs/SECURITY.md), including
 // those written by net/http rather than by a handler: ServeContent's range
 // refusals, the mux's 405 and redirects, the CSRF refusal, robots.txt.
 func TestClientHeadersOnEveryAnswer(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 	"atrium/internal/studio"
 )
 
-// The client page (SPEC §5): one server-rendered page that works without
+// The client page: one server-rendered page that works without
 // JavaScript; portal.js adds the full-screen viewer and live updates.
 
 //go:embed templates/portal*.html templates/error*.html
@@ -193,27 +193,27 @@ func telHref(phone string) template.URL {
 func (s *Server) clientPage(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClient(w, r)
 	if err != nil {
-		s.clientErrorPage(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	v, err := s.clientView(r.Context(), c)
 	if err != nil {
-		s.clientErrorPage(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	version, _, err := viewVersion(v)
 	if err != nil {
-		s.clientErrorPage(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := portalTemplates.ExecuteTemplate(&buf, "portal.html", newPortalPage(v, version, c.URLs)); err != nil {
-		s.clientErrorPage(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
-	// The view is logged, durably, before a byte of it leaves (SPEC §3).
+	// The view is logged, durably, before a byte of it leaves (store.AccessLog).
 	if err := s.logAccess(r.Context(), c, r, studio.ActionView, "", ""); err != nil {
-		s.clientErrorPage(w, r, err)
+		s.fail(w, r, err)
 		return
 	}
 	writeHTML(w, http.StatusOK, buf.Bytes())
@@ -236,23 +236,17 @@ type errorPage struct {
 	ThemeURL string
 }
 
-// clientErrorPage is fail for the client page: the same codes and statuses,
-// shown as a calm HTML page that says what happened and how to reach the
-// studio. Internal errors are logged and never described.
-func (s *Server) clientErrorPage(w http.ResponseWriter, r *http.Request, err error) {
-	err = domainError(err)
-	code := studio.ErrorCode(err)
-	status := statusOf(code)
-	if status == http.StatusInternalServerError {
-		s.log.Error("client page failed", "path", redactPath(r.URL.Path), "err", err)
-	}
+// renderClientError is fail's page for a client: a calm page that says what
+// happened and how to reach the studio, with nothing beyond the studio's
+// part of the client view. Internal errors are never described.
+func (s *Server) renderClientError(w http.ResponseWriter, r *http.Request, status int, code string) {
 	p := errorPage{Status: status}
 	// The studio is one per installation, so even an unknown link can say
 	// whom to ask. Without settings the page still renders, unbranded.
-	// There is no logo: it is served under a working token only.
+	// There is no token, so no logo: it is served under a working one only.
 	if st, serr := s.store.Settings(r.Context()); serr == nil {
-		p.Studio = &studio.ClientStudio{Name: st.Name, AccentColor: st.AccentColor,
-			ContactEmail: st.ContactEmail, ContactPhone: st.ContactPhone}
+		cs := studio.NewClientStudio(st, studio.ClientURLs{})
+		p.Studio = &cs
 	}
 	accent := ""
 	if p.Studio != nil {

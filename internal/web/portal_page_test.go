@@ -124,10 +124,23 @@ func portalSeedProject(t testing.TB, st *store.Store, fs files.Storage, userID s
 // portalSeedLink adds a link to a project in the store and returns its token.
 func portalSeedLink(t testing.TB, st *store.Store, projectID, userID string, expiresAt *time.Time) (*studio.Link, string) {
 	t.Helper()
-	l := &studio.Link{ID: store.NewID(), ProjectID: projectID, Label: "Jane", CreatedBy: userID, ExpiresAt: expiresAt}
-	token := studio.LinkToken([]byte("portal test secret"), l.ID)
-	l.TokenDigest, l.TokenHint = studio.TokenDigest(token), studio.TokenHint(token)
-	if err := st.CreateLink(context.Background(), l); err != nil {
+	return issueLink(t, st, []byte("portal test secret"), studio.LinkInput{ProjectID: projectID, Label: "Jane", CreatedBy: userID}, expiresAt)
+}
+
+// issueLink creates a link the way the server does (store.IssueLink) and
+// returns it with its token. A link that expires at expiresAt, even in the
+// past, is issued an hour before that.
+func issueLink(t testing.TB, st *store.Store, secret []byte, in studio.LinkInput, expiresAt *time.Time) (*studio.Link, string) {
+	t.Helper()
+	now := time.Now()
+	if expiresAt != nil {
+		in.Expires = expiresAt.Format(time.RFC3339Nano)
+		if early := expiresAt.Add(-time.Hour); early.Before(now) {
+			now = early
+		}
+	}
+	l, token, err := st.IssueLink(context.Background(), in, secret, now)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return l, token
@@ -160,7 +173,8 @@ func newPortalEnv(t *testing.T, o portalSeedOptions, tweak func(*web.Config)) (*
 	return e, portalSeedProject(t, e.Store, fs, e.Admin.ID, o)
 }
 
-// portalWantHeaders checks SPEC §4.5 on a client-facing response.
+// portalWantHeaders checks the client headers (docs/SECURITY.md) on a
+// client-facing response.
 func portalWantHeaders(t *testing.T, what string, h http.Header) {
 	t.Helper()
 	for k, want := range map[string]string{

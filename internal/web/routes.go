@@ -8,13 +8,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /robots.txt", s.robots)
 
-	// Staff session (SPEC §4.1).
+	// Staff session. docs/openapi.yaml describes every /api route.
 	mux.HandleFunc("POST /api/session", s.apiLogin)
 	mux.HandleFunc("GET /api/session", s.staff(s.apiSession))
 	mux.HandleFunc("DELETE /api/session", s.apiLogout)
 	mux.HandleFunc("POST /api/session/password", s.staff(s.apiChangePassword))
 
-	// Studio data (SPEC §4.2).
+	// Studio data.
 	mux.HandleFunc("GET /api/projects", s.staff(s.apiProjects))
 	mux.HandleFunc("POST /api/projects", s.staff(s.apiCreateProject))
 	mux.HandleFunc("GET /api/projects/{id}", s.staff(s.apiProject))
@@ -35,9 +35,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/users", s.admin(s.apiCreateUser))
 	mux.HandleFunc("PATCH /api/users/{id}", s.admin(s.apiUpdateUser))
 
-	// Client links (SPEC §4.3) and the client side (SPEC §4.4). Every
+	// Client links and the client side. Every
 	// answer under /client-progress/ and /api/client-progress/ gets the
-	// client headers of SPEC §4.5 from clientHeaders (server.go).
+	// client headers (docs/SECURITY.md) from clientHeaders (middleware.go).
 	mux.HandleFunc("GET /api/client-access", s.staff(s.apiLinks))
 	mux.HandleFunc("POST /api/client-access", s.staff(s.apiCreateLink))
 	mux.HandleFunc("DELETE /api/client-access", s.staff(s.apiDeactivateLink)) // ?id=ID, the seed's form
@@ -56,13 +56,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Embedded CSS and JS at content-hashed URLs (assets.go), for every page.
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
 
-	// The client page (SPEC §5) and its live updates.
+	// The client page and its live updates.
 	mux.HandleFunc("GET /client-progress/{token}", s.clientPage)
 	mux.HandleFunc("GET /client-progress/", s.clientPage) // 404 page, counted as a failed lookup
 	mux.HandleFunc("GET /api/client-progress/{token}/events", s.clientEvents)
 	mux.HandleFunc("GET /static/theme/{file}", s.serveTheme) // the studio's accent colour as CSS
 
-	// The admin UI (SPEC §6).
+	// The admin UI (docs/DECISIONS.md, Admin UI).
 	mux.HandleFunc("GET /{$}", s.adminRoot)
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.loginSubmit)

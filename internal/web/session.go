@@ -77,17 +77,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, email, password s
 	ip := s.clientIP(r)
 	account := strings.ToLower(strings.TrimSpace(email))
 	// Each attempt holds a failure of both allowances while it is judged, so
-	// a burst of parallel guesses is held to the limit too.
+	// a burst of parallel guesses is held to the limit too. The account comes
+	// first: a known device of it has an allowance of its own (ipKey).
 	failed := false
-	ipDone, err := s.takeAttempt(w, s.loginIP, limitKey(ip))
-	if err != nil {
-		return nil, err
-	}
-	defer func() { ipDone(failed) }()
 	u, err := s.store.UserByEmail(r.Context(), account)
 	if err != nil && studio.ErrorCode(err) != studio.ECodeNotFound {
 		return nil, err
 	}
+	ipDone, err := s.takeAttempt(w, s.loginIP, s.ipKey(r, ip, u))
+	if err != nil {
+		return nil, err
+	}
+	defer func() { ipDone(failed) }()
 	accDone, err := s.takeAttempt(w, s.loginAcc, s.accountKey(r, account, u))
 	if err != nil {
 		return nil, err
@@ -141,6 +142,21 @@ func (s *Server) accountKey(r *http.Request, account string, u *studio.User) str
 		}
 	}
 	return account + "\x00unknown"
+}
+
+// ipKey is the per-IP limiter key of an attempt on u's password: the
+// address's (limitKey) and, for a request with a valid known-device cookie
+// of this very account, the device's own allowance at that address.
+// Failures from other browsers behind the same address (an office's NAT)
+// then never block a browser the account has signed in from, while unknown
+// browsers share the address's allowance and a known one is held to its own.
+func (s *Server) ipKey(r *http.Request, ip string, u *studio.User) string {
+	if u != nil {
+		if userID, device, ok := s.knownDevice(r); ok && userID == u.ID {
+			return limitKey(ip) + "\x00known:" + device
+		}
+	}
+	return limitKey(ip)
 }
 
 // knownDevice reads a valid known-device cookie.

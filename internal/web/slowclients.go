@@ -199,9 +199,17 @@ type bodyReader struct {
 	eof    bool
 }
 
+// allowance is how long the client may still keep the server waiting: what
+// its average leaves, but never more than stallFactor graces in one wait,
+// so that a fast start does not buy a long stall later (a 200 MB body sent
+// quickly would otherwise bank hours).
 func (b *bodyReader) allowance() time.Duration {
-	return b.grace + perRate(b.n, b.rate) - b.waited
+	return min(b.grace+perRate(b.n, b.rate)-b.waited, stallFactor*b.grace)
 }
+
+// stallFactor times BodyTimeout is the longest one wait for body bytes may
+// last, whatever the client sent before (60 s by default).
+const stallFactor = 6
 
 func (b *bodyReader) Read(p []byte) (int, error) {
 	if b.eof {

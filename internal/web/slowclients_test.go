@@ -105,6 +105,30 @@ func TestSlowBodyIsCut(t *testing.T) {
 	})
 }
 
+// A fast start buys no long stall: a body whose first bytes came quickly
+// is still cut when it stops, after at most six times BodyTimeout, not
+// after the time those bytes are worth at the minimum rate.
+func TestFrontLoadedBodyStallIsCut(t *testing.T) {
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, func(c *web.Config) {
+			c.BodyTimeout = 200 * time.Millisecond
+			c.BodyMinRate = 1000 // 60 KB sent at once would be worth 60 s
+		})
+		conn := dialRaw(t, e, 0)
+		const size = 64 << 10
+		fmt.Fprintf(conn, "POST /api/session HTTP/1.1\r\nHost: atrium.test\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", size)
+		if _, err := conn.Write([]byte(strings.Repeat(" ", 60<<10))); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		conn.SetReadDeadline(start.Add(20 * time.Second))
+		_, err := io.ReadAll(conn) // until the server closes
+		if isTimeout(err) || time.Since(start) > 15*time.Second {
+			t.Fatalf("a stalled body that started fast kept its connection for %v", time.Since(start).Round(time.Millisecond))
+		}
+	})
+}
+
 // A body that keeps above the minimum rate goes through, even when it
 // takes several times BodyTimeout: the allowance grows with the bytes.
 func TestSteadyBodyPasses(t *testing.T) {

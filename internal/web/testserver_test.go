@@ -231,6 +231,7 @@ func (c *client) send(method, path, ctype string, body io.Reader, hdr map[string
 	if err != nil {
 		c.t.Fatalf("%s %s: read body: %v", method, path, err)
 	}
+	checkOpenAPI(c.t, res, b) // every answer under /api matches docs/openapi.yaml
 	return &resp{Status: res.StatusCode, Header: res.Header, Body: b, raw: res}
 }
 
@@ -243,9 +244,10 @@ func (r *resp) decode(t *testing.T, v any) {
 }
 
 type apiError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field"`
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Field   string            `json:"field"`
+	Fields  map[string]string `json:"fields"`
 }
 
 // apiErr reads the error envelope, or a zero value if there is none.
