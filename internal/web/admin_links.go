@@ -197,7 +197,7 @@ func (s *Server) adminDeactivateLink(w http.ResponseWriter, r *http.Request) {
 }
 
 type linkConfirmView struct {
-	adminPage
+	adminChrome
 	Link    *studio.Link
 	Project *studio.Project
 }
@@ -217,7 +217,7 @@ func (s *Server) renderLinkConfirm(w http.ResponseWriter, r *http.Request, l *st
 const logPageSize = 50
 
 type linkLogView struct {
-	adminPage
+	adminChrome
 	Link       linkView
 	Project    *studio.Project
 	Events     []studio.AccessEntry

@@ -9,9 +9,9 @@ import (
 	"atrium/internal/studio"
 )
 
-// adminPageAuth lets signed-in staff through to an admin page and sends
+// staffPage lets signed-in staff through to an admin page and sends
 // anyone else to the sign-in form, remembering where they were going.
-func (s *Server) adminPageAuth(h http.HandlerFunc) http.HandlerFunc {
+func (s *Server) staffPage(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, _ := s.sessionUser(r)
 		if u == nil {
@@ -26,9 +26,9 @@ func (s *Server) adminPageAuth(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// adminOnlyPage lets only admins through; designers get a 403 page.
-func (s *Server) adminOnlyPage(h http.HandlerFunc) http.HandlerFunc {
-	return s.adminPageAuth(func(w http.ResponseWriter, r *http.Request) {
+// adminPage lets only admins through; designers get a 403 page.
+func (s *Server) adminPage(h http.HandlerFunc) http.HandlerFunc {
+	return s.staffPage(func(w http.ResponseWriter, r *http.Request) {
 		if userFrom(r.Context()).Role != studio.RoleAdmin {
 			s.fail(w, r, studio.Errorf(studio.ECodeForbidden, "Only a studio admin can open this page."))
 			return
@@ -38,7 +38,7 @@ func (s *Server) adminOnlyPage(h http.HandlerFunc) http.HandlerFunc {
 }
 
 type loginView struct {
-	adminPage
+	adminChrome
 	Studio string // the studio's name, when it has one
 	Email  string
 	Next   string

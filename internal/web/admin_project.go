@@ -11,7 +11,7 @@ import (
 // projectView is the staff project page: header, rooms × phases, renderings,
 // client access, team and comments.
 type projectView struct {
-	adminPage
+	adminChrome
 	P               *studio.ProjectDetail
 	Staff           []studio.User
 	StaffNames      map[string]string

@@ -19,7 +19,7 @@ var projectLabels = map[string]string{
 }
 
 type projectsView struct {
-	adminPage
+	adminChrome
 	Projects []studio.Project
 }
 

@@ -3,16 +3,14 @@ package web
 import (
 	"net/http"
 
-	"atrium/internal/auth"
-
 	"atrium/internal/live"
 	"atrium/internal/studio"
 )
 
-// Studio settings and staff accounts: admin only.
+// Studio settings: admin only.
 
 type settingsView struct {
-	adminPage
+	adminChrome
 	Settings *studio.Settings
 }
 
@@ -69,50 +67,4 @@ func (s *Server) adminUploadLogo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/admin/settings", "Logo updated.")
-}
-
-type usersView struct {
-	adminPage
-	Users []studio.User
-}
-
-var userLabels = map[string]string{"email": "Email", "name": "Name", "role": "Role", "password": "Password"}
-
-func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
-	s.renderUsers(w, r, http.StatusOK, nil)
-}
-
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
-	users, err := s.store.Users(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	v := &usersView{Users: users}
-	v.Title, v.Nav, v.Form = "Staff accounts", "users", form
-	s.adminRender(w, r, status, "admin_users.html", v)
-}
-
-func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
-	if err := parseAdminForm(w, r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	f := r.PostForm
-	u, err := auth.NewUser(studio.UserInput{Email: formText(f, "email"), Name: formText(f, "name"),
-		Role: formText(f, "role"), Password: formText(f, "password")})
-	if err == nil {
-		err = s.store.CreateUser(r.Context(), u)
-		if studio.ErrorCode(err) == studio.ECodeConflict {
-			err = studio.Invalid("email", "A staff account with this email already exists.")
-		}
-	}
-	if err != nil {
-		// Never send a password back into the page.
-		values := r.PostForm
-		values.Del("password")
-		s.fail(w, r, err, formPage{Name: "user", Values: values, Labels: userLabels, Render: s.renderUsers})
-		return
-	}
-	s.redirect(w, r, "/admin/users", u.Name+" can now sign in as "+string(u.Role)+".")
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"atrium/internal/auth"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 )
@@ -105,7 +106,7 @@ func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request, id stri
 }
 
 type userConfirmView struct {
-	adminPage
+	adminChrome
 	Account *studio.User
 }
 
@@ -116,7 +117,7 @@ func (s *Server) adminPasswordPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderOwnPassword(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
-	v := &adminPage{Title: "Change your password", Form: form}
+	v := &adminChrome{Title: "Change your password", Form: form}
 	s.adminRender(w, r, status, "admin_password.html", v)
 }
 
@@ -138,4 +139,50 @@ func (s *Server) adminChangePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.redirect(w, r, "/admin", "Your password is changed. You stay signed in here; your other sessions have ended.")
+}
+
+type usersView struct {
+	adminChrome
+	Users []studio.User
+}
+
+var userLabels = map[string]string{"email": "Email", "name": "Name", "role": "Role", "password": "Password"}
+
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+	s.renderUsers(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
+	users, err := s.store.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := &usersView{Users: users}
+	v.Title, v.Nav, v.Form = "Staff accounts", "users", form
+	s.adminRender(w, r, status, "admin_users.html", v)
+}
+
+func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
+	if err := parseAdminForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	u, err := auth.NewUser(studio.UserInput{Email: formText(f, "email"), Name: formText(f, "name"),
+		Role: formText(f, "role"), Password: formText(f, "password")})
+	if err == nil {
+		err = s.store.CreateUser(r.Context(), u)
+		if studio.ErrorCode(err) == studio.ECodeConflict {
+			err = studio.Invalid("email", "A staff account with this email already exists.")
+		}
+	}
+	if err != nil {
+		// Never send a password back into the page.
+		values := r.PostForm
+		values.Del("password")
+		s.fail(w, r, err, formPage{Name: "user", Values: values, Labels: userLabels, Render: s.renderUsers})
+		return
+	}
+	s.redirect(w, r, "/admin/users", u.Name+" can now sign in as "+string(u.Role)+".")
 }

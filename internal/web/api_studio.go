@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"atrium/internal/auth"
 	"atrium/internal/files"
 	"atrium/internal/live"
 	"atrium/internal/store"
@@ -107,34 +106,4 @@ func (s *Server) studioWithLogo(ctx context.Context) (*studio.Settings, error) {
 		err = studio.Errorf(studio.ECodeNotFound, "The studio has no logo.")
 	}
 	return st, err
-}
-
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
-	users, err := s.store.Users(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": users})
-}
-
-func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
-	b, err := readBody(w, r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b.Only("email", "name", "role", "password")
-	in := studio.UserInput{Email: b.Required("email"), Name: b.Required("name"), Role: b.Required("role"),
-		Password: b.Required("password")}
-	u, err := auth.NewUser(in)
-	if err := studio.Join(b.Err(), err); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.CreateUser(r.Context(), u); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, u)
 }

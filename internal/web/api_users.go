@@ -124,3 +124,33 @@ func currentSession(r *http.Request) string {
 	}
 	return auth.SessionDigest(c.Value)
 }
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.store.Users(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+}
+
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
+	b, err := readBody(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	b.Only("email", "name", "role", "password")
+	in := studio.UserInput{Email: b.Required("email"), Name: b.Required("name"), Role: b.Required("role"),
+		Password: b.Required("password")}
+	u, err := auth.NewUser(in)
+	if err := studio.Join(b.Err(), err); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.store.CreateUser(r.Context(), u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, u)
+}

@@ -17,35 +17,30 @@ import (
 // The client page: one server-rendered page that works without
 // JavaScript; portal.js adds the full-screen viewer and live updates.
 
-//go:embed templates/portal*.html templates/error*.html
+//go:embed templates/portal
 var portalTemplateFS embed.FS
 
-// portalTemplates is parsed once when the package loads: a broken template
-// stops the program at start-up, like a bad regexp, never at a client.
-var portalTemplates = template.Must(parsePortalTemplates(portalTemplateFS))
-
-// parsePortalTemplates parses the page templates without their
+// parsePortalTemplates parses the page templates (New does, once: a broken
+// template makes New fail, never a client's request) without their
 // indentation, which would otherwise be sent with every page (the pages
 // hold no <pre> or <textarea>, where it would matter).
 func parsePortalTemplates(fsys fs.FS) (*template.Template, error) {
 	set := template.New("portal").Funcs(portalFuncs)
-	for _, glob := range []string{"templates/portal*.html", "templates/error*.html"} {
-		names, err := fs.Glob(fsys, glob)
+	names, err := fs.Glob(fsys, "templates/portal/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		for _, name := range names {
-			b, err := fs.ReadFile(fsys, name)
-			if err != nil {
-				return nil, err
-			}
-			lines := strings.Split(string(b), "\n")
-			for i, l := range lines {
-				lines[i] = strings.TrimLeft(l, " \t")
-			}
-			if _, err := set.New(path.Base(name)).Parse(strings.Join(lines, "\n")); err != nil {
-				return nil, err
-			}
+		lines := strings.Split(string(b), "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimLeft(l, " \t")
+		}
+		if _, err := set.New(path.Base(name)).Parse(strings.Join(lines, "\n")); err != nil {
+			return nil, err
 		}
 	}
 	return set, nil
@@ -207,7 +202,7 @@ func (s *Server) clientPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := portalTemplates.ExecuteTemplate(&buf, "portal.html", newPortalPage(v, version, c.URLs)); err != nil {
+	if err := s.portalPages.ExecuteTemplate(&buf, "portal.html", newPortalPage(v, version, c.URLs)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -274,7 +269,7 @@ func (s *Server) renderClientError(w http.ResponseWriter, r *http.Request, statu
 		p.Message = "The page could not be shown just now. Please try again in a moment."
 	}
 	var buf bytes.Buffer
-	if terr := portalTemplates.ExecuteTemplate(&buf, "error.html", p); terr != nil {
+	if terr := s.portalPages.ExecuteTemplate(&buf, "error.html", p); terr != nil {
 		s.log.Error("client error page failed", "err", terr)
 		http.Error(w, p.Heading+". "+p.Message, status)
 		return

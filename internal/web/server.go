@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -110,7 +111,7 @@ type Server struct {
 	loginIP  *auth.Limiter
 	loginAcc *auth.Limiter
 	lookupIP *auth.Limiter
-	access   *store.AccessLog // client access rows, group-committed (client.go)
+	access   *store.AccessLog // client access rows, group-committed (portal_link.go)
 	views    viewCache        // encoded client JSON by link (portal_api_cache.go)
 	handler  http.Handler
 	// ingests bounds concurrent image decodes by CPU, decodeMem by memory.
@@ -118,11 +119,22 @@ type Server struct {
 	decodeMem *decodeBudget
 	sse       streams // the open client event streams (portal_events.go)
 	health    health  // the last /healthz probes (health.go)
+	// The parsed page templates (admin_page.go, portal_page.go).
+	adminPages  map[string]*template.Template
+	portalPages *template.Template
 }
 
-// New builds the server. It parses templates and fails fast if one is bad.
+// New builds the server. It parses the templates and fails if one is bad.
 func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log *slog.Logger) (*Server, error) {
 	cfg = cfg.Defaults()
+	adminPages, err := parseAdminTemplates(adminTemplateFS)
+	if err != nil {
+		return nil, err
+	}
+	portalPages, err := parsePortalTemplates(portalTemplateFS)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:      cfg,
 		store:    st,
@@ -134,6 +146,9 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 		lookupIP: auth.NewLimiter(cfg.LookupPerMinute, cfg.LookupPerMinute, cfg.Clock),
 		access:   store.NewAccessLog(st, accessLogDelay, accessLogBatch),
 		ingests:  make(chan struct{}, cfg.DecodeSlots),
+
+		adminPages:  adminPages,
+		portalPages: portalPages,
 	}
 	s.decodeMem = newDecodeBudget(cfg.DecodeMemory)
 	mux := http.NewServeMux()
@@ -148,11 +163,22 @@ func (s *Server) now() time.Time { return s.cfg.Clock.Now() }
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Close stops background work: it commits the access rows still queued.
+// Close stops background work: it ends the event streams and commits the
+// access rows still queued. If ctx ends first, Close returns ctx.Err() and
+// the commit goes on in the background.
 func (s *Server) Close(ctx context.Context) error {
 	s.StopStreams()
-	s.access.Close()
-	return nil
+	done := make(chan struct{})
+	go func() {
+		s.access.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Config returns the server's effective configuration.

@@ -39,8 +39,8 @@ func (s *Server) sessionUser(r *http.Request) (*studio.User, string) {
 	return sess.User, digest
 }
 
-// staff lets signed-in staff through and answers 401 to anyone else.
-func (s *Server) staff(h http.HandlerFunc) http.HandlerFunc {
+// staffAPI lets signed-in staff through and answers 401 to anyone else.
+func (s *Server) staffAPI(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, _ := s.sessionUser(r)
 		if u == nil {
@@ -52,9 +52,9 @@ func (s *Server) staff(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// admin lets only admins through.
-func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
-	return s.staff(func(w http.ResponseWriter, r *http.Request) {
+// adminAPI lets only admins through; others get 403.
+func (s *Server) adminAPI(h http.HandlerFunc) http.HandlerFunc {
+	return s.staffAPI(func(w http.ResponseWriter, r *http.Request) {
 		if userFrom(r.Context()).Role != studio.RoleAdmin {
 			s.fail(w, r, studio.Errorf(studio.ECodeForbidden, "Only an admin can do this."))
 			return

@@ -7,37 +7,40 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 
 	"atrium/internal/studio"
 )
 
 // The admin UI is server-rendered: every page is the layout plus one page
-// template, parsed once when the package loads (a bad template stops the
-// program at start-up, like a bad regexp) and rendered into a buffer.
+// template from templates/admin/, parsed once by New (a bad template makes
+// New fail, so the program stops at start-up) and rendered into a buffer.
 
-//go:embed templates/admin*.html templates/login*.html
+//go:embed templates/admin
 var adminTemplateFS embed.FS
 
-var adminTemplates = mustParseAdminTemplates(adminTemplateFS)
-
-func mustParseAdminTemplates(fsys fs.FS) map[string]*template.Template {
-	pages, err := fs.Glob(fsys, "templates/*.html")
+// parseAdminTemplates parses every admin page with the layout and the
+// partials (admin_part_*.html), by the page's file name.
+func parseAdminTemplates(fsys fs.FS) (map[string]*template.Template, error) {
+	pages, err := fs.Glob(fsys, "templates/admin/*.html")
 	if err != nil {
-		panic(err)
+		return nil, err
 	}
-	// The layout and the partials (admin_part_*.html) go into every page.
-	shared := []string{"templates/admin_layout.html", "templates/admin_part_*.html"}
+	shared := []string{"templates/admin/admin_layout.html", "templates/admin/admin_part_*.html"}
 	set := map[string]*template.Template{}
 	for _, p := range pages {
-		name := strings.TrimPrefix(p, "templates/")
+		name := path.Base(p)
 		if name == "admin_layout.html" || strings.HasPrefix(name, "admin_part_") {
 			continue
 		}
-		t := template.New(name).Funcs(adminFuncs)
-		set[name] = template.Must(t.ParseFS(fsys, append(shared, p)...))
+		t, err := template.New(name).Funcs(adminFuncs).ParseFS(fsys, append(shared, p)...)
+		if err != nil {
+			return nil, fmt.Errorf("web: admin template %s: %w", name, err)
+		}
+		set[name] = t
 	}
-	return set
+	return set, nil
 }
 
 var adminFuncs = template.FuncMap{
@@ -95,8 +98,8 @@ func newFieldView(f *adminForm, form, name, label, stored, typ string, required 
 	return fieldView{Name: name, Label: label, Value: f.Val(form, name, stored), Type: typ, Err: f.Err(form, name), Required: required}
 }
 
-// adminPage is what every admin page shows around its content.
-type adminPage struct {
+// adminChrome is what every admin page shows around its content.
+type adminChrome struct {
 	Title string
 	Nav   string // the active navigation entry
 	User  *studio.User
@@ -107,10 +110,10 @@ type adminPage struct {
 	Icon  string
 }
 
-func (p *adminPage) page() *adminPage { return p }
+func (p *adminChrome) page() *adminChrome { return p }
 
-// adminView is a page's data: its own fields plus the embedded adminPage.
-type adminView interface{ page() *adminPage }
+// adminView is a page's data: its own fields plus the embedded adminChrome.
+type adminView interface{ page() *adminChrome }
 
 // adminRender renders a page with the given status. On a GET it consumes
 // the flash message; a form left unset means "no failed submission".
@@ -126,7 +129,7 @@ func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int,
 		p.Flash = takeFlash(w, r)
 	}
 	p.CSS, p.JS, p.Icon = s.asset("admin.css"), s.asset("admin.js"), s.asset("admin.svg")
-	t, ok := adminTemplates[name]
+	t, ok := s.adminPages[name]
 	if !ok {
 		s.log.Error("admin: no such template", "name", name)
 		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
@@ -148,7 +151,7 @@ func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int,
 
 // adminErrorView is the plain-words page for a failed request.
 type adminErrorView struct {
-	adminPage
+	adminChrome
 	Status  int
 	Heading string
 	Message string
