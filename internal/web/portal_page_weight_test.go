@@ -4,12 +4,8 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"fmt"
-	"image"
-	"image/jpeg"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,13 +20,14 @@ import (
 	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 	"atrium/internal/web"
 )
 
 // The client page's weight (issue 4, docs/PERFORMANCE.md): its HTML, CSS
 // and JS under 60 KB uncompressed, and under 2 MB transferred before any
 // scrolling with a gallery of 24 renderings. This file measures the page and
-// bounds the first view; portal_page_weight_browser_test.go measures the
+// bounds the first view; e2e/page_weight_test.go measures the
 // first view in Chromium.
 
 const (
@@ -38,48 +35,6 @@ const (
 	budgetPageBytes  = 60_000
 	budgetFirstView  = 2_000_000
 )
-
-// renderLike is a 1800×1200 JPEG with texture at several scales, so that
-// its derived sizes weigh what real renderings do (thumbnail ~34 KB,
-// preview ~330 KB), not what a flat gradient does.
-func renderLike(seed int) []byte {
-	const w, h, amp = 1800, 1200, 40.0
-	hash := func(x, y, s int) float64 {
-		v := uint32(x*374761393 + y*668265263 + s*2147483647)
-		v = (v ^ (v >> 13)) * 1274126177
-		v ^= v >> 16
-		return float64(v%1024)/1024 - 0.5
-	}
-	clamp := func(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v))) }
-	// What depends on one coordinate only is worked out once per row or
-	// column; the pixels are those of the straightforward loop.
-	wall, legs := make([]float64, w), make([]float64, w)
-	for x := range w {
-		fx := float64(x) / w
-		wall[x], legs[x] = math.Sin(fx*9+float64(seed)), math.Sin(fx*40)
-	}
-	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	for y := range h {
-		fy := float64(y) / h
-		plank := math.Sin(fy*140) * 8
-		row := m.Pix[y*m.Stride:]
-		for x := range w {
-			fx := float64(x) / w
-			r, g, b := 220-40*fy+10*wall[x], 210-30*fy, 196-20*fx
-			if fy >= 0.62 {
-				r, g, b = 150+plank+20*fx, 110+plank, 80+plank
-			}
-			if fx > 0.3 && fx < 0.7 && fy > 0.45 && fy < 0.72 {
-				r, g, b = 60+float64(seed*20%120), 80, 110+10*legs[x]
-			}
-			n := amp*hash(x/3, y/3, seed) + amp*0.8*hash(x/9, y/9, seed+1) + amp*0.6*hash(x/27, y/27, seed+2) + amp*0.3*hash(x, y, seed+3)
-			row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = clamp(r+n), clamp(g+n*0.9), clamp(b+n*0.8), 255
-		}
-	}
-	var buf bytes.Buffer
-	jpeg.Encode(&buf, m, &jpeg.Options{Quality: 92})
-	return buf.Bytes()
-}
 
 // weightPictures are the weight studio's renderings, made on every core.
 // TestMain starts making them when the whole suite runs, so that the
@@ -95,7 +50,7 @@ var weightPictures = sync.OnceValue(func() [][]byte {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				pics[i] = renderLike(i)
+				pics[i] = testsupport.RenderLike(i)
 			}
 		})
 	}
@@ -103,80 +58,10 @@ var weightPictures = sync.OnceValue(func() [][]byte {
 	return pics
 })
 
-// studioText is what a studio writes under a rendering, at the length of
-// the demo's: a title of two to four words and a sentence of description
-// (22 and 90 characters on average, with "(view N)" making each distinct).
-func studioText(i int) (title, description string) {
-	texts := [][2]string{
-		{"Kitchen island", "Honed travertine island with a fluted oak base and a pair of brass pendants."},
-		{"Living room seating", "Deep bouclé sofa facing the bay window, a wool rug in oat and linen curtains."},
-		{"Primary suite bed wall", "Upholstered headboard wall in soft clay linen, with walnut bedside shelves."},
-		{"Pantry wall", "Floor-to-ceiling oak joinery with a hidden coffee station and open shelving."},
-	}
-	t := texts[i%len(texts)]
-	return fmt.Sprintf("%s (view %d)", t[0], i+1), t[1]
-}
-
-// byteCounter counts what the server sends, per path.
-type byteCounter struct {
-	next     http.Handler
-	mu       sync.Mutex
-	sent     map[string]int64
-	inflight sync.WaitGroup
-}
-
-type countingWriter struct {
-	http.ResponseWriter
-	n           *int64
-	wroteHeader bool
-}
-
-func (w *countingWriter) WriteHeader(code int) {
-	if !w.wroteHeader {
-		w.wroteHeader = true
-		*w.n += int64(len("HTTP/1.1 200 OK\r\n\r\n"))
-		for k, vs := range w.Header() {
-			for _, v := range vs {
-				*w.n += int64(len(k) + len(v) + 4)
-			}
-		}
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *countingWriter) Write(b []byte) (int, error) {
-	if !w.wroteHeader {
-		w.WriteHeader(http.StatusOK)
-	}
-	*w.n += int64(len(b))
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (c *byteCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c.inflight.Add(1)
-	defer c.inflight.Done()
-	var n int64
-	c.next.ServeHTTP(&countingWriter{ResponseWriter: w, n: &n}, r)
-	c.mu.Lock()
-	c.sent[r.URL.Path] += n
-	c.mu.Unlock()
-}
-
-func (c *byteCounter) reset() map[string]int64 {
-	c.inflight.Wait()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	old := c.sent
-	c.sent = map[string]int64{}
-	return old
-}
-
 // weightServer is a server with a 24-rendering gallery behind a counter.
 type weightServer struct {
 	url, token         string
-	counter            *byteCounter
+	counter            *testsupport.ByteCounter
 	thumbAvg, prevAvg  int64
 	pageURL, eventsURL string
 }
@@ -235,7 +120,7 @@ func seedWeightStudio(tb testing.TB) {
 		tb.Fatal(err)
 	}
 	seed := portalSeedProject(tb, st, fs, u.ID, portalSeedOptions{approved: weightRenderings,
-		picture: func(i int) []byte { return weightPictures()[i] }, text: studioText})
+		picture: func(i int) []byte { return weightPictures()[i] }, text: testsupport.StudioText})
 	var thumbs, previews int64
 	for _, r := range seed.approved {
 		thumbs += objectSize(tb, fs, r.ThumbKey)
@@ -257,7 +142,7 @@ func newWeightServer(tb testing.TB) *weightServer {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c := &byteCounter{next: srv, sent: map[string]int64{}}
+	c := testsupport.NewByteCounter(srv)
 	ts := httptest.NewServer(c)
 	tb.Cleanup(func() {
 		ts.CloseClientConnections()
@@ -318,7 +203,7 @@ func measurePage(tb testing.TB, ws *weightServer) pageWeight {
 			p.eagerImages++
 		}
 	}
-	ws.counter.reset()
+	ws.counter.Reset()
 	return p
 }
 
@@ -339,7 +224,7 @@ func TestClientPageWeight(t *testing.T) {
 	// The gallery's sizes attribute makes screens up to 2× (3× on phones)
 	// take thumbnails (portal_page.go), so whatever the viewport and however
 	// far the browser looks ahead, the first view is at most the page and
-	// every thumbnail. portal_page_weight_browser_test.go measures it.
+	// every thumbnail. e2e/page_weight_test.go measures it.
 	bound := int64(p.total()) + weightRenderings*ws.thumbAvg
 	t.Logf("renderings: thumbnail %d bytes, preview %d bytes on average; page + all %d thumbnails: %d bytes (budget %d)",
 		ws.thumbAvg, ws.prevAvg, weightRenderings, bound, budgetFirstView)
@@ -354,7 +239,7 @@ func TestClientPageWeight(t *testing.T) {
 //
 // first-view-max-bytes is the page with all 24 thumbnails: the most a
 // browser fetches before scrolling on screens up to 2× (phones: 3×).
-// TestClientPageFirstView measures the real first view in Chromium.
+// e2e.TestClientPageFirstView measures the real first view in Chromium.
 func BenchmarkClientPageWeight(b *testing.B) {
 	ws := newWeightServer(b)
 	p := measurePage(b, ws)

@@ -1,4 +1,4 @@
-package web_test
+package e2e
 
 import (
 	"bytes"
@@ -39,22 +39,30 @@ func TestCrashKeepsEveryAcknowledgedRow(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	eachDB(t, func(t *testing.T, db string) {
-		dbURL := ""
-		if db == dbPostgres {
-			dbURL = crashPostgresURL(t)
-		}
-		crashRun(t, bin, dbURL)
-	})
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			dbURL := ""
+			if db == "postgres" {
+				dbURL = testsupport.PostgresSchema(t)
+			}
+			crashRun(t, bin, dbURL)
+		})
+	}
 }
+
+// The staff account the crash test creates with `atrium user create`.
+const (
+	crashEmail    = "admin@studio.test"
+	crashPassword = "correct horse battery"
+)
 
 func crashRun(t *testing.T, bin, dbURL string) {
 	data := t.TempDir()
 	addr := freeAddr(t)
 	envv := append(os.Environ(), "ATRIUM_DATA="+data, "ATRIUM_ADDR="+addr, "ATRIUM_DATABASE_URL="+dbURL,
 		"ATRIUM_BASE_URL=http://"+addr, "ATRIUM_LOG_LEVEL=warn", "ATRIUM_STORAGE_URL=", "ATRIUM_SECRET=")
-	user := exec.Command(bin, "user", "create", "--email", adminEmail, "--name", "Ada", "--role", "admin")
-	user.Env, user.Stdin = envv, strings.NewReader(testPassword+"\n")
+	user := exec.Command(bin, "user", "create", "--email", crashEmail, "--name", "Ada", "--role", "admin")
+	user.Env, user.Stdin = envv, strings.NewReader(crashPassword+"\n")
 	if out, err := user.CombinedOutput(); err != nil {
 		t.Fatalf("user create: %v\n%s", err, out)
 	}
@@ -82,7 +90,7 @@ func crashRun(t *testing.T, bin, dbURL string) {
 			json.Unmarshal(out, v)
 		}
 	}
-	call("POST", "/api/session", map[string]string{"email": adminEmail, "password": testPassword}, nil)
+	call("POST", "/api/session", map[string]string{"email": crashEmail, "password": crashPassword}, nil)
 	var p struct{ ID string }
 	call("POST", "/api/projects", map[string]string{"name": "Hillside Residence", "clientName": "Jane"}, &p)
 	call("POST", "/api/projects/"+p.ID+"/rooms", map[string]string{"name": "Kitchen"}, nil)
@@ -143,7 +151,7 @@ func crashRun(t *testing.T, bin, dbURL string) {
 	srv = startServe(t, bin, envv, addr)
 	defer func() { srv.Process.Signal(syscall.SIGTERM); srv.Wait() }()
 	var links struct{ Links []linkOut }
-	call("POST", "/api/session", map[string]string{"email": adminEmail, "password": testPassword}, nil)
+	call("POST", "/api/session", map[string]string{"email": crashEmail, "password": crashPassword}, nil)
 	call("GET", "/api/client-access?projectId="+p.ID, nil, &links)
 
 	st, err := store.Open(context.Background(), dbURL, data)
@@ -223,8 +231,9 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// crashPostgresURL makes a schema of its own for the child server.
-func crashPostgresURL(t *testing.T) string {
-	t.Helper()
-	return testsupport.PostgresSchema(t)
+// linkOut is what the crash test reads of a client link in the API.
+type linkOut struct {
+	ID          string `json:"id"`
+	Token       string `json:"token"`
+	AccessCount int64  `json:"accessCount"`
 }
