@@ -19,6 +19,15 @@ func fitLong(w, h, long int) (int, int) {
 	return max(1, int((int64(w)*int64(long)+int64(h)/2)/int64(h))), long
 }
 
+// DerivedSizes returns the sizes of the preview (long side at most 1600 px)
+// and of the thumbnail (480 px) that Ingest makes of a w×h original, so
+// that a page can declare them before fetching either.
+func DerivedSizes(w, h int) (pw, ph, tw, th int) {
+	pw, ph = fitLong(w, h, previewLong)
+	tw, th = fitLong(pw, ph, thumbLong)
+	return pw, ph, tw, th
+}
+
 // resize scales src to w×h as opaque RGBA, with transparency composited on
 // white (JPEG has no alpha and renderings are viewed on white pages).
 //

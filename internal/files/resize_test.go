@@ -27,6 +27,23 @@ func TestFitLong(t *testing.T) {
 	}
 }
 
+// DerivedSizes says what Ingest makes: the preview of the original, the
+// thumbnail of the preview.
+func TestDerivedSizes(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ w, h, pw, ph, tw, th int }{
+		{6000, 4000, 1600, 1067, 480, 320},
+		{1200, 1800, 1067, 1600, 320, 480},
+		{800, 600, 800, 600, 480, 360},
+		{300, 200, 300, 200, 300, 200},
+	} {
+		pw, ph, tw, th := DerivedSizes(tt.w, tt.h)
+		if pw != tt.pw || ph != tt.ph || tw != tt.tw || th != tt.th {
+			t.Errorf("DerivedSizes(%d, %d) = %d×%d, %d×%d; want %d×%d, %d×%d", tt.w, tt.h, pw, ph, tw, th, tt.pw, tt.ph, tt.tw, tt.th)
+		}
+	}
+}
+
 // Every decoder output type, shrunk by the box step, the kernel step or
 // both, keeps its colour, and transparency ends up on white.
 func TestResizeKeepsColour(t *testing.T) {

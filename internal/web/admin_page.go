@@ -10,6 +10,8 @@ import (
 	"path"
 	"strings"
 
+	"atrium/internal/httpx"
+	"atrium/internal/portal"
 	"atrium/internal/studio"
 )
 
@@ -19,6 +21,18 @@ import (
 
 //go:embed templates/admin
 var adminTemplateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// staticAssets is the admin UI's CSS, JS and icon; the one /static/{name}
+// route serves them and the client page's (serveStatic).
+var staticAssets = httpx.LoadAssets(staticFS, "static")
+
+// serveStatic answers GET /static/{name} (httpx.ServeStatic).
+func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+	httpx.ServeStatic(w, r, staticAssets, portal.Static)
+}
 
 // parseAdminTemplates parses every admin page with the layout and the
 // partials (admin_part_*.html), by the page's file name.
@@ -128,7 +142,7 @@ func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int,
 	if p.Flash == nil && r.Method == http.MethodGet {
 		p.Flash = takeFlash(w, r)
 	}
-	p.CSS, p.JS, p.Icon = s.asset("admin.css"), s.asset("admin.js"), s.asset("admin.svg")
+	p.CSS, p.JS, p.Icon = staticAssets.URL("admin.css"), staticAssets.URL("admin.js"), staticAssets.URL("admin.svg")
 	t, ok := s.adminPages[name]
 	if !ok {
 		s.log.Error("admin: no such template", "name", name)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 
+	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
 
@@ -32,7 +33,7 @@ func (s *Server) adminUploadRendering(w http.ResponseWriter, r *http.Request) {
 	}
 	rd, err := s.createUploadedRendering(w, r, projectID)
 	if err != nil {
-		if rd.OriginalName == "" && studio.ErrorCode(domainError(err)) == studio.ECodeInvalidImage {
+		if rd.OriginalName == "" && studio.ErrorCode(httpx.DomainError(err)) == studio.ECodeInvalidImage {
 			err = studio.Invalid("file", "Choose an image file to upload.")
 		}
 		// The body is consumed; show the text fields that were read again.

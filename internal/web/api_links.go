@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
 
@@ -31,7 +32,7 @@ func (s *Server) apiLinks(w http.ResponseWriter, r *http.Request) {
 	for i := range links {
 		out = append(out, s.linkJSON(&links[i]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"links": out})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"links": out})
 }
 
 // apiCreateLink creates a link (store.IssueLink): {"projectId", "label"?,
@@ -59,7 +60,7 @@ func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
 	j := s.linkJSON(l)
 	j.Token = token
 	w.Header().Set("Location", "/api/client-access/"+l.ID)
-	writeJSON(w, http.StatusCreated, j)
+	httpx.WriteJSON(w, http.StatusCreated, j)
 }
 
 // apiDeactivateLink switches a link off: DELETE /api/client-access/{id}, or
@@ -84,7 +85,7 @@ func (s *Server) apiDeactivateLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.linkJSON(l))
+	httpx.WriteJSON(w, http.StatusOK, s.linkJSON(l))
 }
 
 // Access log pages: newest first, at most maxLogPage rows a page.
@@ -155,5 +156,5 @@ func (s *Server) apiLinkLogs(w http.ResponseWriter, r *http.Request) {
 		out = append(out, accessJSON{Action: e.Action, RenderingID: e.RenderingID, Reason: e.Reason,
 			IP: e.IP, UserAgent: e.UserAgent, At: e.At, Count: e.Count, FirstAt: e.FirstAt})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"logs": out, "next": next})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"logs": out, "next": next})
 }

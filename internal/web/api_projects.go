@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
 
@@ -12,7 +13,7 @@ func (s *Server) apiProjects(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"projects": list})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"projects": list})
 }
 
 // projectInput reads a project's fields from a JSON body.
@@ -43,7 +44,7 @@ func (s *Server) apiCreateProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, p)
+	httpx.WriteJSON(w, http.StatusCreated, p)
 }
 
 // pathID reads an id path value; a malformed one is simply not found.
@@ -66,7 +67,7 @@ func (s *Server) apiProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, d)
+	httpx.WriteJSON(w, http.StatusOK, d)
 }
 
 func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) {
@@ -95,7 +96,7 @@ func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.live.Publish(r.Context(), p.ID)
-	writeJSON(w, http.StatusOK, p)
+	httpx.WriteJSON(w, http.StatusOK, p)
 }
 
 func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +122,7 @@ func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.live.Publish(r.Context(), id)
-	writeJSON(w, http.StatusCreated, room)
+	httpx.WriteJSON(w, http.StatusCreated, room)
 }
 
 func (s *Server) apiUpdateRoom(w http.ResponseWriter, r *http.Request) {
@@ -147,7 +148,7 @@ func (s *Server) apiUpdateRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.live.Publish(r.Context(), room.ProjectID)
-	writeJSON(w, http.StatusOK, room)
+	httpx.WriteJSON(w, http.StatusOK, room)
 }
 
 // phaseChange reads a phase edit from a JSON body.
@@ -185,7 +186,7 @@ func (s *Server) apiUpdatePhase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.live.Publish(r.Context(), projectID)
-	writeJSON(w, http.StatusOK, ph)
+	httpx.WriteJSON(w, http.StatusOK, ph)
 }
 
 func (s *Server) apiAddTeamMember(w http.ResponseWriter, r *http.Request) {
@@ -219,7 +220,7 @@ func (s *Server) apiAddTeamMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, m)
+	httpx.WriteJSON(w, http.StatusCreated, m)
 }
 
 func (s *Server) apiCreateComment(w http.ResponseWriter, r *http.Request) {
@@ -249,5 +250,5 @@ func (s *Server) apiCreateComment(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, c)
+	httpx.WriteJSON(w, http.StatusCreated, c)
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"atrium/internal/files"
+	"atrium/internal/httpx"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 )
@@ -39,7 +40,7 @@ func (s *Server) apiUploadRendering(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, rd)
+	httpx.WriteJSON(w, http.StatusCreated, rd)
 }
 
 // createUploadedRendering reads an upload into storage and records it as a
@@ -214,7 +215,7 @@ func (s *Server) apiUpdateRendering(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.live.Publish(r.Context(), rd.ProjectID)
-	writeJSON(w, http.StatusOK, rd)
+	httpx.WriteJSON(w, http.StatusOK, rd)
 }
 
 // renderingChange reads a rendering edit from a JSON body.

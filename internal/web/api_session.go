@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
 
@@ -34,11 +35,11 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, sessionJSON(u))
+	httpx.WriteJSON(w, http.StatusOK, sessionJSON(u))
 }
 
 func (s *Server) apiSession(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, sessionJSON(userFrom(r.Context())))
+	httpx.WriteJSON(w, http.StatusOK, sessionJSON(userFrom(r.Context())))
 }
 
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {

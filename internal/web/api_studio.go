@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"atrium/internal/files"
+	"atrium/internal/httpx"
 	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
@@ -16,7 +17,7 @@ func (s *Server) apiStudio(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	httpx.WriteJSON(w, http.StatusOK, st)
 }
 
 func (s *Server) apiUpdateStudio(w http.ResponseWriter, r *http.Request) {
@@ -40,7 +41,7 @@ func (s *Server) apiUpdateStudio(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.live.Publish(r.Context(), live.AllProjects)
-	writeJSON(w, http.StatusOK, st)
+	httpx.WriteJSON(w, http.StatusOK, st)
 }
 
 // settingsInput reads the studio's settings from a JSON body.
@@ -58,7 +59,7 @@ func (s *Server) apiUploadLogo(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	httpx.WriteJSON(w, http.StatusOK, st)
 }
 
 func (s *Server) saveLogo(w http.ResponseWriter, r *http.Request) (*studio.Settings, error) {

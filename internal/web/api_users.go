@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"atrium/internal/auth"
+	"atrium/internal/httpx"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 )
@@ -29,7 +30,7 @@ func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, u)
+	httpx.WriteJSON(w, http.StatusOK, u)
 }
 
 // updateUser checks an edit of a staff account (decodeErr: what its form
@@ -131,7 +132,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"users": users})
 }
 
 func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
@@ -152,5 +153,5 @@ func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, u)
+	httpx.WriteJSON(w, http.StatusCreated, u)
 }

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"atrium/internal/files"
+	"atrium/internal/httpx"
 	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
@@ -45,14 +45,14 @@ func FuzzToken(f *testing.F) {
 		const id = "0123456789abcdef0123456789abcdef"
 		for _, prefix := range []string{"/api/client-progress/", "/client-progress/", "//client-progress/", "/api/client-progress/x/../", "/x/"} {
 			in := prefix + s + "/download/" + id
-			got := redactPath(in)
+			got := httpx.RedactPath(in)
 			if !strings.HasPrefix(got, prefix) {
-				t.Fatalf("redactPath(%q) = %q lost the route", in, got)
+				t.Fatalf("httpx.RedactPath(%q) = %q lost the route", in, got)
 			}
 			wantRedacted(t, in, got)
 			// Ids stay, unless the mux would route them as the token.
-			if !strings.HasSuffix(got, "/download/"+id) && !slices.Contains(routedTokens(in), id) {
-				t.Fatalf("redactPath(%q) = %q lost the id", in, got)
+			if !strings.HasSuffix(got, "/download/"+id) && !slices.Contains(httpx.RoutedTokens(in), id) {
+				t.Fatalf("httpx.RedactPath(%q) = %q lost the id", in, got)
 			}
 		}
 		at, err := studio.ParseExpiry("expiresAt", s, now)
@@ -71,6 +71,10 @@ func FuzzToken(f *testing.F) {
 // wantRedacted fails if got, the redaction of path in, holds a token: a
 // run of TokenLen base62 characters that is not an id, or what the mux
 // would route as the token once the path is cleaned.
+func isBase62(c byte) bool {
+	return '0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z'
+}
+
 func wantRedacted(t *testing.T, in, got string) {
 	t.Helper()
 	for i := 0; i+studio.TokenLen <= len(got); i++ {
@@ -83,50 +87,15 @@ func wantRedacted(t *testing.T, in, got string) {
 			run = got[i : j+1]
 		}
 		if !validID(run) || (i > 0 && isBase62(got[i-1])) {
-			t.Fatalf("redactPath(%q) = %q keeps %q", in, got, run)
+			t.Fatalf("httpx.RedactPath(%q) = %q keeps %q", in, got, run)
 		}
 		i += len(run) - 1
 	}
-	for _, token := range routedTokens(in) {
+	for _, token := range httpx.RoutedTokens(in) {
 		if strings.Contains(got, token) {
-			t.Fatalf("redactPath(%q) = %q keeps the routed token %q", in, got, token)
+			t.Fatalf("httpx.RedactPath(%q) = %q keeps the routed token %q", in, got, token)
 		}
 	}
-}
-
-var asciiName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*\.(jpg|png|webp)$|^rendering\.(jpg|png|webp)$`)
-
-// FuzzDownloadName checks that any project name and title make a safe
-// Content-Disposition.
-func FuzzDownloadName(f *testing.F) {
-	f.Add("Hillside Residence", "Kitchen Island", "image/jpeg")
-	f.Add("Villa Lumière", "Küche – Blick nach Süden", "image/png")
-	f.Add("\"; filename=evil.exe", "../../etc/passwd\r\nX-Evil: 1", "image/webp")
-	f.Add("東京の家", "居間", "text/html")
-	f.Add("", "", "")
-	f.Fuzz(func(t *testing.T, project, title, ctype string) {
-		ascii, utf := downloadName(project, title, ctype)
-		if !asciiName.MatchString(ascii) || len(ascii) > 2*maxSlug+1+5 {
-			t.Fatalf("ASCII name %q", ascii)
-		}
-		if !utf8.ValidString(utf) || strings.ContainsAny(utf, "/\\\"\r\n\x00%;") || utf8.RuneCountInString(utf) > 2*maxSlug+1+5 {
-			t.Fatalf("UTF-8 name %q", utf)
-		}
-		cd := contentDisposition(project, title, ctype)
-		for _, r := range cd {
-			if r < 0x20 || r > 0x7e {
-				t.Fatalf("Content-Disposition %q has a byte outside printable ASCII", cd)
-			}
-		}
-		enc := strings.TrimPrefix(cd[strings.Index(cd, "filename*=")+len("filename*="):], "UTF-8''")
-		dec, err := url.PathUnescape(enc)
-		if err != nil || dec != utf {
-			t.Fatalf("filename* %q decodes to %q (%v), want %q", enc, dec, err, utf)
-		}
-		if want := `attachment; filename="` + ascii + `"; filename*=UTF-8''` + enc; cd != want {
-			t.Fatalf("Content-Disposition %q", cd)
-		}
-	})
 }
 
 // FuzzClientPath sends any path under the client API through the real
@@ -196,7 +165,7 @@ func FuzzClientPath(f *testing.F) {
 			if strings.Contains(out, token) {
 				t.Fatalf("GET %q: %d: the log holds the token:\n%s", path, w.Code, out)
 			}
-			for _, tok := range routedTokens(path) {
+			for _, tok := range httpx.RoutedTokens(path) {
 				if strings.Contains(out, tok) {
 					t.Fatalf("GET %q: %d: the log holds %q:\n%s", path, w.Code, tok, out)
 				}

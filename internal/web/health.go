@@ -1,6 +1,7 @@
 package web
 
 import (
+	"atrium/internal/httpx"
 	"context"
 	"net/http"
 	"sync"
@@ -23,7 +24,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if db != "ok" || storage != "ok" {
 		status, body["status"] = http.StatusServiceUnavailable, "unavailable"
 	}
-	writeJSON(w, status, body)
+	httpx.WriteJSON(w, status, body)
 }
 
 // health is the last result of the /healthz probes.

@@ -37,7 +37,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/users", s.adminAPI(s.apiCreateUser))
 	mux.HandleFunc("PATCH /api/users/{id}", s.adminAPI(s.apiUpdateUser))
 
-	// Client links and the client side. Every
+	// Client links and the client side (internal/portal). Every
 	// answer under /client-progress/ and /api/client-progress/ gets the
 	// client headers (docs/SECURITY.md) from clientHeaders (middleware.go).
 	mux.HandleFunc("GET /api/client-access", s.staffAPI(s.apiLinks))
@@ -45,10 +45,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/client-access", s.staffAPI(s.apiDeactivateLink)) // ?id=ID, the seed's form
 	mux.HandleFunc("DELETE /api/client-access/{id}", s.staffAPI(s.apiDeactivateLink))
 	mux.HandleFunc("GET /api/client-access/{id}/logs", s.staffAPI(s.apiLinkLogs))
-	mux.HandleFunc("GET /api/client-progress/{token}", s.apiClientProgress)
-	mux.HandleFunc("GET /api/client-progress/{token}/renderings/{id}/{size}", s.apiClientImage)
-	mux.HandleFunc("GET /api/client-progress/{token}/logo", s.apiClientLogo)
-	mux.HandleFunc("GET /api/client-progress/{token}/download/{assetId}", s.apiClientDownload)
+	mux.HandleFunc("GET /api/client-progress/{token}", s.portal.API)
+	mux.HandleFunc("GET /api/client-progress/{token}/renderings/{id}/{size}", s.portal.Image)
+	mux.HandleFunc("GET /api/client-progress/{token}/logo", s.portal.Logo)
+	mux.HandleFunc("GET /api/client-progress/{token}/download/{assetId}", s.portal.Download)
 	mux.HandleFunc("/api/client-progress/", s.apiNotFound)
 	// Other methods than GET and HEAD on those: 405 with Allow, in JSON.
 	for _, p := range []string{"{token}", "{token}/renderings/{id}/{size}", "{token}/logo", "{token}/download/{assetId}", "{token}/events"} {
@@ -59,10 +59,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
 
 	// The client page and its live updates.
-	mux.HandleFunc("GET /client-progress/{token}", s.clientPage)
-	mux.HandleFunc("GET /client-progress/", s.clientPage) // 404 page, counted as a failed lookup
-	mux.HandleFunc("GET /api/client-progress/{token}/events", s.clientEvents)
-	mux.HandleFunc("GET /static/theme/{file}", s.serveTheme) // the studio's accent colour as CSS
+	mux.HandleFunc("GET /client-progress/{token}", s.portal.Page)
+	mux.HandleFunc("GET /client-progress/", s.portal.Page) // 404 page, counted as a failed lookup
+	mux.HandleFunc("GET /api/client-progress/{token}/events", s.portal.Events)
+	mux.HandleFunc("GET /static/theme/{file}", s.portal.Theme) // the studio's accent colour as CSS
 
 	// The admin UI (docs/DECISIONS.md, Admin UI).
 	mux.HandleFunc("GET /{$}", s.adminRoot)

@@ -15,6 +15,7 @@ import (
 	"atrium/internal/auth"
 	"atrium/internal/files"
 	"atrium/internal/live"
+	"atrium/internal/portal"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 )
@@ -110,18 +111,13 @@ type Server struct {
 	log      *slog.Logger
 	loginIP  *auth.Limiter
 	loginAcc *auth.Limiter
-	lookupIP *auth.Limiter
-	access   *store.AccessLog // client access rows, group-committed (portal_link.go)
-	views    viewCache        // encoded client JSON by link (portal_api_cache.go)
+	portal   *portal.Server // the client side: link lookup, page, API, downloads, events
 	handler  http.Handler
 	// ingests bounds concurrent image decodes by CPU, decodeMem by memory.
-	ingests   chan struct{}
-	decodeMem *decodeBudget
-	sse       streams // the open client event streams (portal_events.go)
-	health    health  // the last /healthz probes (health.go)
-	// The parsed page templates (admin_page.go, portal_page.go).
-	adminPages  map[string]*template.Template
-	portalPages *template.Template
+	ingests    chan struct{}
+	decodeMem  *decodeBudget
+	health     health                        // the last /healthz probes (health.go)
+	adminPages map[string]*template.Template // the parsed admin pages (admin_page.go)
 }
 
 // New builds the server. It parses the templates and fails if one is bad.
@@ -131,24 +127,32 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 	if err != nil {
 		return nil, err
 	}
-	portalPages, err := parsePortalTemplates(portalTemplateFS)
+	lookupIP := auth.NewLimiter(cfg.LookupPerMinute, cfg.LookupPerMinute, cfg.Clock)
+	client, err := portal.New(portal.Config{
+		Secret:            cfg.Secret,
+		TrustedProxies:    cfg.TrustedProxies,
+		MaxStreamsPerIP:   cfg.MaxStreamsPerIP,
+		MaxStreams:        cfg.MaxStreams,
+		Clock:             cfg.Clock,
+		EventHeartbeat:    cfg.EventHeartbeat,
+		EventRetry:        cfg.EventRetry,
+		EventDebounce:     cfg.EventDebounce,
+		EventWriteTimeout: cfg.EventWriteTimeout,
+	}, st, fs, broker, lookupIP, log)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		cfg:      cfg,
-		store:    st,
-		files:    fs,
-		live:     broker,
-		log:      log,
-		loginIP:  auth.NewLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute, cfg.Clock),
-		loginAcc: auth.NewLimiter(cfg.LoginPerMinute/2+1, cfg.LoginPerMinute/2+1, cfg.Clock),
-		lookupIP: auth.NewLimiter(cfg.LookupPerMinute, cfg.LookupPerMinute, cfg.Clock),
-		access:   store.NewAccessLog(st, accessLogDelay, accessLogBatch),
-		ingests:  make(chan struct{}, cfg.DecodeSlots),
-
-		adminPages:  adminPages,
-		portalPages: portalPages,
+		cfg:        cfg,
+		store:      st,
+		files:      fs,
+		live:       broker,
+		log:        log,
+		loginIP:    auth.NewLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute, cfg.Clock),
+		loginAcc:   auth.NewLimiter(cfg.LoginPerMinute/2+1, cfg.LoginPerMinute/2+1, cfg.Clock),
+		portal:     client,
+		ingests:    make(chan struct{}, cfg.DecodeSlots),
+		adminPages: adminPages,
 	}
 	s.decodeMem = newDecodeBudget(cfg.DecodeMemory)
 	mux := http.NewServeMux()
@@ -163,23 +167,32 @@ func (s *Server) now() time.Time { return s.cfg.Clock.Now() }
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Close stops background work: it ends the event streams and commits the
-// access rows still queued. If ctx ends first, Close returns ctx.Err() and
-// the commit goes on in the background.
-func (s *Server) Close(ctx context.Context) error {
-	s.StopStreams()
-	done := make(chan struct{})
-	go func() {
-		s.access.Close()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// Close stops background work: it ends the client event streams and
+// commits the access rows still queued (portal.Server.Close). If ctx ends
+// first, Close returns ctx.Err() and the commit goes on in the background.
+func (s *Server) Close(ctx context.Context) error { return s.portal.Close(ctx) }
+
+// StopStreams ends every open client event stream; clients reconnect (to
+// another instance, or to this one once it is back). Call it when shutting
+// down, before or alongside http.Server.Shutdown.
+func (s *Server) StopStreams() { s.portal.StopStreams() }
 
 // Config returns the server's effective configuration.
 func (s *Server) Config() Config { return s.cfg }
+
+// eventDefaults fills the stream timings (Config.Event*). They pace real
+// work, so they are wall time, not the server's Clock.
+func (c *Config) eventDefaults() {
+	if c.EventHeartbeat <= 0 {
+		c.EventHeartbeat = 20 * time.Second
+	}
+	if c.EventRetry <= 0 {
+		c.EventRetry = 5 * time.Second
+	}
+	if c.EventDebounce <= 0 {
+		c.EventDebounce = 150 * time.Millisecond // lets a burst of edits become one update
+	}
+	if c.EventWriteTimeout <= 0 {
+		c.EventWriteTimeout = 15 * time.Second // a client that stops reading is dropped
+	}
+}

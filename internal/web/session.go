@@ -3,11 +3,11 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"atrium/internal/auth"
+	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
 
@@ -124,8 +124,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, email, password s
 func (s *Server) takeAttempt(w http.ResponseWriter, lim *auth.Limiter, key string) (func(failed bool), error) {
 	done, retry, ok := lim.Take(key)
 	if !ok {
-		w.Header().Set("Retry-After", retryAfter(retry))
-		return nil, studio.Errorf(studio.ECodeRateLimited, "Too many failed sign-ins. Try again in %s seconds.", retryAfter(retry))
+		w.Header().Set("Retry-After", httpx.RetryAfter(retry))
+		return nil, studio.Errorf(studio.ECodeRateLimited, "Too many failed sign-ins. Try again in %s seconds.", httpx.RetryAfter(retry))
 	}
 	return done, nil
 }
@@ -153,10 +153,10 @@ func (s *Server) accountKey(r *http.Request, account string, u *studio.User) str
 func (s *Server) ipKey(r *http.Request, ip string, u *studio.User) string {
 	if u != nil {
 		if userID, device, ok := s.knownDevice(r); ok && userID == u.ID {
-			return limitKey(ip) + "\x00known:" + device
+			return httpx.LimitKey(ip) + "\x00known:" + device
 		}
 	}
-	return limitKey(ip)
+	return httpx.LimitKey(ip)
 }
 
 // knownDevice reads a valid known-device cookie.
@@ -196,12 +196,4 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: strings.HasPrefix(s.cfg.BaseURL, "https://"), SameSite: http.SameSiteLaxMode})
 	return nil
-}
-
-func retryAfter(d time.Duration) string {
-	secs := int(d.Seconds())
-	if secs < 1 {
-		secs = 1
-	}
-	return strconv.Itoa(secs)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"atrium/internal/httpx"
 	"io"
 	"log"
 	"net"
@@ -101,7 +102,7 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 		if err != nil || l.exempt(ap.Addr().Unmap()) {
 			return c, nil
 		}
-		key := limitKey(ap.Addr().Unmap().String())
+		key := httpx.LimitKey(ap.Addr().Unmap().String())
 		l.mu.Lock()
 		if l.open[key] >= l.max {
 			l.mu.Unlock()

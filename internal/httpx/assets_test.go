@@ -1,9 +1,10 @@
-package web
+package httpx
 
 import (
 	"bytes"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestMinifyCSS(t *testing.T) {
@@ -36,24 +37,33 @@ func TestMinifyJS(t *testing.T) {
 	}
 }
 
-func TestEmbeddedAssets(t *testing.T) {
+func TestAssets(t *testing.T) {
 	t.Parallel()
-	for _, name := range assetNames() {
-		a := staticAssets.byName[name]
-		if !strings.HasPrefix(assetURL(name), "/static/") || a.hashed == name {
-			t.Errorf("%s: URL %s is not content-hashed", name, assetURL(name))
+	set := LoadAssets(fstest.MapFS{
+		"static/a.css": {Data: []byte("/* note */\n.a { color: red; }\n")},
+		"static/a.js":  {Data: []byte("// note\nvar a = 1;\n")},
+		"static/a.svg": {Data: []byte("<svg></svg>")},
+		"static/.keep": {Data: nil},
+	}, "static")
+	if got := set.Names(); len(got) != 3 {
+		t.Errorf("names %v, want the three files without the dot file", got)
+	}
+	for _, name := range set.Names() {
+		a := set.byName[name]
+		if !strings.HasPrefix(set.URL(name), "/static/") || a.hashed == name {
+			t.Errorf("%s: URL %s is not content-hashed", name, set.URL(name))
 		}
 		if a.ctype == "application/octet-stream" {
 			t.Errorf("%s: no content type", name)
 		}
-		if bytes.Contains(a.body, []byte("/*")) && strings.HasSuffix(name, ".css") {
-			t.Errorf("%s: a comment survived minification", name)
+		if bytes.Contains(a.body, []byte("/*")) || bytes.Contains(a.body, []byte("//")) {
+			t.Errorf("%s: a comment survived minification: %q", name, a.body)
 		}
 	}
 	defer func() {
 		if recover() == nil {
-			t.Errorf("assetURL of an unknown name did not panic")
+			t.Errorf("URL of an unknown name did not panic")
 		}
 	}()
-	assetURL("nope.css")
+	set.URL("nope.css")
 }

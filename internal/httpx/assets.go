@@ -1,10 +1,9 @@
-package web
+package httpx
 
 import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
-	"embed"
 	"encoding/hex"
 	"io/fs"
 	"mime"
@@ -21,19 +20,12 @@ import (
 // Static assets (CSS, JS, icons) are embedded in the binary and served at
 // content-hashed URLs such as /static/portal.3f9a1c2b7d.css, cached for a
 // year as immutable: a new build changes the hash, so the URL, so browsers
-// never see a stale file. Pages ask for URLs with s.asset("portal.css") (or
-// the package function assetURL, from templates parsed at package load).
+// never see a stale file. Pages ask for URLs with Assets.URL("portal.css").
+// internal/web holds the admin's files, internal/portal the client page's;
+// one route serves both (ServeStatic).
 //
-// Files live flat in static/: static/portal.css, static/admin.js, ... CSS
-// and JS are minified when loaded (minifyCSS, minifyJS), so the sources can
-// stay commented and readable.
-
-//go:embed static
-var staticFS embed.FS
-
-// staticAssets is computed once at package load from the embedded files,
-// which cannot change while the program runs.
-var staticAssets = loadAssets(staticFS, "static")
+// Files live flat in a static/ folder. CSS and JS are minified when loaded
+// (minifyCSS, minifyJS), so the sources can stay commented and readable.
 
 type asset struct {
 	name   string // logical name, e.g. "portal.css"
@@ -44,16 +36,20 @@ type asset struct {
 	gz     []byte // gzip of body for text types when it is smaller; else nil
 }
 
-type assetSet struct {
+// Assets is a set of static files, loaded once from an embedded folder.
+type Assets struct {
 	byName   map[string]*asset
 	byHashed map[string]*asset
 }
 
-func loadAssets(fsys fs.FS, dir string) *assetSet {
-	set := &assetSet{byName: map[string]*asset{}, byHashed: map[string]*asset{}}
+// LoadAssets loads the files of dir. The files are embedded, so they
+// cannot change while the program runs: an error is a broken build, and
+// panics.
+func LoadAssets(fsys fs.FS, dir string) *Assets {
+	set := &Assets{byName: map[string]*asset{}, byHashed: map[string]*asset{}}
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		panic("web: read embedded static assets: " + err.Error())
+		panic("httpx: read embedded static assets: " + err.Error())
 	}
 	for _, e := range entries {
 		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
@@ -61,14 +57,14 @@ func loadAssets(fsys fs.FS, dir string) *assetSet {
 		}
 		body, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
-			panic("web: read embedded static asset: " + err.Error())
+			panic("httpx: read embedded static asset: " + err.Error())
 		}
 		set.add(e.Name(), body)
 	}
 	return set
 }
 
-func (set *assetSet) add(name string, body []byte) {
+func (set *Assets) add(name string, body []byte) {
 	switch path.Ext(name) {
 	case ".css":
 		body = minifyCSS(body)
@@ -155,7 +151,7 @@ func minifyCSS(src []byte) []byte {
 func minifyJS(src []byte) []byte {
 	var out bytes.Buffer
 	if err := js.Minify(minify.New(), &out, bytes.NewReader(src), nil); err != nil {
-		panic("web: minify embedded JavaScript: " + err.Error())
+		panic("httpx: minify embedded JavaScript: " + err.Error())
 	}
 	return out.Bytes()
 }
@@ -165,42 +161,45 @@ func compressible(ctype string) bool {
 		strings.Contains(ctype, "json") || strings.Contains(ctype, "svg")
 }
 
-// assetURL returns the content-hashed URL of the embedded static file name
-// ("portal.css" -> "/static/portal.3f9a1c2b7d4e.css"). An unknown name
-// panics: it is a programming error that any test rendering the page finds.
-func assetURL(name string) string {
-	a, ok := staticAssets.byName[name]
+// URL returns the content-hashed URL of the file name ("portal.css" ->
+// "/static/portal.3f9a1c2b7d4e.css"). An unknown name panics: it is a
+// programming error that any test rendering the page finds.
+func (set *Assets) URL(name string) string {
+	a, ok := set.byName[name]
 	if !ok {
-		panic("web: no static asset " + name)
+		panic("httpx: no static asset " + name)
 	}
 	return "/static/" + a.hashed
 }
 
-// asset is assetURL for handlers.
-func (s *Server) asset(name string) string { return assetURL(name) }
-
-// assetNames lists the logical names of the embedded static files.
-func assetNames() []string {
-	names := make([]string, 0, len(staticAssets.byName))
-	for n := range staticAssets.byName {
+// Names lists the logical names of the files.
+func (set *Assets) Names() []string {
+	names := make([]string, 0, len(set.byName))
+	for n := range set.byName {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	return names
 }
 
-// serveStatic answers GET /static/{name}. A hashed name is immutable for a
-// year; a plain logical name (handy by hand, never emitted by pages) must be
-// revalidated.
-func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
+// ServeStatic answers GET /static/{name} from the first set that holds
+// the file. A hashed name is immutable for a year; a plain logical name
+// (handy by hand, never emitted by pages) must be revalidated.
+func ServeStatic(w http.ResponseWriter, r *http.Request, sets ...*Assets) {
 	name := r.PathValue("name")
 	h := w.Header()
-	a, ok := staticAssets.byHashed[name]
-	if ok {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else if a, ok = staticAssets.byName[name]; ok {
-		h.Set("Cache-Control", "no-cache")
-	} else {
+	var a *asset
+	for _, set := range sets {
+		if a = set.byHashed[name]; a != nil {
+			h.Set("Cache-Control", "public, max-age=31536000, immutable")
+			break
+		}
+		if a = set.byName[name]; a != nil {
+			h.Set("Cache-Control", "no-cache")
+			break
+		}
+	}
+	if a == nil {
 		h.Set("Cache-Control", "no-store")
 		http.Error(w, "Not found.", http.StatusNotFound)
 		return

@@ -1,10 +1,11 @@
-package web
+package portal
 
 import (
 	"context"
 	"net/http"
 	"time"
 
+	"atrium/internal/httpx"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 )
@@ -50,32 +51,32 @@ func (s *Server) resolveClientImage(w http.ResponseWriter, r *http.Request) (*cl
 }
 
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool) (*clientReq, error) {
-	ip := limitKey(s.clientIP(r))
+	ip := httpx.LimitKey(s.clientIP(r))
 	token := r.PathValue("token")
-	if blocked, retry := s.lookupIP.Blocked(ip); blocked {
+	if blocked, retry := s.lookup.Blocked(ip); blocked {
 		// A working link is never throttled: check it before refusing.
 		if studio.WellFormedToken(token) {
 			if cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token)); err == nil && cl.Link.State(s.now()) == "" {
 				return s.checkClientLink(r, cl, token, logDenied)
 			}
 		}
-		w.Header().Set("Retry-After", retryAfter(retry))
-		return nil, studio.Errorf(studio.ECodeRateLimited, "Too many attempts with links that do not work. Try again in %s seconds.", retryAfter(retry))
+		w.Header().Set("Retry-After", httpx.RetryAfter(retry))
+		return nil, studio.Errorf(studio.ECodeRateLimited, "Too many attempts with links that do not work. Try again in %s seconds.", httpx.RetryAfter(retry))
 	}
 	if !studio.WellFormedToken(token) {
-		s.lookupIP.Fail(ip)
+		s.lookup.Fail(ip)
 		return nil, linkInvalid()
 	}
 	cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token))
 	if err != nil {
 		if studio.ErrorCode(err) == studio.ECodeNotFound {
-			s.lookupIP.Fail(ip)
+			s.lookup.Fail(ip)
 			return nil, linkInvalid()
 		}
 		return nil, err
 	}
 	if cl.Link.State(s.now()) != "" {
-		s.lookupIP.Fail(ip)
+		s.lookup.Fail(ip)
 	}
 	return s.checkClientLink(r, cl, token, logDenied)
 }

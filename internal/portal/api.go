@@ -1,28 +1,28 @@
-package web
+package portal
 
 import (
-	"encoding/json"
 	"net/http"
 
+	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
 
-// apiClientProgress answers the sanitized JSON of the link's project
+// API answers the sanitized JSON of the link's project
 // (clientProgress in docs/openapi.yaml), logged as "api". The row is
 // committed before a byte of the answer goes out.
-func (s *Server) apiClientProgress(w http.ResponseWriter, r *http.Request) {
+func (s *Server) API(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClient(w, r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	body, err := s.clientJSON(r, c)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if err := s.logAccess(r.Context(), c, r, studio.ActionAPI, "", ""); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -40,7 +40,7 @@ func (s *Server) clientJSON(r *http.Request, c *clientReq) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := encodeJSON(v)
+	body, err := httpx.EncodeJSON(v)
 	if err != nil {
 		return nil, err
 	}
@@ -54,23 +54,23 @@ const (
 	sizePreview = "preview"
 )
 
-// apiClientImage serves an approved rendering's thumbnail or preview. The
+// Image serves an approved rendering's thumbnail or preview. The
 // gallery fetches many at once, so images are neither logged nor counted;
 // they pass the same link checks as everything else.
-func (s *Server) apiClientImage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) Image(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClientImage(w, r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	size := r.PathValue("size")
 	if size != sizeThumb && size != sizePreview {
-		s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "Not found."))
+		s.Fail(w, r, studio.Errorf(studio.ECodeNotFound, "Not found."))
 		return
 	}
 	rd, err := s.clientRendering(r, c)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	key := rd.ThumbKey
@@ -84,7 +84,7 @@ func (s *Server) apiClientImage(w http.ResponseWriter, r *http.Request) {
 // the {id} of the path; anything else is not found.
 func (s *Server) clientRendering(r *http.Request, c *clientReq) (*studio.Rendering, error) {
 	id := r.PathValue("id")
-	if !validID(id) {
+	if !studio.ValidID(id) {
 		return nil, studio.Errorf(studio.ECodeNotFound, "This picture is not available.")
 	}
 	rd, err := s.store.ApprovedRendering(r.Context(), c.Link.ProjectID, id)
@@ -97,15 +97,18 @@ func (s *Server) clientRendering(r *http.Request, c *clientReq) (*studio.Renderi
 	return rd, nil
 }
 
-// apiClientLogo serves the studio's logo under a token, like the images.
-func (s *Server) apiClientLogo(w http.ResponseWriter, r *http.Request) {
+// Logo serves the studio's logo under a token, like the images.
+func (s *Server) Logo(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.resolveClientImage(w, r); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	st, err := s.studioWithLogo(r.Context())
+	st, err := s.store.Settings(r.Context())
+	if err == nil && st.LogoKey == "" {
+		err = studio.Errorf(studio.ECodeNotFound, "The studio has no logo.")
+	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	// A new logo is stored under a new key.
@@ -116,19 +119,10 @@ func (s *Server) apiClientLogo(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveClientObject(w http.ResponseWriter, r *http.Request, key, ctype, etag string) {
 	obj, err := s.files.Open(r.Context(), key)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	defer obj.Close()
 	w.Header().Set("Content-Type", ctype)
 	s.serveClientContent(w, r, obj, etag, nil)
-}
-
-// encodeJSON encodes v with the trailing newline writeJSON adds.
-func encodeJSON(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
 }

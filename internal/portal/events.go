@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"bytes"
@@ -12,10 +12,11 @@ import (
 	"sync"
 	"time"
 
+	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
 
-// Live updates of the client page (clientEvents in docs/openapi.yaml):
+// Live updates of the client page (Events in docs/openapi.yaml):
 // Server-Sent Events on GET /api/client-progress/{token}/events.
 //
 // The stream carries whole client views, never diffs: each `update` event
@@ -39,23 +40,6 @@ import (
 //
 //	event: gone
 //	data: {"code":"link_deactivated"}
-
-// eventDefaults fills the stream timings (Config.Event*). They pace real
-// work, so they are wall time, not the server's Clock.
-func (c *Config) eventDefaults() {
-	if c.EventHeartbeat <= 0 {
-		c.EventHeartbeat = 20 * time.Second
-	}
-	if c.EventRetry <= 0 {
-		c.EventRetry = 5 * time.Second
-	}
-	if c.EventDebounce <= 0 {
-		c.EventDebounce = 150 * time.Millisecond // lets a burst of edits become one update
-	}
-	if c.EventWriteTimeout <= 0 {
-		c.EventWriteTimeout = 15 * time.Second // a client that stops reading is dropped
-	}
-}
 
 // viewVersion returns the view's JSON and its version: the first 16 hex
 // digits of its SHA-256.
@@ -135,12 +119,12 @@ func (st *streams) stop() {
 // before or alongside http.Server.Shutdown.
 func (s *Server) StopStreams() { s.sse.stop() }
 
-// clientEvents answers GET /api/client-progress/{token}/events. Opening the
+// Events answers GET /api/client-progress/{token}/events. Opening the
 // stream is neither logged as an access nor counted: the page view was.
-func (s *Server) clientEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) Events(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClient(w, r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	if r.Method == http.MethodHead {
@@ -149,10 +133,10 @@ func (s *Server) clientEvents(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	leave, err := s.sse.enter(limitKey(s.clientIP(r)), s.cfg.MaxStreamsPerIP, s.cfg.MaxStreams)
+	leave, err := s.sse.enter(httpx.LimitKey(s.clientIP(r)), s.cfg.MaxStreamsPerIP, s.cfg.MaxStreams)
 	if err != nil {
 		w.Header().Set("Retry-After", sseRefusedRetry)
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	defer leave()
@@ -162,12 +146,12 @@ func (s *Server) clientEvents(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	v, err := s.clientView(ctx, c)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	version, data, err := viewVersion(v)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 

@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"crypto/hmac"
@@ -114,5 +114,5 @@ func (w *contentWriter) refuse(err error, keepRange bool) {
 		h.Del("Content-Range")
 	}
 	h.Set("Cache-Control", "no-store")
-	w.s.fail(w.ResponseWriter, w.r, err)
+	w.s.Fail(w.ResponseWriter, w.r, err)
 }

@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"fmt"
@@ -48,8 +48,8 @@ func themeURL(color string) string {
 	return "/static/theme/" + accentHex(color) + ".v" + themeVersion + ".css"
 }
 
-// serveTheme answers GET /static/theme/{file}.
-func (s *Server) serveTheme(w http.ResponseWriter, r *http.Request) {
+// Theme answers GET /static/theme/{file}.
+func (s *Server) Theme(w http.ResponseWriter, r *http.Request) {
 	hex, ok := strings.CutSuffix(r.PathValue("file"), ".v"+themeVersion+".css")
 	if !ok || accentHex("#"+hex) != hex {
 		w.Header().Set("Cache-Control", "no-store")

@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"net/http"
@@ -8,19 +8,19 @@ import (
 	"atrium/internal/studio"
 )
 
-// apiClientDownload streams an approved rendering's original, logged as
+// Download streams an approved rendering's original, logged as
 // "download" (every request, Range parts and revalidations included: each
 // is a client interaction; a range outside the file, answered 416, is not).
 // The row is committed before the headers go out.
-func (s *Server) apiClientDownload(w http.ResponseWriter, r *http.Request) {
+func (s *Server) Download(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClient(w, r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	id := r.PathValue("assetId")
-	if !validID(id) {
-		s.fail(w, r, studio.Errorf(studio.ECodeNotFound, "This picture is not available."))
+	if !studio.ValidID(id) {
+		s.Fail(w, r, studio.Errorf(studio.ECodeNotFound, "This picture is not available."))
 		return
 	}
 	rd, err := s.store.ApprovedRendering(r.Context(), c.Link.ProjectID, id)
@@ -28,17 +28,17 @@ func (s *Server) apiClientDownload(w http.ResponseWriter, r *http.Request) {
 		if studio.ErrorCode(err) == studio.ECodeNotFound {
 			err = studio.Errorf(studio.ECodeNotFound, "This picture is not available.")
 		}
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	p, err := s.store.Project(r.Context(), c.Link.ProjectID)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	obj, err := s.files.Open(r.Context(), rd.FileKey)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	defer obj.Close()

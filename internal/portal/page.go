@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"bytes"
@@ -11,22 +11,24 @@ import (
 	"strings"
 	"time"
 
+	"atrium/internal/files"
+	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
 
 // The client page: one server-rendered page that works without
 // JavaScript; portal.js adds the full-screen viewer and live updates.
 
-//go:embed templates/portal
-var portalTemplateFS embed.FS
+//go:embed templates
+var templateFS embed.FS
 
-// parsePortalTemplates parses the page templates (New does, once: a broken
+// parseTemplates parses the page templates (New does, once: a broken
 // template makes New fail, never a client's request) without their
 // indentation, which would otherwise be sent with every page (the pages
 // hold no <pre> or <textarea>, where it would matter).
-func parsePortalTemplates(fsys fs.FS) (*template.Template, error) {
+func parseTemplates(fsys fs.FS) (*template.Template, error) {
 	set := template.New("portal").Funcs(portalFuncs)
-	names, err := fs.Glob(fsys, "templates/portal/*.html")
+	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +49,7 @@ func parsePortalTemplates(fsys fs.FS) (*template.Template, error) {
 }
 
 var portalFuncs = template.FuncMap{
-	"asset":    assetURL,
+	"asset":    Static.URL,
 	"longDate": longDate,
 	"shortDate": func(v any) string {
 		d := longDate(v) // "2 October 2026" -> "2 Oct 2026"
@@ -83,12 +85,6 @@ type portalTile struct {
 	PreviewW       int
 }
 
-// Derived image sizes (long side), as made by files.Ingest.
-const (
-	thumbLong   = 480
-	previewLong = 1600
-)
-
 // gallerySizes is the sizes attribute of the gallery's images, which
 // decides between the thumbnail (480w) and the preview (1600w) of the
 // srcset: Chromium takes the smallest candidate whose density reaches the
@@ -115,8 +111,11 @@ func newPortalPage(v *studio.ClientView, version string, urls studio.ClientURLs)
 	}
 	for i, r := range v.Renderings {
 		t := portalTile{ClientRendering: r, Alt: renderingAlt(r)}
-		t.ThumbW, t.ThumbH = fitLong(r.Width, r.Height, thumbLong)
-		t.PreviewW, _ = fitLong(r.Width, r.Height, previewLong)
+		w, h := r.Width, r.Height
+		if w <= 0 || h <= 0 { // not known: a 3:2 image larger than the preview
+			w, h = 2400, 1600
+		}
+		t.PreviewW, _, t.ThumbW, t.ThumbH = files.DerivedSizes(w, h)
 		p.Tiles[i] = t
 	}
 	return p
@@ -129,20 +128,6 @@ func renderingAlt(r studio.ClientRendering) string {
 		alt += ", " + r.Room
 	}
 	return alt
-}
-
-// fitLong scales w×h so that its long side is at most long, never up.
-func fitLong(w, h, long int) (int, int) {
-	if w <= 0 || h <= 0 {
-		return long, long * 2 / 3
-	}
-	if w <= long && h <= long {
-		return w, h
-	}
-	if w >= h {
-		return long, max(1, (h*long+w/2)/w)
-	}
-	return max(1, (w*long+h/2)/h), long
 }
 
 var monthNames = [...]string{"January", "February", "March", "April", "May", "June", "July",
@@ -184,41 +169,34 @@ func telHref(phone string) template.URL {
 	return template.URL("tel:" + b.String())
 }
 
-// clientPage answers GET /client-progress/{token}.
-func (s *Server) clientPage(w http.ResponseWriter, r *http.Request) {
+// Page answers GET /client-progress/{token}.
+func (s *Server) Page(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClient(w, r)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	v, err := s.clientView(r.Context(), c)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	version, _, err := viewVersion(v)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.portalPages.ExecuteTemplate(&buf, "portal.html", newPortalPage(v, version, c.URLs)); err != nil {
-		s.fail(w, r, err)
+	if err := s.pages.ExecuteTemplate(&buf, "portal.html", newPortalPage(v, version, c.URLs)); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	// The view is logged, durably, before a byte of it leaves (store.AccessLog).
 	if err := s.logAccess(r.Context(), c, r, studio.ActionView, "", ""); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return
 	}
-	writeHTML(w, http.StatusOK, buf.Bytes())
-}
-
-func writeHTML(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	w.Write(body)
+	httpx.WriteHTML(w, http.StatusOK, buf.Bytes())
 }
 
 // errorPage is the data of error.html.
@@ -231,10 +209,10 @@ type errorPage struct {
 	ThemeURL string
 }
 
-// renderClientError is fail's page for a client: a calm page that says what
+// renderError is Fail's page for a client: a calm page that says what
 // happened and how to reach the studio, with nothing beyond the studio's
 // part of the client view. Internal errors are never described.
-func (s *Server) renderClientError(w http.ResponseWriter, r *http.Request, status int, code string) {
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, code string) {
 	p := errorPage{Status: status}
 	// The studio is one per installation, so even an unknown link can say
 	// whom to ask. Without settings the page still renders, unbranded.
@@ -269,10 +247,10 @@ func (s *Server) renderClientError(w http.ResponseWriter, r *http.Request, statu
 		p.Message = "The page could not be shown just now. Please try again in a moment."
 	}
 	var buf bytes.Buffer
-	if terr := s.portalPages.ExecuteTemplate(&buf, "error.html", p); terr != nil {
+	if terr := s.pages.ExecuteTemplate(&buf, "error.html", p); terr != nil {
 		s.log.Error("client error page failed", "err", terr)
 		http.Error(w, p.Heading+". "+p.Message, status)
 		return
 	}
-	writeHTML(w, status, buf.Bytes())
+	httpx.WriteHTML(w, status, buf.Bytes())
 }
