@@ -27,7 +27,7 @@ type clientReq struct {
 	Token string
 	URLs  studio.ClientURLs
 	// versions identifies the data the client view is built from, read in
-	// the same query as the link (portal_api_cache.go).
+	// the same query as the link (cache.go).
 	versions string
 }
 

@@ -222,7 +222,7 @@ func TestClientPageWeight(t *testing.T) {
 		t.Errorf("%d gallery images are not lazy", p.eagerImages)
 	}
 	// The gallery's sizes attribute makes screens up to 2× (3× on phones)
-	// take thumbnails (portal_page.go), so whatever the viewport and however
+	// take thumbnails (internal/portal/page.go), so whatever the viewport and however
 	// far the browser looks ahead, the first view is at most the page and
 	// every thumbnail. e2e/page_weight_test.go measures it.
 	bound := int64(p.total()) + weightRenderings*ws.thumbAvg

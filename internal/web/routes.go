@@ -55,7 +55,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 		mux.HandleFunc("/api/client-progress/"+p, s.apiReadOnly)
 	}
 
-	// Embedded CSS and JS at content-hashed URLs (assets.go), for every page.
+	// Embedded CSS and JS at content-hashed URLs (httpx/assets.go), the admin's and the portal's.
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
 
 	// The client page and its live updates.

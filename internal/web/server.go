@@ -57,7 +57,7 @@ type Config struct {
 	// same one (store.SetClock).
 	Clock studio.Clock
 
-	// Live-update stream timings (portal_events.go); zero means the default.
+	// Live-update stream timings (internal/portal/events.go); zero means the default.
 	EventHeartbeat    time.Duration // a keep-alive comment, and a look at the link, this often (20 s)
 	EventRetry        time.Duration // the reconnection delay the stream asks of the browser (5 s)
 	EventDebounce     time.Duration // how long a burst of changes is gathered into one update (150 ms)

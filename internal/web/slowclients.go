@@ -23,7 +23,7 @@ import (
 //     WriteTimeout plus its size at WriteMinRate (deadlineWriter): a reader
 //     that stalls is dropped, a slow but steady one is not;
 //   - one address holds at most MaxConnsPerIP connections (connLimiter);
-//   - live-update streams have caps of their own (portal_events.go).
+//   - live-update streams have caps of their own (internal/portal/events.go).
 //
 // http.Server's ReadTimeout and WriteTimeout are not used: both run from
 // the request's headers, so either would cut a 200 MB upload over a slow
