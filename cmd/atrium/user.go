@@ -67,7 +67,7 @@ func userCreate(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs := newFlagSet("user create", "user create --email E --name N --role admin|designer\n\n"+
 		"The password is read from standard input when it is not a terminal (one line),\n"+
 		"and prompted twice when it is. It must be at least 12 characters and not a common\n"+
-		"password, a simple sequence or one repeated character.", stderr)
+		"password (even with digits or symbols added), a repeated pattern or a simple sequence.", stderr)
 	c.flags(fs, false)
 	fs.StringVar(&email, "email", "", "staff member's `email` (required)")
 	fs.StringVar(&name, "name", "", "staff member's `name` (required)")
@@ -140,24 +140,11 @@ func userSetDisabled(ctx context.Context, cmd string, args []string, stdout, std
 	if cmd == "enable" {
 		synopsis = "user enable EMAIL|ID\n\nLets a disabled staff account sign in again (with its password as it was)."
 	}
-	fs := newFlagSet("user "+cmd, synopsis, stderr)
-	c.flags(fs, false)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("give exactly one account: its email or id")
-	}
-	st, err := c.openStore(ctx)
+	st, u, err := c.openAccount(ctx, "user "+cmd, synopsis, args, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	u, err := findUser(ctx, st, fs.Arg(0))
-	if err != nil {
-		return err
-	}
 	disabled := cmd == "disable"
 	if u, err = st.UpdateUser(ctx, u.ID, store.UserChange{Disabled: &disabled}); err != nil {
 		return err
@@ -172,27 +159,15 @@ func userSetDisabled(ctx context.Context, cmd string, args []string, stdout, std
 
 func userSetPassword(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var c config
-	fs := newFlagSet("user set-password", "user set-password EMAIL|ID\n\n"+
+	st, u, err := c.openAccount(ctx, "user set-password", "user set-password EMAIL|ID\n\n"+
 		"Sets a staff account's password and ends its sessions. The password is read from standard\n"+
 		"input when it is not a terminal (one line), and prompted twice when it is. It must be at\n"+
-		"least 12 characters and not a common password, a simple sequence or one repeated character.", stderr)
-	c.flags(fs, false)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("give exactly one account: its email or id")
-	}
-	st, err := c.openStore(ctx)
+		"least 12 characters and not a common password (even with digits or symbols added), a repeated\n"+
+		"pattern or a simple sequence.", args, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	u, err := findUser(ctx, st, fs.Arg(0))
-	if err != nil {
-		return err
-	}
 	hash, err := readNewPassword(stdin, stderr)
 	if err != nil {
 		return err
@@ -202,6 +177,31 @@ func userSetPassword(ctx context.Context, args []string, stdin io.Reader, stdout
 	}
 	fmt.Fprintf(stdout, "password set for %s (%s); its sessions have ended\n", u.Email, u.Name)
 	return nil
+}
+
+// openAccount parses the flags of a command that takes one account (its
+// email or id), opens the store and finds the account; the caller closes
+// the store.
+func (c *config) openAccount(ctx context.Context, name, synopsis string, args []string, stderr io.Writer) (*store.Store, *studio.User, error) {
+	fs := newFlagSet(name, synopsis, stderr)
+	c.flags(fs, false)
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return nil, nil, errors.New("give exactly one account: its email or id")
+	}
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := findUser(ctx, st, fs.Arg(0))
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, u, nil
 }
 
 // findUser finds an account by id or email.

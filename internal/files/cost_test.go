@@ -4,39 +4,30 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color/palette"
 	"io"
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"atrium/internal/testsupport"
 )
 
 // pngHeaderOnly is a PNG whose header says w×h at the given depth, colour
 // type and interlacing, with a tRNS chunk if asked: enough for the cost,
 // never decoded.
 func pngHeaderOnly(w, h uint32, depth, colour, interlace byte, trns bool) []byte {
-	chunk := func(typ string, data []byte) []byte {
-		out := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-		out = append(out, typ...)
-		out = append(out, data...)
-		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(append([]byte(typ), data...)))
-	}
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, depth, colour, 0, 0, interlace)
-	out := []byte("\x89PNG\r\n\x1a\n")
-	out = append(out, chunk("IHDR", ihdr)...)
-	out = append(out, chunk("tEXt", []byte("Comment\x00before the pixels"))...)
+	out := testsupport.PNGHeader(w, h, depth, colour, interlace)
+	out = append(out, testsupport.PNGChunk("tEXt", []byte("Comment\x00before the pixels"))...)
 	if colour == 3 {
-		out = append(out, chunk("PLTE", make([]byte, 3*16))...)
+		out = append(out, testsupport.PNGChunk("PLTE", make([]byte, 3*16))...)
 	}
 	if trns {
-		out = append(out, chunk("tRNS", make([]byte, 2))...)
+		out = append(out, testsupport.PNGChunk("tRNS", make([]byte, 2))...)
 	}
-	out = append(out, chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})...)
-	return append(out, chunk("IEND", nil)...)
+	out = append(out, testsupport.PNGChunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})...)
+	return append(out, testsupport.PNGChunk("IEND", nil)...)
 }
 
 // jpegHeaderOnly is a JPEG up to its first scan: an optional JFIF APP0,

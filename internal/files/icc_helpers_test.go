@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
-	"io"
 	"testing"
 	"unicode/utf16"
 )
@@ -207,29 +206,6 @@ func jpegICCOf(t testing.TB, jpg []byte) []byte {
 		p = append(p, parts[i]...)
 	}
 	return p
-}
-
-// pngICCOf is the name and inflated profile of a PNG's iCCP chunk.
-func pngICCOf(t testing.TB, p []byte) (name string, profile []byte) {
-	t.Helper()
-	for i := 8; i+12 <= len(p); {
-		n := int(be.Uint32(p[i:]))
-		if string(p[i+4:i+8]) == "iCCP" {
-			data := p[i+8 : i+8+n]
-			k := bytes.IndexByte(data, 0)
-			zr, err := zlib.NewReader(bytes.NewReader(data[k+2:]))
-			if err != nil {
-				t.Fatalf("iCCP: %v", err)
-			}
-			prof, err := io.ReadAll(zr)
-			if err != nil {
-				t.Fatalf("iCCP: %v", err)
-			}
-			return string(data[:k]), prof
-		}
-		i += 12 + n
-	}
-	return "", nil
 }
 
 // iccpChunk is a PNG iCCP chunk holding profile under name.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"atrium/internal/testsupport"
 )
 
 // assertSanitizedICC checks that got is profile in with its text gone and
@@ -97,7 +99,7 @@ func TestStripICCPNG(t *testing.T) {
 	with := append(append(append([]byte{}, p[:ihdrEnd]...), iccpChunk("ZQ-CANARY-ICCPNAME", icc)...), p[ihdrEnd:]...)
 	out := mustStrip(t, with, 1)
 	assertNoCanary(t, out)
-	name, got := pngICCOf(t, out)
+	name, got := testsupport.PNGProfile(t, out)
 	if name != "ICC Profile" {
 		t.Errorf("profile name %q, want %q", name, "ICC Profile")
 	}

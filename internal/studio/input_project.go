@@ -105,12 +105,16 @@ type PhaseChange struct {
 }
 
 // Apply applies ch to ph at time now. Setting completed stamps completedAt
-// (today, unless given: from MinCompletedAt to today, UTC); leaving
+// (today in UTC, unless given: from MinCompletedAt to the date it already
+// is somewhere, UTC+14 being the furthest ahead); leaving
 // completed clears it.
 func (ch PhaseChange) Apply(ph *Phase, now time.Time) error {
 	var pr Problems
 	q := *ph
 	today := now.UTC().Format(time.DateOnly)
+	// A date is in the future only once it has begun nowhere on Earth:
+	// a studio at UTC+14 lives up to a day ahead of UTC.
+	latest := now.UTC().Add(14 * time.Hour).Format(time.DateOnly)
 	if s, ok := pr.text("status", ch.Status, MaxName); ok {
 		st := PhaseStatus(s)
 		switch {
@@ -128,8 +132,8 @@ func (ch PhaseChange) Apply(ph *Phase, now time.Time) error {
 		switch {
 		case q.Status != StatusCompleted && !pr.Has("status"):
 			pr.Add("completedAt", "completedAt can only be set on a completed phase.")
-		case date > today:
-			pr.Add("completedAt", "completedAt cannot be in the future (after %s, UTC).", today)
+		case date > latest:
+			pr.Add("completedAt", "completedAt cannot be in the future (after %s).", latest)
 		case date < MinCompletedAt:
 			pr.Add("completedAt", "completedAt cannot be before %s.", MinCompletedAt)
 		default:

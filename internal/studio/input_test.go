@@ -75,7 +75,8 @@ func TestPhaseChangeDates(t *testing.T) {
 	}{
 		{"completed today", PhaseChange{Status: ptr("completed")}, "", "2026-12-02"},
 		{"completed on a day", PhaseChange{Status: ptr("completed"), CompletedAt: ptr("2026-11-30")}, "", "2026-11-30"},
-		{"tomorrow", PhaseChange{Status: ptr("completed"), CompletedAt: ptr("2026-12-03")}, "completedAt", ""},
+		{"tomorrow, already today at UTC+14", PhaseChange{Status: ptr("completed"), CompletedAt: ptr("2026-12-03")}, "", "2026-12-03"},
+		{"the day after tomorrow", PhaseChange{Status: ptr("completed"), CompletedAt: ptr("2026-12-04")}, "completedAt", ""},
 		{"too old", PhaseChange{Status: ptr("completed"), CompletedAt: ptr("1999-12-31")}, "completedAt", ""},
 		{"not completed", PhaseChange{Status: ptr("in_progress"), CompletedAt: ptr("2026-11-30")}, "completedAt", ""},
 		{"bad status and date", PhaseChange{Status: ptr("done"), CompletedAt: ptr("soon")}, "status", ""},
@@ -91,6 +92,15 @@ func TestPhaseChangeDates(t *testing.T) {
 		if e := fieldsOf(t, err); e.Field != tc.field {
 			t.Errorf("%s: first field %q, want %q (%v)", tc.name, e.Field, tc.field, e.Fields)
 		}
+	}
+}
+
+// Before 10:00 UTC, tomorrow (UTC) has begun nowhere yet.
+func TestPhaseChangeTomorrowBeforeItBegins(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 59, 0, 0, time.UTC)
+	err := PhaseChange{Status: ptr("completed"), CompletedAt: ptr("2026-12-03")}.Apply(&Phase{Status: StatusNotStarted}, now)
+	if e := fieldsOf(t, err); e.Field != "completedAt" {
+		t.Errorf("tomorrow at 09:59 UTC: %v, want refused", err)
 	}
 }
 

@@ -102,8 +102,8 @@ func TestStudioContactEmailIsAPlainAddress(t *testing.T) {
 	})
 }
 
-// A phase's completion date is a real past day: not in the future (UTC),
-// not before 2000.
+// A phase's completion date is a real past day: not in the future (not yet
+// begun anywhere on Earth, UTC+14 being furthest ahead), not before 2000.
 func TestPhaseCompletedAtIsAPlausibleDate(t *testing.T) {
 	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
@@ -111,8 +111,10 @@ func TestPhaseCompletedAtIsAPlausibleDate(t *testing.T) {
 		c := e.login(adminEmail)
 		p := c.newProject("Hillside")
 		path := "/api/phases/" + p.Rooms[0].Phases[0].ID
-		now := time.Now().UTC()
-		today, tomorrow := now.Format(time.DateOnly), now.AddDate(0, 0, 1).Format(time.DateOnly)
+		now := e.Clock.Now().UTC()
+		today := now.Format(time.DateOnly)
+		latest := now.Add(14 * time.Hour).Format(time.DateOnly) // already begun at UTC+14
+		tomorrow := now.Add(14*time.Hour).AddDate(0, 0, 1).Format(time.DateOnly)
 		if r := c.do("PATCH", path, `{"status":"completed","completedAt":"2000-01-01"}`); r.Status != 200 {
 			t.Fatalf("2000-01-01: %d %s", r.Status, r.Body)
 		}
@@ -124,6 +126,9 @@ func TestPhaseCompletedAtIsAPlausibleDate(t *testing.T) {
 			r = c.do("PATCH", path, `{"status":"completed","completedAt":"`+d+`"}`)
 			check(t, scenario{name: "complete on " + d, method: "PATCH", path: path, status: 400,
 				code: "invalid_input", field: "completedAt"}, r)
+		}
+		if r := c.do("PATCH", path, `{"status":"completed","completedAt":"`+latest+`"}`); r.Status != 200 {
+			t.Errorf("%s, already begun at UTC+14: %d %s", latest, r.Status, r.Body)
 		}
 		if r := c.do("PATCH", path, `{"status":"completed","completedAt":"`+today+`"}`); r.Status != 200 {
 			t.Errorf("today: %d %s", r.Status, r.Body)

@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"testing"
 	"unicode/utf16"
 )
@@ -146,26 +145,4 @@ func iccpChunk(name string, profile []byte) []byte {
 	zw.Write(profile)
 	zw.Close()
 	return pngChunk("iCCP", append(append([]byte(name), 0, 0), z.Bytes()...))
-}
-
-// pngProfile is the name and inflated profile of a PNG's iCCP chunk.
-func pngProfile(t testing.TB, p []byte) (string, []byte) {
-	t.Helper()
-	for i := 8; i+12 <= len(p); i += 12 + int(be.Uint32(p[i:])) {
-		if string(p[i+4:i+8]) != "iCCP" {
-			continue
-		}
-		data := p[i+8 : i+8+int(be.Uint32(p[i:]))]
-		k := bytes.IndexByte(data, 0)
-		zr, err := zlib.NewReader(bytes.NewReader(data[k+2:]))
-		if err != nil {
-			t.Fatalf("iCCP: %v", err)
-		}
-		prof, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatalf("iCCP: %v", err)
-		}
-		return string(data[:k]), prof
-	}
-	return "", nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"atrium/internal/studio"
+	"atrium/internal/testsupport"
 )
 
 // TestNothingInternalLeaks plants a distinct canary in every internal field
@@ -250,7 +251,7 @@ func TestNothingInternalLeaks(t *testing.T) {
 			t.Error("the test image carries no profile: the check below proves nothing")
 		}
 		jp := jpegProfile(download.Body)
-		name, pp := pngProfile(t, pngDownload.Body)
+		name, pp := testsupport.PNGProfile(t, pngDownload.Body)
 		if len(jp) != len(jpegICC) || len(pp) != len(pngICC) {
 			t.Errorf("colour profiles not kept: JPEG %d bytes of %d, PNG %d of %d", len(jp), len(jpegICC), len(pp), len(pngICC))
 		}
