@@ -73,7 +73,7 @@ func TestClientPageFirstView(t *testing.T) {
 			}
 			ctx, stop := context.WithTimeout(bctx, 30*time.Second)
 			err := chromedp.Do(ctx, chromedp.EmulateViewport(v.w, v.h, emulate...),
-				chromedp.Navigate(url+"/client-progress/"+token), chromedp.Sleep(3*time.Second))
+				chromedp.Navigate(url+"/client-progress/"+token), settled())
 			var kinds []string
 			if err == nil {
 				kinds, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](
@@ -175,4 +175,32 @@ func weightServer(t *testing.T) (url, token string, counter *testsupport.ByteCou
 		ts.Close()
 	})
 	return ts.URL, token, counter
+}
+
+// settled waits until the page has loaded and fetched nothing new for
+// 750 ms (the lazy-loading look-ahead included), at most 5 s: a fixed
+// sleep would cost every viewport the worst case.
+func settled() chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		const quiet = 750 * time.Millisecond
+		count := chromedp.Evaluate[int](`document.readyState === "complete" ? performance.getEntriesByType("resource").length : -1`)
+		last, since := -1, time.Now()
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+			n, err := count(ctx, tg)
+			if err != nil {
+				return chromedp.Void{}, err
+			}
+			if n != last {
+				last, since = n, time.Now()
+			} else if n >= 0 && time.Since(since) >= quiet {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return chromedp.Void{}, ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+		return chromedp.Void{}, nil
+	}
 }
