@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"image/jpeg"
 	"io"
+	"runtime"
+	"sync"
 	"time"
 
 	"atrium/internal/auth"
@@ -149,8 +151,29 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 		{2, "Primary suite, option B", "Alternative with a walnut headboard.", studio.RenderingInReview, "Waiting for Olivia's review."},
 	}
 	approvedAt := time.Date(2026, 10, 20, 15, 0, 0, 0, time.UTC)
+	// Drawing and ingesting the pictures is most of the demo's start-up:
+	// it runs on every core; the rows are then written in order.
+	ids := make([]string, len(renderings))
+	ingested := make([]*files.Ingested, len(renderings))
+	errs := make([]error, len(renderings))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, max(1, runtime.NumCPU()))
 	for k, rp := range renderings {
-		r, err := addRendering(ctx, st, fs, tmpDir, p.ID, roomIDs[rp.room], designer.ID, rp, rp.room, k, opt)
+		ids[k] = store.NewID()
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			ingested[k], errs[k] = drawRendering(ctx, fs, tmpDir, ids[k], rp.room, k, opt)
+		})
+	}
+	wg.Wait()
+	for k, rp := range renderings {
+		if errs[k] != nil {
+			return nil, fmt.Errorf("demo: rendering %q: %w", rp.title, errs[k])
+		}
+	}
+	for k, rp := range renderings {
+		r, err := addRendering(ctx, st, ids[k], p.ID, roomIDs[rp.room], designer.ID, rp, k, ingested[k])
 		if err != nil {
 			return nil, fmt.Errorf("demo: rendering %q: %w", rp.title, err)
 		}
@@ -243,23 +266,25 @@ func ingest(ctx context.Context, fs files.Storage, tmpDir, keyPrefix string, r i
 	return files.Ingest(ctx, fs, sp, keyPrefix, files.Limits{})
 }
 
-// addRendering generates an image, ingests it like an upload and records it.
-func addRendering(ctx context.Context, st *store.Store, fs files.Storage, tmpDir, projectID, roomID, userID string,
-	rp renderingPlan, room, variant int, opt Options) (*studio.Rendering, error) {
+// drawRendering draws a picture of the room and stores it with its derived
+// sizes, as an upload would be.
+func drawRendering(ctx context.Context, fs files.Storage, tmpDir, id string, room, variant int, opt Options) (*files.Ingested, error) {
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, scene(opt.Width, opt.Height, room, variant), &jpeg.Options{Quality: 90}); err != nil {
 		return nil, err
 	}
+	return ingest(ctx, fs, tmpDir, "renderings/"+id, &buf)
+}
+
+// addRendering records a rendering whose picture is stored already.
+func addRendering(ctx context.Context, st *store.Store, id, projectID, roomID, userID string,
+	rp renderingPlan, variant int, ing *files.Ingested) (*studio.Rendering, error) {
 	r := &studio.Rendering{
-		ID: store.NewID(), ProjectID: projectID, Status: studio.RenderingDraft, UploadedBy: userID,
+		ID: id, ProjectID: projectID, Status: studio.RenderingDraft, UploadedBy: userID,
 		OriginalName: fmt.Sprintf("render_v%d_final.jpg", variant+1),
 	}
 	in := studio.RenderingChange{Title: &rp.title, Description: &rp.desc, RoomID: &roomID, InternalNotes: &rp.notes}
 	if err := in.ApplyNew(r); err != nil {
-		return nil, err
-	}
-	ing, err := ingest(ctx, fs, tmpDir, "renderings/"+r.ID, &buf)
-	if err != nil {
 		return nil, err
 	}
 	r.FileKey, r.ContentType, r.Bytes, r.Width, r.Height, r.SHA256 = ing.Key, ing.ContentType, ing.Bytes, ing.Width, ing.Height, ing.SHA256
