@@ -80,6 +80,9 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	// Timeouts, slow-client deadlines and the per-address connection cap
 	// come from the web package, where the tests exercise them.
 	hs := srv.HTTPServer(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
+	// Open event streams never end by themselves: end them as the shutdown
+	// begins, or it would wait out its whole deadline for them.
+	hs.RegisterOnShutdown(srv.StopStreams)
 	ln = srv.Listener(ln)
 	log.Info("atrium listening", "addr", ln.Addr().String(), "database", st.Dialect(), "base_url", wcfg.BaseURL)
 	if ready != nil {
@@ -96,7 +99,11 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	err = hs.Shutdown(shutdownCtx)
-	if cerr := srv.Close(shutdownCtx); cerr != nil {
+	// The access rows still queued are committed with time of their own:
+	// the shutdown's may be spent, and the store closes when serve returns.
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancelClose()
+	if cerr := srv.Close(closeCtx); cerr != nil {
 		err = errors.Join(err, cerr)
 	}
 	if errors.Is(err, http.ErrServerClosed) {
