@@ -1,9 +1,10 @@
 package httpx
 
 import (
-	"atrium/internal/studio"
 	"path"
 	"strings"
+
+	"atrium/internal/studio"
 )
 
 // Paths of the client side.

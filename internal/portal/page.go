@@ -242,6 +242,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		if ra := w.Header().Get("Retry-After"); ra != "" {
 			p.Message += " Try again in " + ra + " seconds."
 		}
+	case studio.ECodeForbidden:
+		p.Title, p.Heading = "Request refused", "This request was refused"
+		p.Message = "It came from another site. Open the link itself and try again from the page."
+	case studio.ECodeMethodNotAllowed:
+		p.Title, p.Heading = "Not possible here", "This page can only be read"
+		p.Message = "Open the link itself to see your project."
 	default:
 		p.Title, p.Heading = "Something went wrong", "Something went wrong on our side"
 		p.Message = "The page could not be shown just now. Please try again in a moment."

@@ -166,3 +166,24 @@ func TestAdminUnknownPages(t *testing.T) {
 		wantBody(t, r, "Not found", "Back to projects")
 	}
 }
+
+// A cross-site POST under a client link is refused in the client's words,
+// on the client's error page with the client headers, not as a failure of
+// the server.
+func TestClientPageRefusesCrossSitePostInPlainWords(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, dbSQLite, nil)
+	f := newPortalFixture(t, e)
+	link := f.staff.newLink(f.project.ID, nil)
+	r := f.staff.send("POST", "/client-progress/"+link.Token, "application/x-www-form-urlencoded",
+		strings.NewReader("x=1"), map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("cross-site POST to a client page: %d, want 403", r.Status)
+	}
+	if body := string(r.Body); !strings.Contains(body, "This request was refused") || strings.Contains(body, "went wrong") {
+		t.Errorf("cross-site POST page says:\n%s", r.Body)
+	}
+	if got := r.Header.Get("X-Robots-Tag"); got != "noindex, nofollow" {
+		t.Errorf("X-Robots-Tag = %q", got)
+	}
+}
