@@ -1,41 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"atrium/internal/studio"
 )
-
-// staffPage lets signed-in staff through to an admin page and sends
-// anyone else to the sign-in form, remembering where they were going.
-func (s *Server) staffPage(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u, _ := s.sessionUser(r)
-		if u == nil {
-			to := "/login"
-			if r.Method == http.MethodGet && r.URL.Path != "/admin" {
-				to += "?next=" + url.QueryEscape(r.URL.RequestURI())
-			}
-			http.Redirect(w, r, to, http.StatusSeeOther)
-			return
-		}
-		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
-	}
-}
-
-// adminPage lets only admins through; designers get a 403 page.
-func (s *Server) adminPage(h http.HandlerFunc) http.HandlerFunc {
-	return s.staffPage(func(w http.ResponseWriter, r *http.Request) {
-		if userFrom(r.Context()).Role != studio.RoleAdmin {
-			s.fail(w, r, studio.Errorf(studio.ECodeForbidden, "Only a studio admin can open this page."))
-			return
-		}
-		h(w, r)
-	})
-}
 
 type loginView struct {
 	adminChrome

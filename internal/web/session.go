@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -37,30 +36,6 @@ func (s *Server) sessionUser(r *http.Request) (*studio.User, string) {
 		}
 	}
 	return sess.User, digest
-}
-
-// staffAPI lets signed-in staff through and answers 401 to anyone else.
-func (s *Server) staffAPI(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		u, _ := s.sessionUser(r)
-		if u == nil {
-			s.fail(w, r, studio.Errorf(studio.ECodeUnauthenticated, "Sign in first."))
-			return
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
-	}
-}
-
-// adminAPI lets only admins through; others get 403.
-func (s *Server) adminAPI(h http.HandlerFunc) http.HandlerFunc {
-	return s.staffAPI(func(w http.ResponseWriter, r *http.Request) {
-		if userFrom(r.Context()).Role != studio.RoleAdmin {
-			s.fail(w, r, studio.Errorf(studio.ECodeForbidden, "Only an admin can do this."))
-			return
-		}
-		h(w, r)
-	})
 }
 
 // deviceCookie marks a browser that has signed in to an account before
