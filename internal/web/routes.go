@@ -4,7 +4,7 @@ import "net/http"
 
 // routes lists every route of the server. The guards: staffAPI and adminAPI
 // answer 401/403 in JSON; staffPage sends strangers to the sign-in page and
-// adminPage answers designers with a 403 page (session.go, admin_login.go).
+// adminPage answers designers with a 403 page (guards.go).
 func (s *Server) routes(mux *http.ServeMux) {
 	// Operations.
 	mux.HandleFunc("GET /healthz", s.healthz)
