@@ -119,16 +119,22 @@ func (s *Server) routes(mux *http.ServeMux) {
 	} {
 		mux.HandleFunc(r.pattern, r.h)
 	}
-	mux.HandleFunc("DELETE /api/files/{path...}", nil)
+	mux.HandleFunc("DELETE /api/client-access/{id}", nil)
 	mux.HandleFunc("/api/", s.apiNotFound)
 }`
 	got, err := apiRoutes("table.go", src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"DELETE /api/files/{path}", "GET /api/projects", "PATCH /api/projects/{id}"}
+	want := []string{"DELETE /api/client-access/{id}", "GET /api/projects", "PATCH /api/projects/{id}"}
 	if !slices.Equal(got, want) {
 		t.Errorf("apiRoutes = %q, want %q", got, want)
+	}
+	// ServeMux wildcards become OpenAPI parameters.
+	for in, want := range map[string]string{"/x/{rest...}": "/x/{rest}", "/x/{$}": "/x/", "/x/{id}": "/x/{id}"} {
+		if got := openAPIPathOf(in); got != want {
+			t.Errorf("openAPIPathOf(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
