@@ -26,6 +26,17 @@ type body struct {
 	probs  studio.Problems
 }
 
+// pathAndBody is what most API writes start with: the id of the kind of
+// thing the path names, then the JSON body (the API's pathAndForm).
+func pathAndBody(w http.ResponseWriter, r *http.Request, kind string) (string, *body, error) {
+	id, err := pathID(r, kind)
+	if err != nil {
+		return "", nil, err
+	}
+	b, err := readBody(w, r)
+	return id, b, err
+}
+
 // readBody decodes a JSON object from r. Malformed JSON is invalid_input;
 // an oversized body is too_large.
 func readBody(w http.ResponseWriter, r *http.Request) (*body, error) {

@@ -71,12 +71,7 @@ func (s *Server) apiProject(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := readBody(w, r)
+	id, b, err := pathAndBody(w, r, "Project")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -100,12 +95,7 @@ func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := readBody(w, r)
+	id, b, err := pathAndBody(w, r, "Project")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -126,12 +116,7 @@ func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiUpdateRoom(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Room")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := readBody(w, r)
+	id, b, err := pathAndBody(w, r, "Room")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -161,12 +146,7 @@ func phaseChange(b *body) studio.PhaseChange {
 }
 
 func (s *Server) apiUpdatePhase(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Phase")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := readBody(w, r)
+	id, b, err := pathAndBody(w, r, "Phase")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -190,12 +170,7 @@ func (s *Server) apiUpdatePhase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiAddTeamMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := readBody(w, r)
+	id, b, err := pathAndBody(w, r, "Project")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -224,12 +199,7 @@ func (s *Server) apiAddTeamMember(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCreateComment(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := readBody(w, r)
+	id, b, err := pathAndBody(w, r, "Project")
 	if err != nil {
 		s.fail(w, r, err)
 		return

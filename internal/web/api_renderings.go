@@ -190,12 +190,7 @@ func (s *Server) removeFiles(keys ...string) {
 }
 
 func (s *Server) apiUpdateRendering(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Rendering")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := readBody(w, r)
+	id, b, err := pathAndBody(w, r, "Rendering")
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -13,12 +13,7 @@ import (
 // everyone changes their own password (POST /api/session/password).
 
 func (s *Server) apiUpdateUser(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "User")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := readBody(w, r)
+	id, b, err := pathAndBody(w, r, "User")
 	if err != nil {
 		s.fail(w, r, err)
 		return
