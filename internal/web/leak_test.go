@@ -178,6 +178,17 @@ func TestNothingInternalLeaks(t *testing.T) {
 			base + "/download/" + approved.ID, base + "/events", base + "/download/" + hidden[0], "/api/client-progress/" + gone.Token} {
 			answers = append(answers, anon.send("HEAD", u, "", nil, nil))
 		}
+		// Refusals of what a client route does not do: another method (405),
+		// a cross-site post (403), as JSON and as the client's page.
+		for _, u := range []string{base, "/client-progress/" + link.Token, base + "/download/" + approved.ID} {
+			answers = append(answers, anon.send("OPTIONS", u, "", nil, nil), anon.send("POST", u, "text/plain", strings.NewReader("x"), nil))
+			r := anon.send("POST", u, "application/x-www-form-urlencoded", strings.NewReader("x=1"),
+				map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+			if r.Status != 403 {
+				t.Errorf("cross-site POST to %s: %d, want 403", redact(u, link.Token), r.Status)
+			}
+			answers = append(answers, r)
+		}
 		for _, tok := range []string{gone.Token, expiredToken} {
 			if r := get("/api/client-progress/"+tok, nil); r.Status != 410 {
 				t.Errorf("dead link JSON: %d %s", r.Status, r.Body)
