@@ -232,11 +232,20 @@ func (c *config) webConfig(secret []byte) (web.Config, error) {
 		}
 		proxies = append(proxies, pref)
 	}
-	if c.MaxUploadMB <= 0 {
-		c.MaxUploadMB = 200
-	}
-	if c.DecodeMemoryMB <= 0 {
-		c.DecodeMemoryMB = web.DefaultDecodeMemory >> 20
+	// A limit of 0 is not "no limit": say so rather than use the default.
+	for _, l := range []struct {
+		name     string
+		v, limit int
+	}{
+		{"ATRIUM_MAX_UPLOAD_MB (--max-upload-mb)", c.MaxUploadMB, 1 << 20},
+		{"ATRIUM_DECODE_MEMORY_MB (--decode-memory-mb)", c.DecodeMemoryMB, 1 << 20},
+		{"ATRIUM_MAX_CONNS_PER_IP (--max-conns-per-ip)", c.MaxConnsPerIP, 1 << 20},
+		{"ATRIUM_MAX_STREAMS_PER_IP (--max-streams-per-ip)", c.MaxStreamsIP, 1 << 20},
+		{"ATRIUM_MAX_STREAMS (--max-streams)", c.MaxStreams, 1 << 24},
+	} {
+		if l.v <= 0 || l.v > l.limit {
+			return web.Config{}, fmt.Errorf("%s must be a whole number from 1 to %d, not %d", l.name, l.limit, l.v)
+		}
 	}
 	tmp := filepath.Join(c.DataDir, "tmp")
 	if err := os.MkdirAll(tmp, 0o700); err != nil {

@@ -126,6 +126,22 @@ func TestMigrateIsRepeatable(t *testing.T) {
 	}
 }
 
+// A limit of 0 or less is refused with the setting's name, not replaced by
+// the default behind the operator's back.
+func TestLimitOfZeroIsAnError(t *testing.T) {
+	for _, name := range []string{"ATRIUM_MAX_UPLOAD_MB", "ATRIUM_DECODE_MEMORY_MB", "ATRIUM_MAX_CONNS_PER_IP", "ATRIUM_MAX_STREAMS_PER_IP", "ATRIUM_MAX_STREAMS"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("ATRIUM_DATA", t.TempDir())
+			t.Setenv("ATRIUM_DATABASE_URL", "")
+			t.Setenv(name, "0")
+			_, _, err := runCLI(t, "", "serve", "--addr", "127.0.0.1:0")
+			if err == nil || !strings.Contains(err.Error(), name) {
+				t.Errorf("serve with %s=0: %v, want an error naming it", name, err)
+			}
+		})
+	}
+}
+
 func TestBadNumberInEnvironmentIsAnError(t *testing.T) {
 	t.Setenv("ATRIUM_DATA", t.TempDir())
 	t.Setenv("ATRIUM_DATABASE_URL", "")

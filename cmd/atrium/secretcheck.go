@@ -32,9 +32,11 @@ func checkSecret(ctx context.Context, st *store.Store, secret []byte) error {
 		if err != nil {
 			return err
 		}
-		mine := studio.TokenDigest(studio.LinkToken(secret, id))
-		if ok && subtle.ConstantTimeCompare([]byte(mine), []byte(digest)) != 1 {
-			return errOtherSecret
+		if ok {
+			mine := studio.TokenDigest(studio.LinkToken(secret, id))
+			if subtle.ConstantTimeCompare([]byte(mine), []byte(digest)) != 1 {
+				return errOtherSecret
+			}
 		}
 	}
 	got, err := st.SecretCheck(ctx, want)

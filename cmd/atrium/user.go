@@ -206,10 +206,12 @@ func (c *config) openAccount(ctx context.Context, name, synopsis string, args []
 
 // findUser finds an account by id or email.
 func findUser(ctx context.Context, st *store.Store, ref string) (*studio.User, error) {
-	if u, err := st.User(ctx, ref); err == nil {
-		return u, nil
+	// An id is 32 hex digits, which no email address is.
+	lookup := st.UserByEmail
+	if studio.ValidID(ref) {
+		lookup = st.User
 	}
-	u, err := st.UserByEmail(ctx, ref)
+	u, err := lookup(ctx, ref)
 	if studio.ErrorCode(err) == studio.ECodeNotFound {
 		return nil, fmt.Errorf("no staff account %q: not found (see atrium user list)", ref)
 	}

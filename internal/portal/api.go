@@ -68,7 +68,7 @@ func (s *Server) Image(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, studio.Errorf(studio.ECodeNotFound, "Not found."))
 		return
 	}
-	rd, err := s.clientRendering(r, c)
+	rd, err := s.clientRendering(r, c, r.PathValue("id"))
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -80,10 +80,9 @@ func (s *Server) Image(w http.ResponseWriter, r *http.Request) {
 	s.serveClientObject(w, r, key, "image/jpeg", s.clientETag(size+"\x00"+rd.SHA256))
 }
 
-// clientRendering finds an approved rendering of the link's project from
-// the {id} of the path; anything else is not found.
-func (s *Server) clientRendering(r *http.Request, c *clientReq) (*studio.Rendering, error) {
-	id := r.PathValue("id")
+// clientRendering finds the approved rendering id of the link's project;
+// anything else is not found.
+func (s *Server) clientRendering(r *http.Request, c *clientReq, id string) (*studio.Rendering, error) {
 	if !studio.ValidID(id) {
 		return nil, studio.Errorf(studio.ECodeNotFound, "This picture is not available.")
 	}

@@ -18,16 +18,8 @@ func (s *Server) Download(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	id := r.PathValue("assetId")
-	if !studio.ValidID(id) {
-		s.Fail(w, r, studio.Errorf(studio.ECodeNotFound, "This picture is not available."))
-		return
-	}
-	rd, err := s.store.ApprovedRendering(r.Context(), c.Link.ProjectID, id)
+	rd, err := s.clientRendering(r, c, r.PathValue("assetId"))
 	if err != nil {
-		if studio.ErrorCode(err) == studio.ECodeNotFound {
-			err = studio.Errorf(studio.ECodeNotFound, "This picture is not available.")
-		}
 		s.Fail(w, r, err)
 		return
 	}

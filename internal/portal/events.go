@@ -179,11 +179,12 @@ func (s *Server) Events(w http.ResponseWriter, r *http.Request) {
 	link := c.Link
 	expiry := s.expiryTimer(link)
 	defer func() { expiry.Stop() }()
+	stop := s.sse.done()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-s.sse.done():
+		case <-stop:
 			return
 		case <-heartbeat.C:
 			// Also look at the link itself: a change made where no notice
@@ -220,7 +221,7 @@ func (s *Server) Events(w http.ResponseWriter, r *http.Request) {
 			// Not expired yet by the server's clock: wait for the rest.
 			link = nil
 		}
-		if link == nil || !sameExpiry(c.Link.ExpiresAt, link.ExpiresAt) {
+		if link == nil || !sameTime(c.Link.ExpiresAt, link.ExpiresAt) {
 			expiry.Stop()
 			expiry = s.expiryTimer(c.Link)
 		}
@@ -284,13 +285,6 @@ func (s *Server) expiryTimer(l *studio.Link) *time.Timer {
 		return t
 	}
 	return time.NewTimer(max(0, l.ExpiresAt.Sub(s.now())))
-}
-
-func sameExpiry(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Equal(*b)
 }
 
 // eventStream writes Server-Sent Events, each write under its own deadline

@@ -69,12 +69,12 @@ func (s *Server) adminDisableUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	u, err := s.store.User(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if r.PostForm.Get("confirmed") != "1" {
+		u, err := s.store.User(r.Context(), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		v := &userConfirmView{Account: u}
 		v.Title, v.Nav = "Disable account", "users"
 		s.adminRender(w, r, http.StatusOK, "admin_user_disable.html", v)

@@ -1,11 +1,12 @@
 package web
 
 import (
-	"atrium/internal/httpx"
 	"context"
 	"net/http"
 	"sync"
 	"time"
+
+	"atrium/internal/httpx"
 )
 
 // healthz answers 200 while the database and the file storage both take

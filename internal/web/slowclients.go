@@ -1,7 +1,6 @@
 package web
 
 import (
-	"atrium/internal/httpx"
 	"io"
 	"log"
 	"net"
@@ -9,6 +8,8 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"atrium/internal/httpx"
 )
 
 // Slow and greedy clients. A connection costs the server a goroutine,
