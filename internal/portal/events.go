@@ -133,7 +133,7 @@ func (s *Server) Events(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	leave, err := s.sse.enter(httpx.LimitKey(s.clientIP(r)), s.cfg.MaxStreamsPerIP, s.cfg.MaxStreams)
+	leave, err := s.sse.enter(httpx.LimitKey(c.IP), s.cfg.MaxStreamsPerIP, s.cfg.MaxStreams)
 	if err != nil {
 		w.Header().Set("Retry-After", sseRefusedRetry)
 		s.Fail(w, r, err)

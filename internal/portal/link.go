@@ -26,6 +26,7 @@ type clientReq struct {
 	Link  *studio.Link
 	Token string
 	URLs  studio.ClientURLs
+	IP    string // the client's address, after trusted proxies
 	// versions identifies the data the client view is built from, read in
 	// the same query as the link (cache.go).
 	versions string
@@ -51,13 +52,14 @@ func (s *Server) resolveClientImage(w http.ResponseWriter, r *http.Request) (*cl
 }
 
 func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool) (*clientReq, error) {
-	ip := httpx.LimitKey(s.clientIP(r))
+	addr := s.clientIP(r)
+	ip := httpx.LimitKey(addr)
 	token := r.PathValue("token")
 	if blocked, retry := s.lookup.Blocked(ip); blocked {
 		// A working link is never throttled: check it before refusing.
 		if studio.WellFormedToken(token) {
 			if cl, err := s.store.LinkForClient(r.Context(), studio.TokenDigest(token)); err == nil && cl.Link.State(s.now()) == "" {
-				return s.checkClientLink(r, cl, token, logDenied)
+				return s.checkLink(r, cl, token, addr, "", logDenied)
 			}
 		}
 		w.Header().Set("Retry-After", httpx.RetryAfter(retry))
@@ -75,30 +77,22 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool)
 		}
 		return nil, err
 	}
-	if cl.Link.State(s.now()) != "" {
+	state := cl.Link.State(s.now())
+	if state != "" {
 		s.lookup.Fail(ip)
 	}
-	return s.checkClientLink(r, cl, token, logDenied)
-}
-
-func (s *Server) checkClientLink(r *http.Request, cl *store.ClientLink, token string, logDenied bool) (*clientReq, error) {
-	c, err := s.checkLink(r, cl.Link, token, logDenied)
-	if err != nil {
-		return nil, err
-	}
-	c.versions = cl.Versions
-	return c, nil
+	return s.checkLink(r, cl, token, addr, state, logDenied)
 }
 
 func linkInvalid() error {
 	return studio.Errorf(studio.ECodeLinkInvalid, "This link does not exist. Check that it was copied whole.")
 }
 
-// checkLink refuses an expired or deactivated link, logging the refusal
-// when logDenied is set.
-func (s *Server) checkLink(r *http.Request, l *studio.Link, token string, logDenied bool) (*clientReq, error) {
-	c := &clientReq{Link: l, Token: token, URLs: studio.ClientURLs{Token: token}}
-	state := l.State(s.now())
+// checkLink turns a link in the given state ("" for working) into the
+// request's clientReq, or refuses an expired or deactivated one, logging
+// the refusal when logDenied is set.
+func (s *Server) checkLink(r *http.Request, cl *store.ClientLink, token, addr, state string, logDenied bool) (*clientReq, error) {
+	c := &clientReq{Link: cl.Link, Token: token, URLs: studio.ClientURLs{Token: token}, IP: addr, versions: cl.Versions}
 	if state == "" {
 		return c, nil
 	}
@@ -126,7 +120,7 @@ func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, a
 		Action:      action,
 		RenderingID: renderingID,
 		Reason:      reason,
-		IP:          s.clientIP(r),
+		IP:          c.IP,
 		UserAgent:   r.UserAgent(),
 		At:          s.now().UTC(),
 	}
