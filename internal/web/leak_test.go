@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -334,14 +335,25 @@ func readSSEWhile(t *testing.T, url string, during func()) *resp {
 		t.Fatalf("events: %v", err)
 	}
 	defer res.Body.Close()
-	body := make(chan []byte, 1)
-	go func() {
-		b, _ := io.ReadAll(res.Body)
-		body <- b
-	}()
-	time.Sleep(100 * time.Millisecond) // the first update is on its way
+	// Read up to the end of the first update, then act, then read the rest.
+	br := bufio.NewReader(res.Body)
+	var first bytes.Buffer
+	for seenUpdate := false; ; {
+		line, err := br.ReadBytes('\n')
+		first.Write(line)
+		if err != nil {
+			t.Fatalf("events ended before the first update: %v\n%s", err, first.Bytes())
+		}
+		if bytes.HasPrefix(line, []byte("event: update")) {
+			seenUpdate = true
+		}
+		if seenUpdate && len(bytes.TrimSpace(line)) == 0 {
+			break
+		}
+	}
 	during()
-	b := <-body
+	rest, _ := io.ReadAll(br)
+	b := append(first.Bytes(), rest...)
 	checkEventStream(t, res, b)
 	return &resp{Status: res.StatusCode, Header: res.Header, Body: b, raw: res}
 }
