@@ -123,7 +123,8 @@ func healthServer(t *testing.T, disk, storeURL string, every time.Duration, migr
 		t.Fatal(err)
 	}
 	logs := &testsupport.LogBuffer{}
-	cfg := web.Config{TempDir: t.TempDir(), Secret: testSecret, HealthEvery: every}
+	clock := testsupport.NewRunningClock()
+	cfg := web.Config{TempDir: t.TempDir(), Secret: testSecret, HealthEvery: every, Clock: clock.Studio()}
 	srv, err := web.New(cfg, st, fstore, live.NewMemory(), slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +134,7 @@ func healthServer(t *testing.T, disk, storeURL string, every time.Duration, migr
 		ts.Close()
 		srv.Close(context.Background())
 	})
-	return &env{t: t, URL: ts.URL, Store: st, logs: logs}
+	return &env{t: t, URL: ts.URL, Store: st, logs: logs, Clock: clock}
 }
 
 // pgSchemaURL is the URL of an empty PostgreSQL schema of its own, dropped
@@ -157,7 +158,7 @@ func TestHealthzSeesAFullDisk(t *testing.T) {
 	admin := e.login(adminEmail)
 
 	disk.fill()
-	time.Sleep(5 * time.Millisecond) // past HealthEvery
+	e.Clock.Advance(time.Second) // past HealthEvery
 	r = admin.do("POST", "/api/projects", map[string]string{"name": "Full", "clientName": "Disk"})
 	if r.Status != 500 {
 		t.Errorf("a write with the disk full: %d, want 500 (else the test does not fill the disk)", r.Status)
@@ -170,7 +171,7 @@ func TestHealthzSeesAFullDisk(t *testing.T) {
 	}
 
 	disk.free()
-	time.Sleep(5 * time.Millisecond)
+	e.Clock.Advance(time.Second)
 	r = c.do("GET", "/healthz", nil)
 	check(t, scenario{name: "room again", method: "GET", path: "/healthz", status: 200,
 		substr: []string{`"status":"ok"`}}, r)
@@ -190,7 +191,7 @@ func TestHealthzSeesAnUnwritableDatabase(t *testing.T) {
 		t.Fatalf("healthy: %d %s", r.Status, r.Body)
 	}
 	disk.fill()
-	time.Sleep(5 * time.Millisecond)
+	rw.Clock.Advance(time.Second)
 	r := c.do("GET", "/healthz", nil)
 	disk.free()
 	check(t, scenario{name: "storage full", method: "GET", path: "/healthz", status: 503,
