@@ -41,7 +41,7 @@ func (s *Server) probeHealth(ctx context.Context) (db, storage string) {
 	h := &s.health
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	// Wall time, not the server's clock: this paces real work.
+	// The server's clock, so that tests move past HealthEvery without sleeping.
 	if !h.at.IsZero() && s.now().Sub(h.at) < s.cfg.HealthEvery {
 		return h.db, h.storage
 	}
