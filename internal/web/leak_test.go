@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +152,12 @@ func TestNothingInternalLeaks(t *testing.T) {
 		}
 		view := get(base, nil)
 		page := get("/client-progress/"+link.Token, nil)
+		// The theme stylesheet every client page links to.
+		if m := regexp.MustCompile(`/static/theme/[^"]+\.css`).Find(page.Body); m == nil {
+			t.Errorf("the client page links no theme stylesheet")
+		} else if r := get(string(m), nil); r.Status != 200 {
+			t.Errorf("theme %s: %d", m, r.Status)
+		}
 		thumb := get(base+"/renderings/"+approved.ID+"/thumb", nil)
 		preview := get(base+"/renderings/"+approved.ID+"/preview", nil)
 		logo := get(base+"/logo", nil)
