@@ -106,6 +106,10 @@ func invalid(format string, args ...any) error {
 type Spooled struct {
 	f    *os.File
 	size int64
+	// hdr is the header read for the pixel limit hdrMax: DecodeCost and
+	// Ingest both need it, and a PNG's is a walk through every chunk.
+	hdr    *header
+	hdrMax int64
 }
 
 // Spool streams r (e.g. a multipart part) to a temp file in tmpDir (the
@@ -249,6 +253,9 @@ func readHeader(sp *Spooled, lim Limits) (*header, error) {
 	if lim.MaxPixels <= 0 {
 		lim.MaxPixels = DefaultMaxPixels
 	}
+	if sp.hdr != nil && sp.hdrMax == lim.MaxPixels {
+		return sp.hdr, nil
+	}
 	if sp.size == 0 {
 		return nil, invalid("the file is empty")
 	}
@@ -274,12 +281,13 @@ func readHeader(sp *Spooled, lim Limits) (*header, error) {
 		return nil, err
 	}
 	w, h := int64(cfg.Width), int64(cfg.Height)
-	return &header{f: f, cfg: cfg, cost: Cost{
+	sp.hdr, sp.hdrMax = &header{f: f, cfg: cfg, cost: Cost{
 		Width:  cfg.Width,
 		Height: cfg.Height,
 		Kind:   kind,
 		Bytes:  decoded + deriveCost(w, h) + costFixed,
-	}}, nil
+	}}, lim.MaxPixels
+	return sp.hdr, nil
 }
 
 type storedOriginal struct {
