@@ -217,9 +217,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	// The studio is one per installation, so even an unknown link can say
 	// whom to ask. Without settings the page still renders, unbranded.
 	// There is no token, so no logo: it is served under a working one only.
-	if st, serr := s.store.Settings(r.Context()); serr == nil {
-		cs := studio.NewClientStudio(st, studio.ClientURLs{})
-		p.Studio = &cs
+	// A refusal over the rate limit reads nothing: it answers floods.
+	if code != studio.ECodeRateLimited {
+		if st, serr := s.store.Settings(r.Context()); serr == nil {
+			cs := studio.NewClientStudio(st, studio.ClientURLs{})
+			p.Studio = &cs
+		}
 	}
 	accent := ""
 	if p.Studio != nil {
