@@ -91,20 +91,14 @@ func (s *Server) changeOwnPassword(w http.ResponseWriter, r *http.Request, ch st
 }
 
 // checkOwnPassword judges a signed-in user's current password like a
-// sign-in: a wrong one spends a failure of the IP's (ipKey) and the
-// account's (device's) allowance.
+// sign-in: a wrong one spends a failure of its allowances (holdAttempt).
 func (s *Server) checkOwnPassword(w http.ResponseWriter, r *http.Request, u *studio.User, password string) error {
 	failed := false
-	ipDone, err := s.takeAttempt(w, s.loginIP, s.ipKey(r, s.clientIP(r), u))
+	done, err := s.holdAttempt(w, r, s.clientIP(r), u.Email, u)
 	if err != nil {
 		return err
 	}
-	defer func() { ipDone(failed) }()
-	accDone, err := s.takeAttempt(w, s.loginAcc, s.accountKey(r, u.Email, u))
-	if err != nil {
-		return err
-	}
-	defer func() { accDone(failed) }()
+	defer func() { done(failed) }()
 	if !auth.CheckPassword(u.PasswordHash, password) {
 		failed = true
 		return studio.Invalid("currentPassword", "The current password is not right.")

@@ -111,8 +111,10 @@ type Server struct {
 	log      *slog.Logger
 	loginIP  *auth.Limiter
 	loginAcc *auth.Limiter
-	portal   *portal.Server // the client side: link lookup, page, API, downloads, events
-	handler  http.Handler
+	// deviceKey signs the known-device cookies (session.go).
+	deviceKey []byte
+	portal    *portal.Server // the client side: link lookup, page, API, downloads, events
+	handler   http.Handler
 	// ingests bounds concurrent image decodes by CPU, decodeMem by memory.
 	ingests    chan struct{}
 	decodeMem  *decodeBudget
@@ -150,6 +152,7 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 		log:        log,
 		loginIP:    auth.NewLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute, cfg.Clock),
 		loginAcc:   auth.NewLimiter(cfg.LoginPerMinute/2+1, cfg.LoginPerMinute/2+1, cfg.Clock),
+		deviceKey:  auth.DeviceKey(cfg.Secret),
 		portal:     client,
 		ingests:    make(chan struct{}, cfg.DecodeSlots),
 		adminPages: adminPages,

@@ -53,22 +53,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, email, password s
 	account := strings.ToLower(strings.TrimSpace(email))
 	// Each attempt holds a failure of both allowances while it is judged, so
 	// a burst of parallel guesses is held to the limit too. The account comes
-	// first: a known device of it has an allowance of its own (ipKey).
+	// first: a known device of it has allowances of its own (holdAttempt).
 	failed := false
 	u, err := s.store.UserByEmail(r.Context(), account)
 	if err != nil && studio.ErrorCode(err) != studio.ECodeNotFound {
 		return nil, err
 	}
-	ipDone, err := s.takeAttempt(w, s.loginIP, s.ipKey(r, ip, u))
+	done, err := s.holdAttempt(w, r, ip, account, u)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { ipDone(failed) }()
-	accDone, err := s.takeAttempt(w, s.loginAcc, s.accountKey(r, account, u))
-	if err != nil {
-		return nil, err
-	}
-	defer func() { accDone(failed) }()
+	defer func() { done(failed) }()
 	if u == nil || u.Disabled {
 		auth.BurnPasswordCheck(password)
 	}
@@ -105,33 +100,34 @@ func (s *Server) takeAttempt(w http.ResponseWriter, lim *auth.Limiter, key strin
 	return done, nil
 }
 
-// accountKey is the per-account limiter key of an attempt: the account and
-// the device when the request carries a valid known-device cookie of this
-// very account, the account and "unknown" otherwise. Failures from unknown
-// browsers then use up only the unknown allowance, and never block a
-// browser the account has signed in from.
-func (s *Server) accountKey(r *http.Request, account string, u *studio.User) string {
+// holdAttempt holds one failure of the IP's and of the account's sign-in
+// allowances while u's password is checked (takeAttempt); done gives back
+// or spends both. The keys: a request with a valid known-device cookie of
+// this very account has allowances of its own, per device at its address
+// and for the account, so failures from other browsers, even behind the
+// same address (an office's NAT), never block a browser the account has
+// signed in from; every other request shares the address's allowance and
+// the account's "unknown" one.
+func (s *Server) holdAttempt(w http.ResponseWriter, r *http.Request, ip, account string, u *studio.User) (done func(failed bool), err error) {
+	ipKey, accKey := httpx.LimitKey(ip), account+"\x00unknown"
 	if u != nil {
 		if userID, device, ok := s.knownDevice(r); ok && userID == u.ID {
-			return account + "\x00" + device
+			ipKey, accKey = ipKey+"\x00known:"+device, account+"\x00"+device
 		}
 	}
-	return account + "\x00unknown"
-}
-
-// ipKey is the per-IP limiter key of an attempt on u's password: the
-// address's (limitKey) and, for a request with a valid known-device cookie
-// of this very account, the device's own allowance at that address.
-// Failures from other browsers behind the same address (an office's NAT)
-// then never block a browser the account has signed in from, while unknown
-// browsers share the address's allowance and a known one is held to its own.
-func (s *Server) ipKey(r *http.Request, ip string, u *studio.User) string {
-	if u != nil {
-		if userID, device, ok := s.knownDevice(r); ok && userID == u.ID {
-			return httpx.LimitKey(ip) + "\x00known:" + device
-		}
+	ipDone, err := s.takeAttempt(w, s.loginIP, ipKey)
+	if err != nil {
+		return nil, err
 	}
-	return httpx.LimitKey(ip)
+	accDone, err := s.takeAttempt(w, s.loginAcc, accKey)
+	if err != nil {
+		ipDone(false)
+		return nil, err
+	}
+	return func(failed bool) {
+		accDone(failed)
+		ipDone(failed)
+	}, nil
 }
 
 // knownDevice reads a valid known-device cookie.
@@ -140,7 +136,7 @@ func (s *Server) knownDevice(r *http.Request) (userID, device string, ok bool) {
 	if err != nil {
 		return "", "", false
 	}
-	return auth.ParseDevice(auth.DeviceKey(s.cfg.Secret), c.Value, s.now())
+	return auth.ParseDevice(s.deviceKey, c.Value, s.now())
 }
 
 // setDeviceCookie marks the browser as known to u, keeping its device id
@@ -152,7 +148,7 @@ func (s *Server) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *stud
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name:     deviceCookie,
-		Value:    auth.SignDevice(auth.DeviceKey(s.cfg.Secret), u.ID, device, s.now().Add(deviceLifetime)),
+		Value:    auth.SignDevice(s.deviceKey, u.ID, device, s.now().Add(deviceLifetime)),
 		Path:     "/",
 		HttpOnly: true,
 		Secure:   strings.HasPrefix(s.cfg.BaseURL, "https://"),
