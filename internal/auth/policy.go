@@ -123,6 +123,3 @@ next:
 	}
 	return n
 }
-
-// commonPasswordCount is the size of the embedded list.
-func commonPasswordCount() int { return len(commonPasswords()) }

@@ -199,19 +199,6 @@ func otherThan(ids []string, id string) bool {
 	return false
 }
 
-// SetUserDisabled enables or disables an account; disabling ends its
-// sessions. The last active admin cannot be disabled.
-func (s *Store) SetUserDisabled(ctx context.Context, id string, disabled bool) error {
-	_, err := s.UpdateUser(ctx, id, UserChange{Disabled: &disabled})
-	return err
-}
-
-// SetPassword replaces a user's password hash and ends their sessions.
-func (s *Store) SetPassword(ctx context.Context, id, hash string) error {
-	_, err := s.UpdateUser(ctx, id, UserChange{PasswordHash: &hash})
-	return err
-}
-
 // Session is a staff login as the database keeps it: only a digest of the id.
 type Session struct {
 	User       *studio.User

@@ -5,6 +5,8 @@ import (
 	"image/jpeg"
 	"strings"
 	"testing"
+
+	"atrium/internal/store"
 )
 
 func TestStudioSettingsAPI(t *testing.T) {
@@ -108,7 +110,8 @@ func TestDisabledUser(t *testing.T) {
 	eachDB(t, func(t *testing.T, db string) {
 		e := newEnv(t, db, nil)
 		c := e.login(designerEmail)
-		if err := e.Store.SetUserDisabled(t.Context(), e.Designer.ID, true); err != nil {
+		disabled := true
+		if _, err := e.Store.UpdateUser(t.Context(), e.Designer.ID, store.UserChange{Disabled: &disabled}); err != nil {
 			t.Fatal(err)
 		}
 		run(t, c, []scenario{
