@@ -153,6 +153,71 @@ func (l *Local) Open(ctx context.Context, key string) (Object, error) {
 	return &localObject{File: f, size: fi.Size(), mod: fi.ModTime()}, nil
 }
 
+// Stat describes the object at key.
+func (l *Local) Stat(ctx context.Context, key string) (ObjectInfo, error) {
+	p, err := l.path(key)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return ObjectInfo{}, fmt.Errorf("files: stat %s: %w", key, err)
+	}
+	fi, err := os.Stat(p)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && !fi.Mode().IsRegular() {
+		return ObjectInfo{}, fmt.Errorf("files: stat %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return ObjectInfo{}, fmt.Errorf("files: stat %s: %w", key, err)
+	}
+	return ObjectInfo{Key: key, Size: fi.Size(), ModTime: fi.ModTime()}, nil
+}
+
+// List walks the folder under prefix. Temp files and anything else whose
+// name is not a valid key (dot-files) are not objects and are skipped.
+func (l *Local) List(ctx context.Context, prefix string, fn func(ObjectInfo) error) error {
+	root := l.dir
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		if err := checkKey(prefix[:i]); err != nil {
+			return fmt.Errorf("files: list %s: %w", prefix, err)
+		}
+		root = filepath.Join(l.dir, filepath.FromSlash(prefix[:i]))
+	}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil // gone meanwhile, or never made: nothing to list
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(l.dir, p)
+		key := filepath.ToSlash(rel)
+		if d.IsDir() {
+			if p != root && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || !strings.HasPrefix(key, prefix) || checkKey(key) != nil {
+			return nil
+		}
+		fi, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return fn(ObjectInfo{Key: key, Size: fi.Size(), ModTime: fi.ModTime()})
+	})
+	if err != nil {
+		return fmt.Errorf("files: list %s: %w", prefix, err)
+	}
+	return nil
+}
+
 // Delete removes key and then any folders it leaves empty, so a failed
 // upload leaves no trace at all.
 func (l *Local) Delete(ctx context.Context, key string) error {
