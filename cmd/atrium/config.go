@@ -26,7 +26,10 @@ Settings (flags override the environment):
   ATRIUM_ADDR             listen address (default :8080)
   ATRIUM_DATA             data folder: SQLite file, uploaded files, secret (default ./data)
   ATRIUM_DATABASE_URL     postgres://... for PostgreSQL (default: SQLite in the data folder)
-  ATRIUM_STORAGE_URL      where files live (default: the data folder; only local folders for now)
+  ATRIUM_STORAGE_URL      where files live (default: DATA/files): a folder, file://FOLDER, or
+                          s3://BUCKET/PREFIX?endpoint=URL&region=R&path_style=true for an S3-compatible
+                          store, with credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the
+                          AWS SDK's usual chain (shared files, instance role)
   ATRIUM_BASE_URL         public URL, used to build client links (default http://localhost:8080)
   ATRIUM_SECRET           secret that derives client link tokens (default: generated once into DATA/secret)
                           every instance on one database needs the same one, or it refuses to start
@@ -88,7 +91,7 @@ func (c *config) envInt(name string, def int) int {
 func (c *config) flags(fs *flag.FlagSet, server bool) {
 	fs.StringVar(&c.DataDir, "data", env("ATRIUM_DATA", "./data"), "data `folder` (ATRIUM_DATA)")
 	fs.StringVar(&c.DatabaseURL, "database-url", env("ATRIUM_DATABASE_URL", ""), "database `URL` (ATRIUM_DATABASE_URL); empty means SQLite in the data folder")
-	fs.StringVar(&c.StorageURL, "storage-url", env("ATRIUM_STORAGE_URL", ""), "file storage (ATRIUM_STORAGE_URL); empty means the data folder")
+	fs.StringVar(&c.StorageURL, "storage-url", env("ATRIUM_STORAGE_URL", ""), "file storage: a `folder` or s3://BUCKET/PREFIX?endpoint=URL&region=R&path_style=true (ATRIUM_STORAGE_URL); empty means DATA/files")
 	fs.StringVar(&c.BaseURL, "base-url", env("ATRIUM_BASE_URL", "http://localhost:8080"), "public `URL` for client links (ATRIUM_BASE_URL)")
 	c.Secret = os.Getenv("ATRIUM_SECRET")
 	if server {
@@ -139,8 +142,29 @@ func (c *config) openStore(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
-// openFiles opens the file storage.
+// storageSetting names the setting in errors about it.
+const storageSetting = "ATRIUM_STORAGE_URL (--storage-url)"
+
+// openFiles opens the file storage ATRIUM_STORAGE_URL names: a local
+// folder, or an S3 bucket, which must answer a probe write at once (a
+// wrong bucket, endpoint or key fails here, not at the first upload).
 func (c *config) openFiles() (files.Storage, error) {
+	if strings.HasPrefix(c.StorageURL, "s3://") {
+		cfg, err := files.ParseS3URL(c.StorageURL)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", storageSetting, err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		st, err := files.NewS3(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", storageSetting, err)
+		}
+		if err := st.Ping(ctx); err != nil {
+			return nil, fmt.Errorf("%s: bucket %s does not take writes (check the bucket, endpoint, region and the AWS_* credentials): %w", storageSetting, cfg.Bucket, err)
+		}
+		return st, nil
+	}
 	dir, err := c.storageDir()
 	if err != nil {
 		return nil, err
@@ -148,16 +172,23 @@ func (c *config) openFiles() (files.Storage, error) {
 	return files.NewLocal(dir)
 }
 
-// storageDir is the local folder that ATRIUM_STORAGE_URL names.
+// storageDir is the local folder that ATRIUM_STORAGE_URL names, or "" for
+// an S3 bucket.
 func (c *config) storageDir() (string, error) {
 	dir := c.StorageURL
 	switch {
 	case dir == "":
 		dir = filepath.Join(c.DataDir, "files")
+	case strings.HasPrefix(dir, "s3://"):
+		return "", nil
 	case strings.HasPrefix(dir, "file://"):
 		dir = strings.TrimPrefix(dir, "file://")
+		if dir == "" {
+			return "", fmt.Errorf("%s: file:// names no folder", storageSetting)
+		}
 	case strings.Contains(dir, "://"):
-		return "", fmt.Errorf("ATRIUM_STORAGE_URL %q: only local folders are supported in this version", dir)
+		scheme, _, _ := strings.Cut(dir, "://")
+		return "", fmt.Errorf("%s: %s:// is not supported: give a folder, file://FOLDER or s3://BUCKET/PREFIX?endpoint=URL&region=R&path_style=true", storageSetting, scheme)
 	}
 	return dir, nil
 }

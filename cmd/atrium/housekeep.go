@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"atrium/internal/files"
 	"atrium/internal/store"
 	"atrium/internal/web"
 )
@@ -57,6 +58,28 @@ func expireSessions(ctx context.Context, st *store.Store, cfg web.Config, log *s
 		now := cfg.Clock.Now()
 		if err := st.DeleteSessionsBefore(ctx, now.Add(-cfg.SessionIdle), now.Add(-cfg.SessionAbsolute)); err != nil && ctx.Err() == nil {
 			log.Warn("expiring sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sweepOrphans removes the stored files of renderings that have no row
+// (files.SweepOrphans: a crash between storing an upload and recording it)
+// at start and then daily, until ctx ends. Several instances may sweep at
+// once: each deletion is of an old file no row will ever name.
+func sweepOrphans(ctx context.Context, st *store.Store, fstore files.Storage, log *slog.Logger) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		res, err := files.SweepOrphans(ctx, fstore, files.Sweep{Existing: st.ExistingRenderings, Log: log})
+		if err != nil && ctx.Err() == nil {
+			log.Warn("storage sweep", "err", err)
+		} else if res.Deleted > 0 {
+			log.Info("storage sweep done", "objects", res.Objects, "deleted", res.Deleted, "bytes", res.Bytes)
 		}
 		select {
 		case <-ctx.Done():

@@ -29,6 +29,9 @@ Usage:
   atrium link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never]
   atrium link list [--project ID]
   atrium link deactivate ID    client links from the shell
+  atrium storage sweep [--dry-run]
+                               remove stored files of renderings that have no row (serve does it daily)
+  atrium backup FILE           write a consistent copy of the SQLite database to FILE (a new file)
 
 Run "atrium COMMAND --help" for a command's flags.
 ` + envHelp
@@ -61,6 +64,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "link":
 		return runLink(ctx, rest, stdout)
+	case "storage":
+		return runStorage(ctx, rest, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -73,6 +73,7 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	hctx, stopHousekeeping := context.WithCancel(ctx)
 	defer stopHousekeeping()
 	go expireSessions(hctx, st, wcfg, log)
+	go sweepOrphans(hctx, st, fstore, log)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err

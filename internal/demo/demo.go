@@ -273,7 +273,7 @@ func drawRendering(ctx context.Context, fs files.Storage, tmpDir, id string, roo
 	if err := jpeg.Encode(&buf, scene(opt.Width, opt.Height, room, variant), &jpeg.Options{Quality: 90}); err != nil {
 		return nil, err
 	}
-	return ingest(ctx, fs, tmpDir, "renderings/"+id, &buf)
+	return ingest(ctx, fs, tmpDir, files.RenderingKeyPrefix(id), &buf)
 }
 
 // addRendering records a rendering whose picture is stored already.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"atrium/internal/studio"
@@ -196,4 +197,37 @@ func microPtr(t *time.Time) *time.Time {
 	}
 	m := micro(*t)
 	return &m
+}
+
+// ExistingRenderings returns which of ids have a rendering row: the sweep
+// of stored files asks it before removing a rendering's files.
+func (s *Store) ExistingRenderings(ctx context.Context, ids []string) (map[string]bool, error) {
+	found := make(map[string]bool, len(ids))
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), 500)]
+		ids = ids[len(batch):]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
+		rows, err := s.r.QueryContext(ctx, s.q(`SELECT id FROM renderings WHERE id IN (`+marks+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: existing renderings: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: existing renderings: %w", err)
+			}
+			found[id] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: existing renderings: %w", err)
+		}
+	}
+	return found, nil
 }

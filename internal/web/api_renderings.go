@@ -101,7 +101,7 @@ func (s *Server) readRenderingUpload(w http.ResponseWriter, r *http.Request, rd 
 		switch name {
 		case "file":
 			rd.OriginalName = cleanFileName(part.FileName())
-			ing, err = s.ingest(r.Context(), part, "renderings/"+rd.ID, s.cfg.MaxUploadBytes,
+			ing, err = s.ingest(r.Context(), part, files.RenderingKeyPrefix(rd.ID), s.cfg.MaxUploadBytes,
 				files.Limits{MaxPixels: s.cfg.MaxPixels})
 			if err != nil {
 				return nil, cutOff(err)

@@ -85,6 +85,7 @@ func TestMain(m *testing.M) {
 		go weightPictures()
 	}
 	code := m.Run()
+	testsupport.StopS3()
 	if weightStudio.st != nil {
 		weightStudio.st.Close()
 	}

@@ -56,6 +56,13 @@ type env struct {
 // the config before the server is built.
 func newEnv(t *testing.T, db string, tweak func(*web.Config)) *env {
 	t.Helper()
+	return newEnvOn(t, db, nil, tweak)
+}
+
+// newEnvOn is newEnv with the files in fstore (nil: a temp folder, which
+// FilesDir names; otherwise FilesDir is empty).
+func newEnvOn(t *testing.T, db string, fstore files.Storage, tweak func(*web.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, logs: &testsupport.LogBuffer{}, Clock: testsupport.NewRunningClock()}
 	switch db {
@@ -66,11 +73,14 @@ func newEnv(t *testing.T, db string, tweak func(*web.Config)) *env {
 	default:
 		t.Fatalf("unknown database %q", db)
 	}
-	e.FilesDir = filepath.Join(t.TempDir(), "files")
 	e.TempDir = t.TempDir()
-	fstore, err := files.NewLocal(e.FilesDir)
-	if err != nil {
-		t.Fatal(err)
+	if fstore == nil {
+		e.FilesDir = filepath.Join(t.TempDir(), "files")
+		local, err := files.NewLocal(e.FilesDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fstore = local
 	}
 	e.Store.SetClock(e.Clock.Studio())
 	cfg := web.Config{TempDir: e.TempDir, Secret: []byte("test secret, 32 bytes or so....."), Clock: e.Clock.Studio()}
