@@ -7,10 +7,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"atrium/internal/demo"
 	"atrium/internal/testsupport"
@@ -18,11 +23,24 @@ import (
 
 // TestDemoPrintsWorkingLogins runs `atrium demo` as a person would and
 // follows what it prints: the client link opens a page with the studio's
-// logo and several renderings, and the staff login signs in.
+// logo and several renderings, and the staff login signs in. It does so
+// with the files in the data folder and in an S3 bucket (--storage-url).
 func TestDemoPrintsWorkingLogins(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates the demo's renderings")
 	}
+	t.Run("local", func(t *testing.T) { testDemo(t, nil) })
+	t.Run("s3", func(t *testing.T) {
+		b := testsupport.S3(t)
+		for _, kv := range b.Env() {
+			k, v, _ := strings.Cut(kv, "=")
+			t.Setenv(k, v)
+		}
+		testDemo(t, b)
+	})
+}
+
+func testDemo(t *testing.T, bucket *testsupport.S3Bucket) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -36,8 +54,12 @@ func TestDemoPrintsWorkingLogins(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut testsupport.LogBuffer
 	done := make(chan error, 1)
+	args := []string{"demo", "--addr", addr, "--log-level", "warn"}
+	if bucket != nil {
+		args = append(args, "--storage-url", bucket.StorageURL("demo"))
+	}
 	go func() {
-		done <- run(ctx, []string{"demo", "--addr", addr, "--log-level", "warn"}, strings.NewReader(""), &out, &errOut)
+		done <- run(ctx, args, strings.NewReader(""), &out, &errOut)
 	}()
 	defer func() {
 		cancel()
@@ -103,6 +125,18 @@ func TestDemoPrintsWorkingLogins(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Errorf("the printed staff login: POST /api/session = %d, want 200", res.StatusCode)
+	}
+	if health := get(t, base+"/healthz", http.StatusOK); !strings.Contains(health, `"storage":"ok"`) {
+		t.Errorf("/healthz = %s", health)
+	}
+	if bucket != nil {
+		objs, err := bucket.Client().ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String(bucket.Bucket), Prefix: aws.String("demo/renderings/")})
+		if err != nil || len(objs.Contents) < 4*3 {
+			t.Errorf("the bucket holds %d rendering files under demo/renderings/ (%v), want the demo's", len(objs.Contents), err)
+		}
+		if entries, _ := os.ReadDir(filepath.Join(os.Getenv("ATRIUM_DATA"), "files")); len(entries) != 0 {
+			t.Errorf("with S3 the data folder holds files too: %v", entries)
+		}
 	}
 }
 

@@ -25,12 +25,12 @@ func TestHelpListsCommandsAndSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"serve", "demo", "migrate", "user create", "link create", "ATRIUM_DATABASE_URL", "ATRIUM_SECRET", "ATRIUM_TRUSTED_PROXIES"} {
+	for _, want := range []string{"serve", "demo", "migrate", "user create", "link create", "storage sweep", "backup FILE", "ATRIUM_DATABASE_URL", "ATRIUM_SECRET", "ATRIUM_TRUSTED_PROXIES", "s3://BUCKET"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("atrium --help lacks %q", want)
 		}
 	}
-	for _, cmd := range [][]string{{"serve", "--help"}, {"demo", "--help"}, {"migrate", "--help"}, {"user", "create", "--help"}} {
+	for _, cmd := range [][]string{{"serve", "--help"}, {"demo", "--help"}, {"migrate", "--help"}, {"user", "create", "--help"}, {"storage", "sweep", "--help"}, {"backup", "--help"}} {
 		_, errOut, err := runCLI(t, "", cmd...)
 		if !errors.Is(err, flag.ErrHelp) {
 			t.Errorf("%v: err = %v, want flag.ErrHelp", cmd, err)

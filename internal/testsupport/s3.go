@@ -33,6 +33,10 @@ type S3Bucket struct {
 	SecretKey string
 	Region    string
 	Bucket    string
+	// Dir is the folder versitygw keeps the bucket in: object KEY is the
+	// file Dir/KEY, whose modification time is the object's. Tests age
+	// objects by changing it.
+	Dir string
 }
 
 // StorageURL is the ATRIUM_STORAGE_URL of the bucket, under prefix
@@ -105,6 +109,7 @@ func S3(t testing.TB) *S3Bucket {
 		Region:    S3Region,
 		Bucket:    fmt.Sprintf("test-%d-%s", s3Buckets.Add(1), randomHex(4)),
 	}
+	b.Dir = filepath.Join(s3Shared.dir, "root", b.Bucket)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := b.Client().CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b.Bucket)}); err != nil {
