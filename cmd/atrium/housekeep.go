@@ -78,8 +78,8 @@ func sweepOrphans(ctx context.Context, st *store.Store, fstore files.Storage, lo
 		res, err := files.SweepOrphans(ctx, fstore, files.Sweep{Existing: st.ExistingRenderings, Log: log})
 		if err != nil && ctx.Err() == nil {
 			log.Warn("storage sweep", "err", err)
-		} else if res.Deleted > 0 {
-			log.Info("storage sweep done", "objects", res.Objects, "deleted", res.Deleted, "bytes", res.Bytes)
+		} else if res.Deleted > 0 || res.Uploads > 0 {
+			log.Info("storage sweep done", "objects", res.Objects, "deleted", res.Deleted, "bytes", res.Bytes, "uploads_aborted", res.Uploads)
 		}
 		select {
 		case <-ctx.Done():

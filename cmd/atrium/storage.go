@@ -47,15 +47,20 @@ func runStorage(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *dryRun {
 		verb = "would remove (dry run)"
 	}
-	fmt.Fprintf(stdout, "%d files under %s checked; %s %d orphan files, %d bytes\n",
-		res.Objects, files.RenderingsPrefix, verb, res.Orphans, res.Bytes)
+	fmt.Fprintf(stdout, "%d files under %s checked; %s %d orphan files, %d bytes", res.Objects, files.RenderingsPrefix, verb, res.Orphans, res.Bytes)
+	if res.Uploads > 0 {
+		fmt.Fprintf(stdout, ", and %d unfinished uploads", res.Uploads)
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 
 const sweepHelp = `Removes the stored files of renderings that have no row in the database:
 what a crash between storing an upload and recording it leaves. Only files
 under renderings/ older than an hour are considered; each removal is logged.
-serve runs the same sweep at start and then daily.`
+On S3, multipart uploads under renderings/ begun over an hour ago (a process
+killed mid-upload) are aborted too. serve runs the same sweep at start and
+then daily.`
 
 const storageUsage = `Usage: atrium storage sweep [--dry-run] [flags]
 

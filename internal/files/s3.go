@@ -262,6 +262,43 @@ func (s *S3) List(ctx context.Context, prefix string, fn func(ObjectInfo) error)
 	return nil
 }
 
+// AbortStaleUploads aborts the multipart uploads under RenderingsPrefix
+// begun before before: what a process killed in the middle of an upload
+// leaves, invisible to List but stored (and billed) until aborted. Atrium
+// aborts the uploads it fails itself; only a killed one lingers. It
+// returns how many it aborted (or, in a dry run, found).
+func (s *S3) AbortStaleUploads(ctx context.Context, before time.Time, dryRun bool, log func(key string, begun time.Time, err error)) (int, error) {
+	in := &s3.ListMultipartUploadsInput{Bucket: aws.String(s.bucket), Prefix: aws.String(s.prefix + RenderingsPrefix)}
+	n := 0
+	for {
+		page, err := s.client.ListMultipartUploads(ctx, in)
+		if err != nil {
+			return n, fmt.Errorf("files: list unfinished uploads: %w", s3Err(err))
+		}
+		for _, u := range page.Uploads {
+			begun := aws.ToTime(u.Initiated)
+			if !begun.Before(before) {
+				continue
+			}
+			key := strings.TrimPrefix(aws.ToString(u.Key), s.prefix)
+			if !dryRun {
+				_, err = s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{
+					Bucket: aws.String(s.bucket), Key: u.Key, UploadId: u.UploadId})
+				if err != nil && !errors.Is(s3Err(err), ErrNotFound) {
+					log(key, begun, err)
+					continue
+				}
+			}
+			n++
+			log(key, begun, nil)
+		}
+		if !aws.ToBool(page.IsTruncated) {
+			return n, nil
+		}
+		in.KeyMarker, in.UploadIdMarker = page.NextKeyMarker, page.NextUploadIdMarker
+	}
+}
+
 // Ping stores a small probe object and deletes it. Its name starts with a
 // dot, which no key may, so it never meets a real object.
 func (s *S3) Ping(ctx context.Context) error {

@@ -24,6 +24,7 @@ type Sweep struct {
 	MinAge   time.Duration // zero: OrphanAge
 	DryRun   bool          // log what would go, delete nothing
 	Log      *slog.Logger
+	batch    int // ids a lookup asks about; 0: sweepBatch (tests set fewer)
 }
 
 // SweepResult counts what a sweep saw and did.
@@ -32,13 +33,21 @@ type SweepResult struct {
 	Orphans int   // of them, old enough and without a row
 	Bytes   int64 // the orphans' size
 	Deleted int   // orphans deleted (0 in a dry run)
+	Uploads int   // unfinished multipart uploads aborted (or found, in a dry run)
+}
+
+// staleUploads is a storage that can hold unfinished uploads (S3).
+type staleUploads interface {
+	AbortStaleUploads(ctx context.Context, before time.Time, dryRun bool, log func(key string, begun time.Time, err error)) (int, error)
 }
 
 // SweepOrphans removes the files a crash can leave between storing a
 // rendering's files and inserting its row: objects under RenderingsPrefix
 // (renderings/ID/...) older than MinAge whose ID has no row. It touches
 // nothing outside that prefix, no object of a rendering that has a row,
-// and no young object. Each deletion is logged. A failed deletion is
+// and no young object. On S3 it also aborts the multipart uploads under
+// the prefix begun more than MinAge ago (a process killed mid-upload).
+// Each deletion is logged. A failed deletion is
 // logged and counted out; the sweep goes on, and returns the first error
 // only for a failed listing or lookup.
 func SweepOrphans(ctx context.Context, st Storage, sw Sweep) (SweepResult, error) {
@@ -47,6 +56,9 @@ func SweepOrphans(ctx context.Context, st Storage, sw Sweep) (SweepResult, error
 	}
 	if sw.MinAge <= 0 {
 		sw.MinAge = OrphanAge
+	}
+	if sw.batch <= 0 {
+		sw.batch = sweepBatch
 	}
 	if sw.Log == nil {
 		sw.Log = slog.New(slog.DiscardHandler)
@@ -93,7 +105,7 @@ func SweepOrphans(ctx context.Context, st Storage, sw Sweep) (SweepResult, error
 			return nil // not a rendering's file, or too young to judge
 		}
 		if _, seen := pending[id]; !seen {
-			if len(order) == sweepBatch {
+			if len(order) == sw.batch {
 				if err := flush(); err != nil {
 					return err
 				}
@@ -108,6 +120,22 @@ func SweepOrphans(ctx context.Context, st Storage, sw Sweep) (SweepResult, error
 	}
 	if err != nil {
 		return res, fmt.Errorf("files: sweep: %w", err)
+	}
+	if su, ok := st.(staleUploads); ok {
+		res.Uploads, err = su.AbortStaleUploads(ctx, sw.Now.Add(-sw.MinAge), sw.DryRun, func(key string, begun time.Time, err error) {
+			age := sw.Now.Sub(begun).Round(time.Second)
+			switch {
+			case err != nil:
+				sw.Log.Error("storage sweep: abort unfinished upload", "key", key, "err", err)
+			case sw.DryRun:
+				sw.Log.Info("storage sweep: would abort unfinished upload", "key", key, "age", age)
+			default:
+				sw.Log.Info("storage sweep: aborted unfinished upload", "key", key, "age", age)
+			}
+		})
+		if err != nil {
+			return res, fmt.Errorf("files: sweep: %w", err)
+		}
 	}
 	return res, nil
 }

@@ -9,6 +9,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"atrium/internal/testsupport"
 )
 
 // The sweep removes only old files of renderings without a row: never a
@@ -110,7 +115,8 @@ func TestSweepOrphansBatches(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st, _ := newLocal(t)
-	const n = sweepBatch*2 + 7
+	const batch = 5
+	const n = batch*2 + 7
 	for i := range n {
 		id := strings.Repeat("0", 4) + itoa4(i)
 		if _, err := st.Put(ctx, RenderingKeyPrefix(id)+"/thumb.jpg", strings.NewReader("x")); err != nil {
@@ -118,11 +124,11 @@ func TestSweepOrphansBatches(t *testing.T) {
 		}
 	}
 	calls := 0
-	res, err := SweepOrphans(ctx, st, Sweep{Now: time.Now().Add(2 * time.Hour),
+	res, err := SweepOrphans(ctx, st, Sweep{Now: time.Now().Add(2 * time.Hour), batch: batch,
 		Existing: func(_ context.Context, ids []string) (map[string]bool, error) {
 			calls++
-			if len(ids) > sweepBatch {
-				t.Errorf("asked about %d ids at once, want at most %d", len(ids), sweepBatch)
+			if len(ids) > batch {
+				t.Errorf("asked about %d ids at once, want at most %d", len(ids), batch)
 			}
 			found := map[string]bool{}
 			for _, id := range ids {
@@ -133,11 +139,67 @@ func TestSweepOrphansBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Objects != n || res.Deleted != (n+6)/10 || calls != 3 {
-		t.Errorf("sweep of %d renderings: %+v in %d lookups; want %d deleted in 3", n, res, calls, (n+6)/10)
+	if res.Objects != n || res.Deleted != 2 || calls != 4 {
+		t.Errorf("sweep of %d renderings: %+v in %d lookups; want 2 deleted (ids ending in 3) in 4", n, res, calls)
 	}
 }
 
 func itoa4(i int) string {
 	return string([]byte{byte('0' + i/1000%10), byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)})
+}
+
+// On S3 the sweep aborts multipart uploads left by a process killed in
+// the middle of one, under renderings/ only, once they are old enough.
+func TestSweepAbortsStaleUploads(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := testsupport.S3(t)
+	st := newS3(t, b, "atrium", nil)
+	client := b.Client()
+	for _, key := range []string{"atrium/renderings/killed/original.jpg", "atrium/studio/logo-1/original.png"} {
+		up, err := client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(b.Bucket), Key: aws.String(key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := client.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(b.Bucket), Key: aws.String(key),
+			UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader(make([]byte, 1<<20))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	existing := func(context.Context, []string) (map[string]bool, error) { return nil, nil }
+	unfinished := func() []string {
+		var got []string
+		for _, k := range bucketContents(t, b) {
+			if k, ok := strings.CutPrefix(k, "unfinished upload of "); ok {
+				got = append(got, k)
+			}
+		}
+		slices.Sort(got)
+		return got
+	}
+	both := []string{"atrium/renderings/killed/original.jpg", "atrium/studio/logo-1/original.png"}
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	for _, tc := range []struct {
+		name    string
+		sweep   Sweep
+		uploads int
+		left    []string
+	}{
+		{"young", Sweep{Now: time.Now().Add(30 * time.Minute)}, 0, both},
+		{"dry run", Sweep{Now: time.Now().Add(2 * time.Hour), DryRun: true}, 1, both},
+		{"old", Sweep{Now: time.Now().Add(2 * time.Hour)}, 1, both[1:]},
+	} {
+		tc.sweep.Existing, tc.sweep.Log = existing, log
+		res, err := SweepOrphans(ctx, st, tc.sweep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := unfinished(); res.Uploads != tc.uploads || !slices.Equal(got, tc.left) {
+			t.Errorf("%s: %d uploads aborted, %v left; want %d, %v", tc.name, res.Uploads, got, tc.uploads, tc.left)
+		}
+	}
+	if !strings.Contains(logs.String(), "aborted unfinished upload\" key=renderings/killed/original.jpg") {
+		t.Errorf("the abort is not logged:\n%s", logs.String())
+	}
 }
