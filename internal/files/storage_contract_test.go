@@ -310,6 +310,16 @@ func TestStoragePutIsAtomic(t *testing.T) {
 		if _, err := c.st.Put(cancelled, "a/c.bin", strings.NewReader("x")); !errors.Is(err, context.Canceled) {
 			t.Errorf("Put with a cancelled context = %v, want context.Canceled", err)
 		}
+		// The request goes away after three parts: nothing stays behind.
+		midway, cancelMidway := context.WithCancel(ctx)
+		defer cancelMidway()
+		r := io.MultiReader(io.LimitReader(newPattern(2), 3*S3PartSize+1), cancelOnRead{cancelMidway}, io.LimitReader(newPattern(3), S3PartSize))
+		if _, err := c.st.Put(midway, "a/gone.bin", r); !errors.Is(err, context.Canceled) {
+			t.Errorf("Put whose context ends midway = %v, want context.Canceled", err)
+		}
+		if left := c.raw(t); len(left) != 0 {
+			t.Errorf("after a Put whose context ended midway the storage holds %v, want nothing", left)
+		}
 	})
 }
 
@@ -458,6 +468,14 @@ func TestS3ReadsOnlyTheRange(t *testing.T) {
 	if got := received.Load(); got > 64<<10 {
 		t.Errorf("reading the last 1 KB of a 12 MB object received %d bytes, want the range only", got)
 	}
+}
+
+// cancelOnRead cancels a context when read, then reads as an empty reader.
+type cancelOnRead struct{ cancel context.CancelFunc }
+
+func (c cancelOnRead) Read([]byte) (int, error) {
+	c.cancel()
+	return 0, io.EOF
 }
 
 type countingTransport struct{ n *atomic.Int64 }
