@@ -1,0 +1,131 @@
+package studio
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"strings"
+	"time"
+)
+
+// Notification is a notice as one staff member sees it in the in-app list
+// (GET /api/notifications): whether they have read it is theirs alone.
+type Notification struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	ProjectID string    `json:"projectId"`
+	At        time.Time `json:"at"`
+	Read      bool      `json:"read"`
+	Text      string    `json:"text"`
+}
+
+// Who hears about what (users.notify_mail). NotifyDefault follows the
+// role: admins hear of every project, designers of the projects whose team
+// they are on. The in-app list shows every project to admins and to those
+// who chose NotifyAll, the projects of one's team to everyone else; mail
+// goes by the setting, and NotifyNone sends none.
+const (
+	NotifyDefault = ""
+	NotifyAll     = "all"
+	NotifyMine    = "mine"
+	NotifyNone    = "none"
+)
+
+// NotifyScope is the effective mail setting of a staff member: pref, or
+// the role's default.
+func NotifyScope(role Role, pref string) string {
+	if pref != NotifyDefault {
+		return pref
+	}
+	if role == RoleAdmin {
+		return NotifyAll
+	}
+	return NotifyMine
+}
+
+// SeesAllNotices reports whether the in-app list of a staff member with
+// this role and setting shows every project's notices.
+func SeesAllNotices(role Role, pref string) bool {
+	return role == RoleAdmin || pref == NotifyAll
+}
+
+// CheckNotifyPref checks a notify setting sent by the API or a form.
+func CheckNotifyPref(field string, v *string) (string, error) {
+	var pr Problems
+	s, ok := pr.text(field, v, MaxName)
+	if ok && s != NotifyDefault && s != NotifyAll && s != NotifyMine && s != NotifyNone {
+		pr.Add(field, "%s must be one of \"\", all, mine or none.", field)
+	}
+	return s, pr.Err()
+}
+
+// MaxNote bounds the personal note of an invitation.
+const MaxNote = 2000
+
+// Invitation is a link sent by email: to whom, with an optional personal
+// note from the studio.
+type Invitation struct {
+	To   string
+	Note string
+}
+
+// NewInvitation checks an invitation's fields (to required, an address;
+// note optional, text, at most MaxNote characters). A note keeps its line
+// breaks; no header is ever made from it.
+func NewInvitation(to, note *string) (*Invitation, error) {
+	var pr Problems
+	inv := &Invitation{}
+	if s, ok := pr.required("to", to, MaxEmail); ok {
+		if ValidEmail(s) {
+			inv.To = s
+		} else {
+			pr.Add("to", "to must be an email address.")
+		}
+	}
+	if s, ok := pr.text("note", note, MaxNote); ok {
+		inv.Note = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// Unsubscribe tokens: a link id and its HMAC under the server secret, so
+// that the one-click unsubscribe link of a client update needs no login,
+// no stored token and cannot be guessed for another link.
+
+// UnsubscribeToken is the token of linkID's unsubscribe link.
+func UnsubscribeToken(secret []byte, linkID string) string {
+	return linkID + "." + unsubscribeMAC(secret, linkID)
+}
+
+// UnsubscribeLink checks an unsubscribe token and returns its link id.
+func UnsubscribeLink(secret []byte, token string) (string, bool) {
+	id, mac, ok := strings.Cut(token, ".")
+	if !ok || !ValidID(id) || len(secret) == 0 {
+		return "", false
+	}
+	return id, hmac.Equal([]byte(mac), []byte(unsubscribeMAC(secret, id)))
+}
+
+func unsubscribeMAC(secret []byte, linkID string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("atrium-unsubscribe\x00"))
+	m.Write([]byte(linkID))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24])
+}
+
+// Actions of the access log beyond reads (the client's own doing).
+const ActionRequestLink = "request_link"
+
+// Limits of link requests (the expired and deactivated pages): one a
+// link an hour, and LinkRequestsPerIP an hour from one address.
+const (
+	LinkRequestEvery  = time.Hour
+	LinkRequestsPerIP = 5
+)
+
+// ValidAccent reports whether s is a colour like #7a5c3e (the studio's
+// accent, safe to put in a style).
+func ValidAccent(s string) bool { return hexColor.MatchString(s) }
