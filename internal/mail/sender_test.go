@@ -72,7 +72,7 @@ func queueInvitations(t *testing.T, s *store.Store, n int) {
 			t.Fatal(err)
 		}
 		m.ProjectID, m.LinkID = p.ID, l.ID
-		if err := s.QueueInvitation(ctx, m); err != nil {
+		if err := s.QueueInvitation(ctx, m, studio.TokenDigest(studio.UnsubscribeToken(secret, l.ID))); err != nil {
 			t.Fatal(err)
 		}
 	}

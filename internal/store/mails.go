@@ -57,15 +57,16 @@ func (s *Store) insertMailTx(ctx context.Context, tx *sql.Tx, m *studio.Mail) er
 }
 
 // QueueInvitation queues m, a link sent by email to m.To, and records on
-// the link where and when it was sent, in one transaction.
-func (s *Store) QueueInvitation(ctx context.Context, m *studio.Mail) error {
+// the link where and when it was sent, and the digest of its unsubscribe
+// token (studio.UnsubscribeToken), in one transaction.
+func (s *Store) QueueInvitation(ctx context.Context, m *studio.Mail, unsubscribeDigest string) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: send link: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE client_links SET sent_to = ?, sent_at = ? WHERE id = ?`),
-		m.To, fmtTime(s.now()), m.LinkID)
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE client_links SET sent_to = ?, sent_at = ?, unsubscribe_digest = ? WHERE id = ?`),
+		m.To, fmtTime(s.now()), unsubscribeDigest, m.LinkID)
 	if err != nil {
 		return fmt.Errorf("store: send link: %w", err)
 	}

@@ -226,3 +226,15 @@ func (s *Store) UpdatesOff(ctx context.Context, linkID string) (bool, error) {
 	}
 	return off, nil
 }
+
+// LinkByUnsubscribe finds the link of an unsubscribe token's digest.
+func (s *Store) LinkByUnsubscribe(ctx context.Context, digest string) (*studio.Link, error) {
+	l, err := scanLink(s.r.QueryRowContext(ctx, s.q(`SELECT `+linkCols+` FROM client_links l WHERE l.unsubscribe_digest = ?`), digest))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Link")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: link by unsubscribe token: %w", err)
+	}
+	return l, nil
+}

@@ -91,29 +91,34 @@ func NewInvitation(to, note *string) (*Invitation, error) {
 	return inv, nil
 }
 
-// Unsubscribe tokens: a link id and its HMAC under the server secret, so
-// that the one-click unsubscribe link of a client update needs no login,
-// no stored token and cannot be guessed for another link.
+// Unsubscribe tokens: the one-click unsubscribe link of a client update
+// needs no login. Its token is derived from the server secret and the link
+// id (HMAC-SHA256, 32 URL-safe characters): it names no id, cannot be
+// guessed for another link, and the database keeps only its digest
+// (TokenDigest) to find the link.
 
 // UnsubscribeToken is the token of linkID's unsubscribe link.
 func UnsubscribeToken(secret []byte, linkID string) string {
-	return linkID + "." + unsubscribeMAC(secret, linkID)
-}
-
-// UnsubscribeLink checks an unsubscribe token and returns its link id.
-func UnsubscribeLink(secret []byte, token string) (string, bool) {
-	id, mac, ok := strings.Cut(token, ".")
-	if !ok || !ValidID(id) || len(secret) == 0 {
-		return "", false
-	}
-	return id, hmac.Equal([]byte(mac), []byte(unsubscribeMAC(secret, id)))
-}
-
-func unsubscribeMAC(secret []byte, linkID string) string {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte("atrium-unsubscribe\x00"))
 	m.Write([]byte(linkID))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:24])
+}
+
+// WellFormedUnsubscribe reports whether s could be an unsubscribe token:
+// 32 characters of unpadded base64url. Anything else is refused before
+// touching the database.
+func WellFormedUnsubscribe(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // Actions of the access log beyond reads (the client's own doing).
@@ -129,3 +134,9 @@ const (
 // ValidAccent reports whether s is a colour like #7a5c3e (the studio's
 // accent, safe to put in a style).
 func ValidAccent(s string) bool { return hexColor.MatchString(s) }
+
+// ValidNoticeID reports whether s could be a notice's id: one of our ids,
+// or the first-view notice's "first-view-" and its link's id.
+func ValidNoticeID(s string) bool {
+	return ValidID(s) || len(s) == len("first-view-")+32 && s[:len("first-view-")] == "first-view-" && ValidID(s[len("first-view-"):])
+}

@@ -3,6 +3,7 @@ package testsupport
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -122,6 +123,7 @@ type MailpitMessage struct {
 		ContentType string `json:"ContentType"`
 	} `json:"Inline"`
 	Headers map[string][]string `json:"-"`
+	Raw     string              `json:"-"` // the message as delivered, headers and every part
 }
 
 // Messages lists what mailpit received, newest first, each read in full
@@ -137,6 +139,7 @@ func (m *Mailpit) Messages(t testing.TB) []MailpitMessage {
 		var full MailpitMessage
 		m.get(t, "/api/v1/message/"+s.ID, &full)
 		m.get(t, "/api/v1/message/"+s.ID+"/headers", &full.Headers)
+		full.Raw = m.raw(t, s.ID)
 		out = append(out, full)
 	}
 	return out
@@ -174,6 +177,44 @@ func (m *Mailpit) get(t testing.TB, path string, v any) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("mailpit %s: %v", path, err)
+	}
+}
+
+func (m *Mailpit) raw(t testing.TB, id string) string {
+	t.Helper()
+	resp, err := http.Get(m.API + "/api/v1/message/" + id + "/raw")
+	if err != nil {
+		t.Fatalf("mailpit raw: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("mailpit raw: %s %v", resp.Status, err)
+	}
+	return string(b)
+}
+
+// WaitFor waits (up to 30 s) until at least n messages to addr arrived,
+// and returns those.
+func (m *Mailpit) WaitFor(t testing.TB, addr string, n int) []MailpitMessage {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var got []MailpitMessage
+		for _, msg := range m.Messages(t) {
+			for _, a := range msg.To {
+				if a.Address == addr {
+					got = append(got, msg)
+				}
+			}
+		}
+		if len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("mailpit holds %d messages to %s, want %d", len(got), addr, n)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -56,6 +56,16 @@ type env struct {
 // the config before the server is built.
 func newEnv(t *testing.T, db string, tweak func(*web.Config)) *env {
 	t.Helper()
+	return newEnvWith(t, db, func(_ *env, c *web.Config) {
+		if tweak != nil {
+			tweak(c)
+		}
+	})
+}
+
+// newEnvWith is newEnv whose tweak also sees the env, its store open.
+func newEnvWith(t *testing.T, db string, tweak func(*env, *web.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, logs: &testsupport.LogBuffer{}, Clock: testsupport.NewRunningClock()}
 	switch db {
@@ -75,7 +85,7 @@ func newEnv(t *testing.T, db string, tweak func(*web.Config)) *env {
 	e.Store.SetClock(e.Clock.Studio())
 	cfg := web.Config{TempDir: e.TempDir, Secret: []byte("test secret, 32 bytes or so....."), Clock: e.Clock.Studio()}
 	if tweak != nil {
-		tweak(&cfg)
+		tweak(e, &cfg)
 	}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := web.New(cfg, e.Store, fstore, live.NewMemory(), log)

@@ -24,6 +24,10 @@ ALTER TABLE client_links ADD COLUMN sent_to TEXT NOT NULL DEFAULT '';
 ALTER TABLE client_links ADD COLUMN sent_at TEXT;
 ALTER TABLE client_links ADD COLUMN updates_off BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE client_links ADD COLUMN updates_sent_at TEXT;
+-- The SHA-256 of the link's unsubscribe token (studio.UnsubscribeToken),
+-- set when the link is first sent: the unsubscribe URL names no id.
+ALTER TABLE client_links ADD COLUMN unsubscribe_digest TEXT;
+CREATE UNIQUE INDEX client_links_unsubscribe ON client_links(unsubscribe_digest);
 
 -- The mail outbox: every message, rendered when it was queued, with its
 -- delivery state. status: pending (to send at next_at), sending (claimed
