@@ -68,7 +68,7 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	// The mail sender: notices become mail, the outbox is delivered (or
 	// kept as "not sent" without a mail server). Several instances share
 	// the outbox through row claims.
-	mcfg, err := c.mailConfig(mail.Config{BaseURL: wcfg.BaseURL, Secret: secret, Files: fstore, Log: log})
+	mcfg, err := c.mailConfig(mail.Config{BaseURL: wcfg.BaseURL, Secret: secret, Files: fstore, Log: log, Clock: wcfg.Clock})
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,10 @@ type Config struct {
 	SendTimeout time.Duration // one SMTP conversation's limit (60 s)
 	UpdateEvery time.Duration // at most one client update per link this often (24 h)
 	UpdateQuiet time.Duration // an update waits this long after the last approval, to gather a session's (15 min)
+	NoDigest    bool          // no daily digest notices of views and downloads
+	// Clock tells the time of retries, leases, updates and digests; nil
+	// means time.Now. Give it the store's (store.SetClock).
+	Clock studio.Clock
 }
 
 func (c *Config) defaults() {
@@ -75,6 +79,8 @@ type Sender struct {
 	store *store.Store
 	now   func() time.Time
 
+	digested string // the last day whose digests this sender wrote (UTC, YYYY-MM-DD)
+
 	poke    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
@@ -88,7 +94,7 @@ func NewSender(cfg Config, st *store.Store) (*Sender, error) {
 	if cfg.Server != nil && cfg.From == nil {
 		return nil, errors.New("ATRIUM_MAIL_FROM is required with ATRIUM_SMTP_URL")
 	}
-	return &Sender{cfg: cfg, store: st, now: time.Now, poke: make(chan struct{}, 1),
+	return &Sender{cfg: cfg, store: st, now: cfg.Clock.Now, poke: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{})}, nil
 }
 
@@ -162,6 +168,9 @@ func (s *Sender) run() {
 // client updates due, and delivers the mail due (unless Close was
 // called). The background loop calls it; tests call it to run a round now.
 func (s *Sender) Step(ctx context.Context) error {
+	if err := s.digest(ctx); err != nil {
+		return err
+	}
 	for {
 		n, err := s.store.DispatchNotices(ctx, 50, s.noticeMail)
 		if err != nil {
@@ -193,6 +202,24 @@ func (s *Sender) Step(ctx context.Context) error {
 			s.deliver(ctx, &batch[i])
 		}
 	}
+	return nil
+}
+
+// digest writes yesterday's digest notices (UTC days) once the day is
+// over: each instance tries once a day, the notice ids make it once.
+func (s *Sender) digest(ctx context.Context) error {
+	if s.cfg.NoDigest {
+		return nil
+	}
+	now := s.now().UTC()
+	day := now.AddDate(0, 0, -1).Format(time.DateOnly)
+	if day == s.digested {
+		return nil
+	}
+	if _, err := s.store.AddDigests(ctx, day, now); err != nil {
+		return err
+	}
+	s.digested = day
 	return nil
 }
 

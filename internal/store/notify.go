@@ -238,3 +238,31 @@ func (s *Store) LinkByUnsubscribe(ctx context.Context, digest string) (*studio.L
 	}
 	return l, nil
 }
+
+// AddDigests writes the daily digest notices of day (YYYY-MM-DD, UTC):
+// for each project whose links were viewed or downloaded from that day,
+// one notice with the counts, at time at. The notice id is derived from
+// the project and the day, so instances that run it at once, or again
+// after a restart, write each digest once. It returns how many it wrote.
+func (s *Store) AddDigests(ctx context.Context, day string, at time.Time) (int64, error) {
+	start, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return 0, fmt.Errorf("store: digests: %w", err)
+	}
+	const views = `SUM(CASE WHEN a.action = 'view' THEN 1 ELSE 0 END)`
+	const downloads = `SUM(CASE WHEN a.action = 'download' THEN 1 ELSE 0 END)`
+	res, err := s.w.ExecContext(ctx, s.q(`INSERT INTO notices (id, kind, project_id, link_id, subject_id, text, at)
+		SELECT 'digest-' || a.project_id || '-' || ?, 'digest', a.project_id, '', '',
+			p.name || ' on ' || ? || ': ' || CAST(`+views+` AS TEXT)
+			|| CASE WHEN `+views+` = 1 THEN ' page view, ' ELSE ' page views, ' END
+			|| CAST(`+downloads+` AS TEXT) || CASE WHEN `+downloads+` = 1 THEN ' download.' ELSE ' downloads.' END, ?
+		FROM client_access_log a JOIN projects p ON p.id = a.project_id
+		WHERE a.at >= ? AND a.at < ? AND a.action IN ('view', 'download')
+		GROUP BY a.project_id, p.name
+		ON CONFLICT DO NOTHING`), day, day, fmtTime(at), fmtTime(start), fmtTime(start.AddDate(0, 0, 1)))
+	if err != nil {
+		return 0, fmt.Errorf("store: digests: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}

@@ -109,3 +109,44 @@ func TestRequestLinkOncePerHour(t *testing.T) {
 		}
 	})
 }
+
+// TestDigests: one digest a project and day with its counts, written once
+// however often it is asked for.
+func TestDigests(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		p := &studio.Project{Name: "Villa Rosa", ClientName: "Jane"}
+		if err := s.CreateProject(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		l, _, err := s.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID}, []byte("secret secret secret secret 1234"), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+		var evs []studio.AccessEvent
+		for i, a := range []string{studio.ActionView, studio.ActionView, studio.ActionDownload, studio.ActionAPI, studio.ActionDenied} {
+			evs = append(evs, studio.AccessEvent{LinkID: l.ID, ProjectID: p.ID, Action: a, IP: "192.0.2.1", UserAgent: "t", At: day.Add(time.Duration(i) * time.Hour)})
+		}
+		evs = append(evs, studio.AccessEvent{LinkID: l.ID, ProjectID: p.ID, Action: studio.ActionView, IP: "192.0.2.1", UserAgent: "t", At: day.AddDate(0, 0, 1)})
+		if err := s.InsertAccessEvents(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []int64{1, 0} {
+			n, err := s.AddDigests(ctx, "2026-11-30", day.AddDate(0, 0, 1))
+			if err != nil || n != want {
+				t.Fatalf("run %d: %d digests, %v; want %d", i, n, err, want)
+			}
+		}
+		var text string
+		if err := s.r.QueryRowContext(ctx, s.q(`SELECT text FROM notices WHERE kind = ?`), studio.NoticeDigest).Scan(&text); err != nil {
+			t.Fatal(err)
+		}
+		if want := "Villa Rosa on 2026-11-30: 2 page views, 1 download."; text != want {
+			t.Errorf("text %q, want %q", text, want)
+		}
+		if n, err := s.AddDigests(ctx, "2026-11-29", day); err != nil || n != 0 {
+			t.Errorf("a quiet day: %d digests, %v", n, err)
+		}
+	})
+}

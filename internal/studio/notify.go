@@ -136,7 +136,15 @@ const (
 func ValidAccent(s string) bool { return hexColor.MatchString(s) }
 
 // ValidNoticeID reports whether s could be a notice's id: one of our ids,
-// or the first-view notice's "first-view-" and its link's id.
+// the first-view notice's "first-view-" and its link's id, or a digest's
+// "digest-", its project's id, "-" and the day.
 func ValidNoticeID(s string) bool {
-	return ValidID(s) || len(s) == len("first-view-")+32 && s[:len("first-view-")] == "first-view-" && ValidID(s[len("first-view-"):])
+	if rest, ok := strings.CutPrefix(s, "first-view-"); ok {
+		return ValidID(rest)
+	}
+	if rest, ok := strings.CutPrefix(s, "digest-"); ok {
+		id, day, ok := strings.Cut(rest, "-")
+		return ok && ValidID(id) && ValidDate(day)
+	}
+	return ValidID(s)
 }

@@ -25,7 +25,8 @@ type mailEnv struct {
 
 // newMailEnv starts mailpit and a server whose sender delivers to it. The
 // sender's loop runs with a short poll; tests call Sender.Step to run a
-// round at once. Client updates wait no quiet period.
+// round at once. Client updates wait a minute after the last approval:
+// tests advance the clock past it, then call Step.
 func newMailEnv(t *testing.T, db string) *mailEnv {
 	t.Helper()
 	mp := testsupport.StartMailpit(t)
@@ -41,7 +42,7 @@ func newMailEnv(t *testing.T, db string) *mailEnv {
 			t.Fatal(err)
 		}
 		snd, err := mail.NewSender(mail.Config{Server: srv, From: from, BaseURL: "http://portal.test", Secret: c.Secret, Files: fstore,
-			PollEvery: 50 * time.Millisecond, Backoff: 50 * time.Millisecond, UpdateQuiet: -1}, e.Store)
+			PollEvery: 50 * time.Millisecond, Backoff: 50 * time.Millisecond, UpdateQuiet: time.Minute, Clock: e.Clock.Studio()}, e.Store)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -385,7 +386,12 @@ func TestClientUpdateMail(t *testing.T) {
 		if r := admin.do("POST", "/api/client-access/"+l.ID+"/send", map[string]any{"to": "jane@example.com"}); r.Status != 202 {
 			t.Fatalf("send: %d %s", r.Status, r.Body)
 		}
-		e.Mailpit.WaitMessages(t, 1)
+		// Tom's link stays subscribed: what Jane stops, he still gets.
+		tom := admin.newLink(p.ID, nil)
+		if r := admin.do("POST", "/api/client-access/"+tom.ID+"/send", map[string]any{"to": "tom@example.com"}); r.Status != 202 {
+			t.Fatalf("send: %d %s", r.Status, r.Body)
+		}
+		e.Mailpit.WaitMessages(t, 2)
 		approve := func(title string) {
 			rd := admin.upload(p.ID, title, "x.jpg", pictureJPEG(t, 60, 40, ""), nil)
 			admin.setStatus(rd.ID, "approved")
@@ -393,10 +399,12 @@ func TestClientUpdateMail(t *testing.T) {
 		e.Clock.Advance(time.Second) // approvals come after the invitation
 		approve("Kitchen")
 		approve("Hall")
+		e.Clock.Advance(2 * time.Minute) // past the quiet minute: one mail for both
 		if err := e.Sender.Step(ctx); err != nil {
 			t.Fatal(err)
 		}
-		msgs := to(e.Mailpit.WaitMessages(t, 2), "jane@example.com")
+		msgs := e.Mailpit.WaitFor(t, "jane@example.com", 2)
+		e.Mailpit.WaitFor(t, "tom@example.com", 2)
 		var update *testsupport.MailpitMessage
 		for i := range msgs {
 			if strings.HasPrefix(msgs[i].Subject, "New renderings to see") {
@@ -429,6 +437,7 @@ func TestClientUpdateMail(t *testing.T) {
 		}
 		// GET shows a page and changes nothing.
 		c := noRedirects(e.anon())
+		c.get("/client-progress/" + l.Token) // a view, for the next day's digest
 		page := c.get(unsub)
 		if page.Status != 200 || !strings.Contains(string(page.Body), "Stop these emails") || !strings.Contains(string(page.Body), `method="post"`) {
 			t.Errorf("unsubscribe page: %d\n%s", page.Status, page.Body)
@@ -447,8 +456,21 @@ func TestClientUpdateMail(t *testing.T) {
 		}
 		e.Clock.Advance(25 * time.Hour)
 		e.Sender.Step(ctx)
+		tomMail := e.Mailpit.WaitFor(t, "tom@example.com", 3)
+		if !strings.Contains(tomMail[0].Text, "a new rendering of Villa Rosa") {
+			t.Errorf("the next day's update:\n%s", tomMail[0].Text)
+		}
 		if n := len(to(e.Mailpit.Messages(t), "jane@example.com")); n != 2 {
 			t.Errorf("%d messages after unsubscribing, want 2", n)
+		}
+		// The day's views and downloads came as a digest notice.
+		var digest bool
+		admin = e.login(adminEmail) // the old session is a day idle
+		for _, n := range admin.notifications().Notifications {
+			digest = digest || n.Kind == studio.NoticeDigest && strings.HasPrefix(n.Text, "Villa Rosa on ")
+		}
+		if !digest {
+			t.Errorf("no digest notice the next day: %+v", admin.notifications())
 		}
 		// Forged or mangled tokens: 404, and a cross-site POST is refused.
 		for _, bad := range []string{"/unsubscribe/" + strings.Repeat("A", 32), "/unsubscribe/" + l.ID, "/unsubscribe/x", "/unsubscribe/" + strings.Repeat("A", 31) + "!"} {
@@ -510,8 +532,14 @@ func TestInvitationEndToEnd(t *testing.T) {
 		if len(staff) != 1 || !strings.Contains(staff[0].Subject, "opened for the first time") || !strings.Contains(staff[0].Text, "http://portal.test/admin/projects/"+p.ID) {
 			t.Errorf("staff mail: %+v", staff)
 		}
-		// The outbox shows both as sent.
-		outbox := ui.get("/admin/outbox")
+		// The outbox shows both as sent (the sender records it just after
+		// the server took the message).
+		var outbox *resp
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if outbox = ui.get("/admin/outbox"); strings.Count(string(outbox.Body), ">sent</span>") == 2 {
+				break
+			}
+		}
 		if outbox.Status != 200 || strings.Count(string(outbox.Body), ">sent</span>") != 2 {
 			t.Errorf("outbox: %d\n%s", outbox.Status, outbox.Body)
 		}
