@@ -132,4 +132,12 @@ func TestNotifyPages(t *testing.T) {
 	tb.navigate("the outbox", a.URL+"/admin/outbox")
 	tb.shot("outbox")
 	tb.axe("outbox")
+
+	// The staff pages on a phone.
+	tb.step("phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	tb.navigate("notifications on a phone", a.URL+"/admin/notifications")
+	tb.shot("notifications phone")
+	tb.axe("notifications phone")
+	tb.navigate("the outbox on a phone", a.URL+"/admin/outbox")
+	tb.shot("outbox phone")
 }

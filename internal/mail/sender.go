@@ -328,6 +328,12 @@ func (s *Sender) message(ctx context.Context, m *studio.Mail) (*gomail.Msg, erro
 		}
 	}
 	msg.FromMailAddress(&from)
+	if m.Kind != studio.MailNotice {
+		// Clients answer the studio, not the portal's address.
+		if st, err := s.store.Settings(ctx); err == nil && studio.ValidEmail(st.ContactEmail) {
+			msg.ReplyTo(st.ContactEmail)
+		}
+	}
 	if err := msg.To(m.To); err != nil {
 		return nil, permanentErr(fmt.Errorf("to: %w", err))
 	}
