@@ -63,6 +63,13 @@ type app struct {
 // wired as cmd/atrium wires it, and seeds the demo studio.
 func startApp(t *testing.T) *app {
 	t.Helper()
+	return startAppWith(t, nil)
+}
+
+// startAppWith is startApp whose tweak may change the server's config
+// (for example give it a mail sender) once the store and files are open.
+func startAppWith(t *testing.T, tweak func(*web.Config, *store.Store, files.Storage)) *app {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 
@@ -102,7 +109,11 @@ func startApp(t *testing.T) *app {
 	logs := &testsupport.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	broker := &watchedBroker{Broker: live.NewMemory()}
-	s, err := web.New(web.Config{BaseURL: base, TempDir: tmp, Secret: secret}, st, fs, broker, log)
+	cfg := web.Config{BaseURL: base, TempDir: tmp, Secret: secret}
+	if tweak != nil {
+		tweak(&cfg, st, fs)
+	}
+	s, err := web.New(cfg, st, fs, broker, log)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"atrium/internal/files"
+	"atrium/internal/mail"
 	"atrium/internal/store"
 	"atrium/internal/web"
 )
@@ -43,6 +44,10 @@ Settings (flags override the environment):
   ATRIUM_MAX_CONNS_PER_IP open connections per client IP, IPv6 per /64; trusted proxies exempt (default 100)
   ATRIUM_MAX_STREAMS_PER_IP open live-update streams per client IP; more get 429 (default 16)
   ATRIUM_MAX_STREAMS      open live-update streams on this instance; more get 503 (default 1000)
+  ATRIUM_SMTP_URL         mail server, smtp://user:password@host:587 (STARTTLS when offered) or
+                          smtps://user:password@host:465 (default: none; notifications stay in-app,
+                          links cannot be sent by email, the outbox says "not sent")
+  ATRIUM_MAIL_FROM        sender address of all mail, e.g. "Studio <portal@studio.example>" (required with ATRIUM_SMTP_URL)
   ATRIUM_LOG_LEVEL        debug, info, warn or error (default info)
 `
 
@@ -63,6 +68,8 @@ type config struct {
 	MaxStreamsIP   int
 	MaxStreams     int
 	LogLevel       string
+	SMTPURL        string
+	MailFrom       string
 	envErrs        []error // ATRIUM_* numbers that did not parse, reported by webConfig
 }
 
@@ -104,6 +111,8 @@ func (c *config) flags(fs *flag.FlagSet, server bool) {
 		fs.IntVar(&c.MaxConnsPerIP, "max-conns-per-ip", c.envInt("ATRIUM_MAX_CONNS_PER_IP", 100), "open connections per client IP (ATRIUM_MAX_CONNS_PER_IP)")
 		fs.IntVar(&c.MaxStreamsIP, "max-streams-per-ip", c.envInt("ATRIUM_MAX_STREAMS_PER_IP", 16), "open live-update streams per client IP (ATRIUM_MAX_STREAMS_PER_IP)")
 		fs.IntVar(&c.MaxStreams, "max-streams", c.envInt("ATRIUM_MAX_STREAMS", 1000), "open live-update streams on this instance (ATRIUM_MAX_STREAMS)")
+		fs.StringVar(&c.SMTPURL, "smtp-url", env("ATRIUM_SMTP_URL", ""), "mail server `URL`, smtp:// or smtps:// (ATRIUM_SMTP_URL)")
+		fs.StringVar(&c.MailFrom, "mail-from", env("ATRIUM_MAIL_FROM", ""), "sender `address` of all mail (ATRIUM_MAIL_FROM)")
 		fs.StringVar(&c.LogLevel, "log-level", env("ATRIUM_LOG_LEVEL", "info"), "debug, info, warn or error (ATRIUM_LOG_LEVEL)")
 	}
 }
@@ -297,4 +306,28 @@ func (c *config) webConfig(secret []byte) (web.Config, error) {
 		SessionIdle:     12 * time.Hour,
 		SessionAbsolute: 14 * 24 * time.Hour,
 	}.Defaults(), nil
+}
+
+// mailConfig checks the mail settings: none (no mail server), or a server
+// URL and a sender address together.
+func (c *config) mailConfig(base mail.Config) (mail.Config, error) {
+	if c.SMTPURL == "" {
+		if c.MailFrom != "" {
+			return base, errors.New("ATRIUM_MAIL_FROM is set but ATRIUM_SMTP_URL is not: set both to send mail, or neither")
+		}
+		return base, nil
+	}
+	srv, err := mail.ParseServer(c.SMTPURL)
+	if err != nil {
+		return base, err
+	}
+	if c.MailFrom == "" {
+		return base, errors.New("ATRIUM_SMTP_URL is set but ATRIUM_MAIL_FROM is not: name the sender address")
+	}
+	from, err := mail.ParseFrom(c.MailFrom)
+	if err != nil {
+		return base, err
+	}
+	base.Server, base.From = srv, from
+	return base, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"atrium/internal/files"
 	"atrium/internal/live"
+	"atrium/internal/mail"
 	"atrium/internal/store"
 	"atrium/internal/web"
 )
@@ -64,6 +65,20 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 		defer pg.Close()
 		broker = pg
 	}
+	// The mail sender: notices become mail, the outbox is delivered (or
+	// kept as "not sent" without a mail server). Several instances share
+	// the outbox through row claims.
+	mcfg, err := c.mailConfig(mail.Config{BaseURL: wcfg.BaseURL, Secret: secret, Files: fstore, Log: log, Clock: wcfg.Clock})
+	if err != nil {
+		return err
+	}
+	sender, err := mail.NewSender(mcfg, st)
+	if err != nil {
+		return err
+	}
+	sender.Start()
+	defer sender.Close(context.Background()) // on the error paths; idempotent
+	wcfg.Mail = sender
 	srv, err := web.New(wcfg, st, fstore, broker, log)
 	if err != nil {
 		return err
@@ -85,7 +100,7 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	// begins, or it would wait out its whole deadline for them.
 	hs.RegisterOnShutdown(srv.StopStreams)
 	ln = srv.Listener(ln)
-	log.Info("atrium listening", "addr", ln.Addr().String(), "database", st.Dialect(), "base_url", wcfg.BaseURL)
+	log.Info("atrium listening", "addr", ln.Addr().String(), "database", st.Dialect(), "base_url", wcfg.BaseURL, "mail", sender.Configured())
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -105,6 +120,10 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	closeCtx, cancelClose := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancelClose()
 	if cerr := srv.Close(closeCtx); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	// The mail under way is finished; the rest waits in the outbox.
+	if cerr := sender.Close(closeCtx); cerr != nil {
 		err = errors.Join(err, cerr)
 	}
 	if errors.Is(err, http.ErrServerClosed) {

@@ -11,6 +11,8 @@ import (
 const (
 	ClientPagePrefix = "/client-progress/"
 	ClientAPIPrefix  = "/api/client-progress/"
+	// UnsubscribePrefix is the one-click unsubscribe of a client's mail.
+	UnsubscribePrefix = "/unsubscribe/"
 )
 
 // CleanPath is the path the mux routes: . and .. elements and double
@@ -44,6 +46,12 @@ func RedactPath(p string) string {
 	out := redactRuns(p)
 	for _, token := range RoutedTokens(p) {
 		out = strings.ReplaceAll(out, token, studio.TokenHint(token)+"…")
+	}
+	// An unsubscribe token (base64url, so not always one base62 run).
+	if rest, ok := strings.CutPrefix(CleanPath(p), UnsubscribePrefix); ok {
+		if seg, _, _ := strings.Cut(rest, "/"); len(seg) > 4 {
+			out = strings.ReplaceAll(out, seg, seg[:4]+"…")
+		}
 	}
 	return out
 }

@@ -99,8 +99,12 @@ func (s *Server) clientRendering(r *http.Request, c *clientReq, id string) (*stu
 // Logo serves the studio's logo under a token, like the images.
 func (s *Server) Logo(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.resolveClientImage(w, r); err != nil {
-		s.Fail(w, r, err)
-		return
+		// The expired and deactivated pages show the logo too: it is the
+		// studio's public face, the same under every link.
+		if code := studio.ErrorCode(err); code != studio.ECodeLinkExpired && code != studio.ECodeLinkDeactivated {
+			s.Fail(w, r, err)
+			return
+		}
 	}
 	st, err := s.store.Settings(r.Context())
 	if err == nil && st.LogoKey == "" {

@@ -173,6 +173,15 @@ func telHref(phone string) template.URL {
 func (s *Server) Page(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClient(w, r)
 	if err != nil {
+		// An expired or deactivated link's page names the project and
+		// offers to ask for a new link (request_link.go).
+		if code := studio.ErrorCode(err); code == studio.ECodeLinkExpired || code == studio.ECodeLinkDeactivated {
+			token := r.PathValue("token")
+			if cl, lerr := s.store.LinkForClient(r.Context(), studio.TokenDigest(token)); lerr == nil {
+				s.renderDeadLink(w, r, cl, token, err, "")
+				return
+			}
+		}
 		s.Fail(w, r, err)
 		return
 	}
@@ -207,20 +216,29 @@ type errorPage struct {
 	Message  string
 	Studio   *studio.ClientStudio // nil when the settings could not be read
 	ThemeURL string
+	Dead     *deadLink // an expired or deactivated link's page (request_link.go)
 }
 
 // renderError is Fail's page for a client: a calm page that says what
 // happened and how to reach the studio, with nothing beyond the studio's
 // part of the client view. Internal errors are never described.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, code string) {
-	p := errorPage{Status: status}
+	s.renderErrorPage(w, r, status, code, nil, studio.ClientURLs{})
+}
+
+// renderErrorPage is renderError with, for a known expired or deactivated
+// link (dead), its project, its request form and the logo under its token.
+func (s *Server) renderErrorPage(w http.ResponseWriter, r *http.Request, status int, code string, dead *deadLink, urls studio.ClientURLs) {
+	p := errorPage{Status: status, Dead: dead}
 	// The studio is one per installation, so even an unknown link can say
 	// whom to ask. Without settings the page still renders, unbranded.
-	// There is no token, so no logo: it is served under a working one only.
-	// A refusal over the rate limit reads nothing: it answers floods.
-	if code != studio.ECodeRateLimited {
+	// Without a known token there is no logo: it is served under a link
+	// that exists (working, expired or deactivated) only.
+	// A refusal over the rate limit reads nothing, except on a known
+	// link's page: it answers floods.
+	if code != studio.ECodeRateLimited || dead != nil {
 		if st, serr := s.store.Settings(r.Context()); serr == nil {
-			cs := studio.NewClientStudio(st, studio.ClientURLs{})
+			cs := studio.NewClientStudio(st, urls)
 			p.Studio = &cs
 		}
 	}
@@ -254,6 +272,17 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	default:
 		p.Title, p.Heading = "Something went wrong", "Something went wrong on our side"
 		p.Message = "The page could not be shown just now. Please try again in a moment."
+	}
+	if dead != nil { // the page of the link's state, whatever refused this request
+		p.Title, p.Heading = "Link no longer active", "This link is no longer active"
+		p.Message = "The studio has switched this link off."
+		if dead.State == studio.ECodeLinkExpired {
+			p.Title, p.Heading = "Link expired", "This link has expired"
+			p.Message = "To keep your project private, client links stop working after a while."
+		}
+		if dead.Project != "" {
+			p.Title += " · " + dead.Project
+		}
 	}
 	var buf bytes.Buffer
 	if terr := s.pages.ExecuteTemplate(&buf, "error.html", p); terr != nil {

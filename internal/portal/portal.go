@@ -60,6 +60,8 @@ type Server struct {
 	views  viewCache        // encoded client JSON by link (cache.go)
 	sse    streams          // the open client event streams (events.go)
 	pages  *template.Template
+	// requests counts link requests per client address (request_link.go).
+	requests requestLimit
 }
 
 //go:embed static

@@ -88,12 +88,37 @@ func (s *Store) insertAccessEvents(ctx context.Context, events []studio.AccessEv
 		if err != nil {
 			return fmt.Errorf("store: log access: %w", err)
 		}
+		// A link whose count is now this batch's own was used for the
+		// first time: its notice goes in the same transaction.
+		if _, err = tx.ExecContext(ctx, s.q(firstViewNotice), fmtTime(b.last), b.linkID, b.count); err != nil {
+			return fmt.Errorf("store: log access: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: log access: %w", err)
 	}
 	return nil
 }
+
+// The notice of a link's first use (studio.NoticeFirstView), written in
+// the transaction of the access row that makes it: firstViewNotice after
+// the count bump of one link (?: at, link id, the batch's count for it),
+// firstViewFromUpd from the counts PostgreSQL's one-statement batch
+// returns. The notice id is derived from the link's, so there is one.
+const (
+	firstViewText = `CASE WHEN l.label = '' THEN 'A link' ELSE 'Link "' || l.label || '"' END
+		|| ' to ' || p.name || ' was opened for the first time.'`
+	firstViewNotice = `INSERT INTO notices (id, kind, project_id, link_id, subject_id, text, at)
+		SELECT 'first-view-' || l.id, 'first_view', l.project_id, l.id, '', ` + firstViewText + `, ?
+		FROM client_links l JOIN projects p ON p.id = l.project_id
+		WHERE l.id = ? AND l.access_count = ?
+		ON CONFLICT DO NOTHING`
+	firstViewFromUpd = `INSERT INTO notices (id, kind, project_id, link_id, subject_id, text, at)
+		SELECT 'first-view-' || l.id, 'first_view', l.project_id, l.id, '', ` + firstViewText + `, l.last
+		FROM upd l JOIN projects p ON p.id = l.project_id
+		WHERE l.access_count = l.n
+		ON CONFLICT DO NOTHING`
+)
 
 // pgOneStatement is the largest batch written as one PostgreSQL statement
 // (8 parameters a row, far below the 65535 limit).
@@ -117,7 +142,7 @@ func (s *Store) insertAccessPG(ctx context.Context, events []studio.AccessEvent)
 	if len(bumps) == 0 {
 		b.WriteString(`SELECT 1`)
 	} else {
-		b.WriteString(`UPDATE client_links l SET access_count = l.access_count + v.n, download_count = l.download_count + v.d,
+		b.WriteString(`, upd AS (UPDATE client_links l SET access_count = l.access_count + v.n, download_count = l.download_count + v.d,
 			last_accessed_at = CASE WHEN l.last_accessed_at IS NULL OR l.last_accessed_at < v.last THEN v.last ELSE l.last_accessed_at END
 			FROM (VALUES `)
 		for i, bm := range bumps {
@@ -127,7 +152,10 @@ func (s *Store) insertAccessPG(ctx context.Context, events []studio.AccessEvent)
 			b.WriteString("(?::text, ?::bigint, ?::bigint, ?::text)")
 			args = append(args, bm.linkID, bm.count, bm.downloads, fmtTime(bm.last))
 		}
-		b.WriteString(`) AS v(id, n, d, last) WHERE l.id = v.id`)
+		// The counts after the update tell a first use (count = this
+		// batch's), whose notice the same statement writes.
+		b.WriteString(`) AS v(id, n, d, last) WHERE l.id = v.id
+			RETURNING l.id, l.project_id, l.label, l.access_count, v.n, v.last) ` + firstViewFromUpd)
 	}
 	if _, err := s.w.ExecContext(ctx, s.q(b.String()), args...); err != nil {
 		return fmt.Errorf("store: log access: %w", err)

@@ -13,20 +13,23 @@ import (
 )
 
 const linkCols = `l.id, l.project_id, l.label, l.token_digest, l.token_hint, l.created_by, l.created_at, l.expires_at,
-	l.active, l.deactivated_at, l.deactivated_by, l.access_count, l.last_accessed_at, l.download_count`
+	l.active, l.deactivated_at, l.deactivated_by, l.access_count, l.last_accessed_at, l.download_count,
+	l.sent_to, l.sent_at`
 
 func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, error) {
 	var l studio.Link
-	var createdBy, expires, deactivatedAt, deactivatedBy, lastAccess sql.NullString
+	var createdBy, expires, deactivatedAt, deactivatedBy, lastAccess, sentAt sql.NullString
 	var created string
 	dest := append([]any{&l.ID, &l.ProjectID, &l.Label, &l.TokenDigest, &l.TokenHint, &createdBy, &created, &expires,
-		&l.Active, &deactivatedAt, &deactivatedBy, &l.AccessCount, &lastAccess, &l.DownloadCount}, extra...)
+		&l.Active, &deactivatedAt, &deactivatedBy, &l.AccessCount, &lastAccess, &l.DownloadCount,
+		&l.SentTo, &sentAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	l.CreatedBy, l.DeactivatedBy = createdBy.String, deactivatedBy.String
 	l.CreatedAt = parseTime(created)
 	l.ExpiresAt, l.DeactivatedAt, l.LastAccessedAt = parseTimePtr(expires), parseTimePtr(deactivatedAt), parseTimePtr(lastAccess)
+	l.SentAt = parseTimePtr(sentAt)
 	return &l, nil
 }
 

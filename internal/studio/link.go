@@ -26,6 +26,8 @@ type Link struct {
 	LastAccessedAt *time.Time `json:"lastAccessedAt"`
 	DownloadCount  int64      `json:"downloadCount"`
 	UniqueIPs      int64      `json:"uniqueIps"`
+	SentTo         string     `json:"sentTo"` // where the link was last sent by email ("" never)
+	SentAt         *time.Time `json:"sentAt"` // and when
 }
 
 // State says whether the link opens the portal at time now: "" when it does,

@@ -175,7 +175,7 @@ func tryStartS3(bin string) (*s3Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := listenFreePort()
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -254,7 +254,8 @@ func (srv *s3Server) waitReady(limit time.Duration) error {
 	}
 }
 
-func freePort() (string, error) {
+// listenFreePort is a port of 127.0.0.1 free a moment ago, as text.
+func listenFreePort() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err

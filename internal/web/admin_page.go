@@ -122,6 +122,10 @@ type adminChrome struct {
 	CSS   string
 	JS    string
 	Icon  string
+	// Unread is the signed-in person's unread notifications (the header's
+	// count); MailOn says whether a mail server is configured.
+	Unread int
+	MailOn bool
 }
 
 func (p *adminChrome) page() *adminChrome { return p }
@@ -142,6 +146,13 @@ func (s *Server) adminRender(w http.ResponseWriter, r *http.Request, status int,
 	if p.Flash == nil && r.Method == http.MethodGet {
 		p.Flash = takeFlash(w, r)
 	}
+	if p.User != nil {
+		// The header's count; a failure to read it leaves it out, not the page.
+		if n, err := s.store.UnreadNotices(r.Context(), p.User); err == nil {
+			p.Unread = n
+		}
+	}
+	p.MailOn = s.cfg.Mail.Configured()
 	p.CSS, p.JS, p.Icon = staticAssets.URL("admin.css"), staticAssets.URL("admin.js"), staticAssets.URL("admin.svg")
 	t, ok := s.adminPages[name]
 	if !ok {

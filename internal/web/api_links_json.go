@@ -26,6 +26,8 @@ type linkJSON struct {
 	LastAccessedAt *time.Time `json:"lastAccessedAt"`
 	DownloadCount  int64      `json:"downloadCount"`
 	UniqueIPs      int64      `json:"uniqueIps"`
+	SentTo         string     `json:"sentTo"` // where the link was last sent by email ("" never)
+	SentAt         *time.Time `json:"sentAt"`
 }
 
 func (s *Server) linkJSON(l *studio.Link) linkJSON {
@@ -35,6 +37,7 @@ func (s *Server) linkJSON(l *studio.Link) linkJSON {
 		State:         l.StateName(s.now()),
 		DeactivatedAt: l.DeactivatedAt, AccessCount: l.AccessCount, LastAccessedAt: l.LastAccessedAt,
 		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs,
+		SentTo: l.SentTo, SentAt: l.SentAt,
 	}
 	j.Active = j.State == studio.LinkActive
 	if j.Active {

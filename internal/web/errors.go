@@ -18,7 +18,7 @@ import (
 // status and logs internal errors, once; they are answered with a generic
 // text.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form ...formPage) {
-	if strings.HasPrefix(r.URL.Path, httpx.ClientPagePrefix) {
+	if strings.HasPrefix(r.URL.Path, httpx.ClientPagePrefix) || strings.HasPrefix(r.URL.Path, "/unsubscribe/") {
 		s.portal.Fail(w, r, err)
 		return
 	}

@@ -22,7 +22,7 @@ import (
 func TestNothingInternalLeaks(t *testing.T) {
 	t.Parallel()
 	eachDB(t, func(t *testing.T, db string) {
-		e := newEnv(t, db, nil)
+		e := newMailEnv(t, db) // its email too: what reaches a client's inbox
 		ctx := context.Background()
 		admin := e.login(adminEmail)
 		canaries := []string{
@@ -204,7 +204,24 @@ func TestNothingInternalLeaks(t *testing.T) {
 			if r := get("/client-progress/"+tok, nil); r.Status != 410 {
 				t.Errorf("dead link page: %d", r.Status)
 			} else {
-				wantClientStudioOnly(t, r)
+				wantDeadLinkPage(t, r, tok)
+			}
+			// Asking for a new link: the 303, the confirmation, the 429 of
+			// a second request.
+			req := func() *resp {
+				r := noRedirectsOnce(anon).send("POST", "/client-progress/"+tok+"/request-link", "application/x-www-form-urlencoded", strings.NewReader(""), nil)
+				answers = append(answers, r)
+				return r
+			}
+			if r := req(); r.Status != 303 {
+				t.Errorf("request a link: %d", r.Status)
+			} else {
+				wantDeadLinkPage(t, get(r.Header.Get("Location"), nil), tok)
+			}
+			if r := req(); r.Status != 429 {
+				t.Errorf("second request: %d", r.Status)
+			} else {
+				wantDeadLinkPage(t, r, tok)
 			}
 			get("/api/client-progress/"+tok+"/events", nil)
 		}
@@ -231,6 +248,40 @@ func TestNothingInternalLeaks(t *testing.T) {
 		}
 		if len(limited) != 2 || limited[1].Status != 429 {
 			t.Errorf("failed lookups were never refused with 429")
+		}
+
+		// Email to the client: the link sent with a note, then a "new
+		// renderings to see" update after another approval. Every byte of
+		// both as delivered (headers, text, HTML, the embedded logo).
+		mustOK("send", admin.do("POST", "/api/client-access/"+link.ID+"/send", map[string]any{"to": "jane@example.com", "note": "See you on Monday."}))
+		e.Clock.Advance(time.Second)
+		later := admin.upload(p.ID, "Kitchen Window", "w.jpg", pictureJPEG(t, 60, 40, ""), map[string]string{"roomId": room})
+		admin.setStatus(later.ID, "approved")
+		e.Clock.Advance(2 * time.Minute) // past the update's quiet minute
+		if err := e.Sender.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clientMail := e.Mailpit.WaitFor(t, "jane@example.com", 2)
+		subjects := map[string]bool{}
+		for _, m := range clientMail {
+			subjects[m.Subject] = true
+			if !strings.Contains(m.Raw, "Hillside Residence") && !strings.Contains(m.Raw, "Hillside_Residence") {
+				t.Errorf("client mail %q does not name the project: the check proves nothing", m.Subject)
+			}
+			// Raw, and decoded (quoted-printable may break a line anywhere).
+			var hdr strings.Builder
+			for k, vs := range m.Headers {
+				hdr.WriteString(k + ": " + strings.Join(vs, ", ") + "\n")
+			}
+			all := strings.ToLower(m.Raw + "\n" + hdr.String() + m.Subject + "\n" + m.Text + "\n" + m.HTML)
+			for _, c := range canaries {
+				if strings.Contains(all, strings.ToLower(c)) {
+					t.Errorf("client mail %q holds %q", m.Subject, c)
+				}
+			}
+		}
+		if !subjects["Atelier Nord: follow Hillside Residence online"] || !subjects["New renderings to see: Hillside Residence"] {
+			t.Errorf("client mail subjects %v", subjects)
 		}
 
 		for what, r := range map[string]*resp{"JSON": view, "thumb": thumb, "preview": preview, "logo": logo, "download": download,
@@ -306,6 +357,29 @@ func TestNothingInternalLeaks(t *testing.T) {
 	})
 }
 
+// wantDeadLinkPage checks the page of an expired or deactivated link: the
+// studio as on every client page, the project's name, the logo under the
+// link's token, and the request button or its outcome.
+func wantDeadLinkPage(t *testing.T, r *resp, token string) {
+	t.Helper()
+	body := bytes.ReplaceAll(r.Body, []byte("&#43;"), []byte("+"))
+	for _, want := range []string{"Atelier Nord", "hello@ateliernord.example", "+1 555 0100", "/static/theme/", "Hillside Residence",
+		"/api/client-progress/" + token + "/logo"} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("dead link page %d lacks %q", r.Status, want)
+		}
+	}
+}
+
+// noRedirectsOnce is a copy of c that stops at redirects.
+func noRedirectsOnce(c *client) *client {
+	cp := *c
+	hc := *c.hc
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	cp.hc = &hc
+	return &cp
+}
+
 func redact(path, token string) string { return strings.ReplaceAll(path, token, "TOKEN") }
 
 // readSSE reads an event stream for d and returns what arrived.
@@ -371,8 +445,8 @@ func base62Digit(i int) byte {
 
 // wantClientStudioOnly checks a client error page of the leak test's
 // studio: it shows the studio as the portal does (studio.NewClientStudio:
-// name, colour, contact) and no logo, which is served under a working
-// token only. The canaries check that nothing else is there.
+// name, colour, contact) and no logo, which is served under a known token
+// only (a dead link's page shows it: wantDeadLinkPage). The canaries check that nothing else is there.
 func wantClientStudioOnly(t *testing.T, r *resp) {
 	t.Helper()
 	body := bytes.ReplaceAll(r.Body, []byte("&#43;"), []byte("+"))

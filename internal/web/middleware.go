@@ -52,7 +52,7 @@ func clientHeaders(next http.Handler) http.Handler {
 // escaped "%2F.." may count a path in that is not: that only adds headers.
 func clientFacing(p string) bool {
 	p = httpx.CleanPath(p)
-	return p == "/robots.txt" || p+"/" == httpx.ClientPagePrefix || p+"/" == httpx.ClientAPIPrefix ||
+	return p == "/robots.txt" || strings.HasPrefix(p, "/unsubscribe/") || p+"/" == httpx.ClientPagePrefix || p+"/" == httpx.ClientAPIPrefix ||
 		strings.HasPrefix(p, httpx.ClientPagePrefix) || strings.HasPrefix(p, httpx.ClientAPIPrefix)
 }
 

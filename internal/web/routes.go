@@ -33,6 +33,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH /api/studio", s.adminAPI(s.apiUpdateStudio))
 	mux.HandleFunc("POST /api/studio/logo", s.adminAPI(s.apiUploadLogo))
 	mux.HandleFunc("GET /api/studio/logo", s.staffAPI(s.apiStudioLogo))
+	mux.HandleFunc("GET /api/notifications", s.staffAPI(s.apiNotifications))
+	mux.HandleFunc("POST /api/notifications/read", s.staffAPI(s.apiReadNotifications))
 	mux.HandleFunc("GET /api/users", s.adminAPI(s.apiUsers))
 	mux.HandleFunc("POST /api/users", s.adminAPI(s.apiCreateUser))
 	mux.HandleFunc("PATCH /api/users/{id}", s.adminAPI(s.apiUpdateUser))
@@ -45,6 +47,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/client-access", s.staffAPI(s.apiDeactivateLink)) // ?id=ID, the seed's form
 	mux.HandleFunc("DELETE /api/client-access/{id}", s.staffAPI(s.apiDeactivateLink))
 	mux.HandleFunc("GET /api/client-access/{id}/logs", s.staffAPI(s.apiLinkLogs))
+	mux.HandleFunc("POST /api/client-access/{id}/send", s.staffAPI(s.apiSendLink))
 	mux.HandleFunc("GET /api/client-progress/{token}", s.portal.API)
 	mux.HandleFunc("GET /api/client-progress/{token}/renderings/{id}/{size}", s.portal.Image)
 	mux.HandleFunc("GET /api/client-progress/{token}/logo", s.portal.Logo)
@@ -63,6 +66,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /client-progress/", s.portal.Page) // 404 page, counted as a failed lookup
 	mux.HandleFunc("GET /api/client-progress/{token}/events", s.portal.Events)
 	mux.HandleFunc("GET /static/theme/{file}", s.portal.Theme) // the studio's accent colour as CSS
+
+	// Asking for a new link (the expired and deactivated pages), and the
+	// one-click unsubscribe of a client's update mail (internal/portal).
+	mux.HandleFunc("POST /client-progress/{token}/request-link", s.portal.RequestLink)
+	mux.HandleFunc("GET /unsubscribe/{token}", s.portal.Unsubscribe)
+	mux.HandleFunc("POST /unsubscribe/{token}", s.portal.Unsubscribe)
 
 	// The admin UI (docs/DECISIONS.md, Admin UI).
 	mux.HandleFunc("GET /{$}", s.adminRoot)
@@ -94,6 +103,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/users/{id}/password", s.adminPage(s.adminResetPassword))
 	mux.HandleFunc("POST /admin/users/{id}/disable", s.adminPage(s.adminDisableUser))
 	mux.HandleFunc("POST /admin/users/{id}/enable", s.adminPage(s.adminEnableUser))
+	mux.HandleFunc("POST /admin/links/{id}/send", s.staffPage(s.adminSendLink))
+	mux.HandleFunc("GET /admin/notifications", s.staffPage(s.adminNotifications))
+	mux.HandleFunc("POST /admin/notifications/read", s.staffPage(s.adminReadNotifications))
+	mux.HandleFunc("POST /admin/notifications/settings", s.staffPage(s.adminNotifySettings))
+	mux.HandleFunc("GET /admin/outbox", s.adminPage(s.adminOutbox))
 	mux.HandleFunc("GET /admin/password", s.staffPage(s.adminPasswordPage))
 	mux.HandleFunc("POST /admin/password", s.staffPage(s.adminChangePassword))
 	mux.HandleFunc("/admin/", s.staffPage(s.adminNotFound))

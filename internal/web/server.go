@@ -15,6 +15,7 @@ import (
 	"atrium/internal/auth"
 	"atrium/internal/files"
 	"atrium/internal/live"
+	"atrium/internal/mail"
 	"atrium/internal/portal"
 	"atrium/internal/store"
 	"atrium/internal/studio"
@@ -39,6 +40,10 @@ type Config struct {
 	// DecodeMemory is the memory image decodes may hold at once, as counted
 	// from each image's header (files.DecodeCost); default 1 GB.
 	DecodeMemory int64
+
+	// Mail delivers email (the outbox's sender); nil or without a mail
+	// server, links cannot be sent by email and notices stay in-app.
+	Mail *mail.Sender
 
 	// HealthEvery is how long /healthz reuses its write probes; default 5 s.
 	HealthEvery time.Duration

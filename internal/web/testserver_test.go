@@ -56,12 +56,32 @@ type env struct {
 // the config before the server is built.
 func newEnv(t *testing.T, db string, tweak func(*web.Config)) *env {
 	t.Helper()
-	return newEnvOn(t, db, nil, tweak)
+	return newEnvFull(t, db, nil, plainTweak(tweak))
 }
 
 // newEnvOn is newEnv with the files in fstore (nil: a temp folder, which
 // FilesDir names; otherwise FilesDir is empty).
 func newEnvOn(t *testing.T, db string, fstore files.Storage, tweak func(*web.Config)) *env {
+	t.Helper()
+	return newEnvFull(t, db, fstore, plainTweak(tweak))
+}
+
+// newEnvWith is newEnv whose tweak also sees the env, its store open.
+func newEnvWith(t *testing.T, db string, tweak func(*env, *web.Config)) *env {
+	t.Helper()
+	return newEnvFull(t, db, nil, tweak)
+}
+
+func plainTweak(tweak func(*web.Config)) func(*env, *web.Config) {
+	return func(_ *env, c *web.Config) {
+		if tweak != nil {
+			tweak(c)
+		}
+	}
+}
+
+// newEnvFull is what newEnv, newEnvOn and newEnvWith share.
+func newEnvFull(t *testing.T, db string, fstore files.Storage, tweak func(*env, *web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, logs: &testsupport.LogBuffer{}, Clock: testsupport.NewRunningClock()}
@@ -85,7 +105,7 @@ func newEnvOn(t *testing.T, db string, fstore files.Storage, tweak func(*web.Con
 	e.Store.SetClock(e.Clock.Studio())
 	cfg := web.Config{TempDir: e.TempDir, Secret: []byte("test secret, 32 bytes or so....."), Clock: e.Clock.Studio()}
 	if tweak != nil {
-		tweak(&cfg)
+		tweak(e, &cfg)
 	}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv, err := web.New(cfg, e.Store, fstore, live.NewMemory(), log)
