@@ -244,6 +244,11 @@ func clientThread(items []Feedback, studioName string, visible map[string]bool) 
 	return out
 }
 
+// ClientFeedbackOf is a client's own new item as the API answers it.
+func ClientFeedbackOf(f *Feedback) ClientFeedback {
+	return clientThread([]Feedback{*f}, "", map[string]bool{f.RenderingID: f.RenderingID != ""})[0]
+}
+
 func utcPtr(t *time.Time) *time.Time {
 	if t == nil {
 		return nil

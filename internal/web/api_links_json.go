@@ -26,6 +26,7 @@ type linkJSON struct {
 	LastAccessedAt *time.Time `json:"lastAccessedAt"`
 	DownloadCount  int64      `json:"downloadCount"`
 	UniqueIPs      int64      `json:"uniqueIps"`
+	AllowFeedback  bool       `json:"allowFeedback"`
 }
 
 func (s *Server) linkJSON(l *studio.Link) linkJSON {
@@ -34,7 +35,7 @@ func (s *Server) linkJSON(l *studio.Link) linkJSON {
 		CreatedAt: l.CreatedAt, CreatedBy: l.CreatedBy, ExpiresAt: l.ExpiresAt,
 		State:         l.StateName(s.now()),
 		DeactivatedAt: l.DeactivatedAt, AccessCount: l.AccessCount, LastAccessedAt: l.LastAccessedAt,
-		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs,
+		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs, AllowFeedback: l.AllowFeedback,
 	}
 	j.Active = j.State == studio.LinkActive
 	if j.Active {
