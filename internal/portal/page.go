@@ -83,9 +83,9 @@ type portalPage struct {
 	Thread    []threadItem
 	Form      *feedbackForm
 	Sent      bool   // the form was just sent (the 303's ?sent=1)
+	Respond   bool   // the form with a rendering and a decision (?respond=1), for browsers without JavaScript
 	SavedName string // the name this device gave last (no-JS path)
 	FormURL   string
-	APIURL    string
 }
 
 // GallerySizes is the sizes attribute of the gallery's images.
@@ -132,7 +132,7 @@ func newPortalPage(v *studio.ClientView, version string, urls studio.ClientURLs)
 		t.PreviewW, _, t.ThumbW, t.ThumbH = files.DerivedSizes(w, h)
 		p.Tiles[i] = t
 	}
-	p.FormURL, p.APIURL = urls.FeedbackForm(), urls.Feedback()
+	p.FormURL = urls.FeedbackForm()
 	p.Summary = newSummary(v)
 	p.Thread = newThread(v)
 	return p
@@ -216,6 +216,9 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, c *clientReq
 	if form == nil {
 		p.Form = &feedbackForm{}
 		p.Sent = r.URL.Query().Get("sent") == "1"
+		p.Respond = r.URL.Query().Get("respond") == "1"
+	} else {
+		p.Respond = form.In.RenderingID != nil || form.In.Decision != nil
 	}
 	if p.Form.Name() == "" {
 		p.SavedName = savedName(r)
