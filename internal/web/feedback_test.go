@@ -248,7 +248,7 @@ func TestNewSinceLastVisit(t *testing.T) {
 		f := newPortalFixture(t, e)
 		b := e.anon()
 		page := "/client-progress/" + f.link.Token
-		if r := b.get(page); strings.Contains(string(r.Body), `class="badge"`) || !strings.Contains(string(r.Body), `data-bind="news" hidden`) {
+		if r := b.get(page); strings.Contains(string(r.Body), `class="badge"`) || strings.Contains(string(r.Body), `class="news"`) {
 			t.Fatalf("first visit shows news")
 		}
 		day := e.Clock.Now().UTC().Format("2 Jan")

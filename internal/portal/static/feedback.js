@@ -72,8 +72,12 @@ window.atriumFeedback = function (h) {
     v.rooms.forEach(function (room) { room.phases.forEach(function (ph) { if (ph.isNew) p++; }); });
     if (r) parts.push(r + (r > 1 ? " new renderings" : " new rendering"));
     if (p) parts.push(p + (p > 1 ? " completed phases" : " completed phase"));
-    h.text(n, v.link.previousVisitAt && parts.length ? parts.join(" and ") + " since " + h.formatDate(v.link.previousVisitAt, true).slice(0, -5) : "");
-    n.hidden = !n.textContent;
+    var line = v.link.previousVisitAt && parts.length ? parts.join(" and ") + " since " + h.formatDate(v.link.previousVisitAt, true).slice(0, -5) : "";
+    if (!n && line) document.getElementById("project-name").after(n = el("p", { class: "news", "data-bind": "news" }));
+    if (n) {
+      h.text(n, line);
+      n.hidden = !line;
+    }
   }
 
   return {

@@ -342,7 +342,6 @@
   function apply(v) {
     var before = $("overallNum").textContent;
     canFb = !!form && v.link.allowFeedback;
-    fb(function (m) { m.apply(v); });
     applyStudio(v.studio);
     applyProject(v);
     applyRooms(v.rooms);
@@ -352,6 +351,7 @@
       : added.length ? added.length + " new renderings"
       : before !== String(v.project.overallProgress) ? "Progress updated: " + v.project.overallProgress + "% overall"
       : "This page was just updated");
+    fb(function (m) { m.apply(v); }); // after: a new reply's notice wins
   }
 
   // gone shows that the link stopped working; code is the server's refusal
