@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"atrium/internal/demo"
 	"atrium/internal/studio"
 
 	"github.com/chromedp/chromedp"
@@ -107,4 +108,47 @@ func TestClientFeedbackWithoutJS(t *testing.T) {
 		}
 	}
 	tb.shot("sent")
+}
+
+// TestAdminSeesFeedback: the studio's project page after a client's
+// approval and request for changes: the thread with each link, the line on
+// the rendering cards, the reply form; axe finds nothing serious.
+func TestAdminSeesFeedback(t *testing.T) {
+	t.Parallel()
+	a := startApp(t)
+	ctx := context.Background()
+	l, err := a.Store.Link(ctx, a.Demo.LinkID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.Store.ProjectForClient(ctx, a.Demo.ProjectID)
+	if err != nil || len(p.Renderings) < 2 {
+		t.Fatalf("demo renderings: %v", err)
+	}
+	for i, f := range []*studio.Feedback{
+		{RenderingID: p.Renderings[0].ID, Decision: studio.DecisionApproved, Name: "Jane", Message: "Perfect."},
+		{RenderingID: p.Renderings[1].ID, Decision: studio.DecisionChangesRequested, Name: "Tom", Message: "Could the sofa be green?"},
+	} {
+		if err := a.Store.AddClientFeedback(ctx, l, f, studio.AccessEvent{IP: "192.0.2.1"}); err != nil {
+			t.Fatalf("feedback %d: %v", i, err)
+		}
+	}
+	tb := newBrowser(t, "admin-feedback")
+	tb.step("set the viewport", chromedp.EmulateViewport(1366, 900))
+	tb.navigate("open /login", a.URL+"/login")
+	tb.step("sign in",
+		chromedp.SendKeys(chromedp.CSS(selLoginEmail), demo.AdminEmail, chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(selLoginPassword), demo.AdminPassword, chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(selLoginSubmit), chromedp.NodeVisible))
+	tb.waitFor("signed in", `location.pathname === "/admin"`, `location.href`)
+	tb.navigate("open the project", a.URL+"/admin/projects/"+a.Demo.ProjectID)
+	text := eval[string](tb, "read the page", `document.body.innerText`)
+	for _, want := range []string{"Client feedback (2 open)", "Changes requested by Tom", "Could the sofa be green?", "Mark resolved", "Reply to the client"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the project page lacks %q", want)
+		}
+	}
+	tb.step("scroll to the feedback", chromedp.ScrollIntoView(chromedp.CSS(`#feedback`)))
+	tb.shotViewport("feedback")
+	tb.axe("project page with feedback")
 }
