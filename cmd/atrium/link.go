@@ -17,7 +17,7 @@ import (
 )
 
 const linkUsage = `Usage:
-  atrium link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never]
+  atrium link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never] [--no-feedback]
   atrium link list [--project ID]
   atrium link deactivate ID
 
@@ -92,16 +92,19 @@ func flagWords(field, msg string, flags map[string]string) string {
 func linkCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	var c config
 	var in studio.LinkInput
-	fs := newFlagSet("link create", "link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never]\n\n"+
+	fs := newFlagSet("link create", "link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never] [--no-feedback]\n\n"+
 		"Creates a client link and prints its address. --expires takes a number of days (7d, 30d, 90d),\n"+
 		"a date (the link works through that day, UTC), an RFC 3339 time, or never (the default).", stdout)
 	c.flags(fs, false)
 	fs.StringVar(&in.ProjectID, "project", "", "project `id` (required)")
 	fs.StringVar(&in.Label, "label", "", "`label` staff see, e.g. \"Jane, main contact\"")
 	fs.StringVar(&in.Expires, "expires", "never", "`expiry`: 7d, 30d, 90d, Nd, YYYY-MM-DD, an RFC 3339 time, or never")
+	noFeedback := fs.Bool("no-feedback", false, "the client may not approve, ask for changes or write to the studio")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	allow := !*noFeedback
+	in.AllowFeedback = &allow
 	if in.ProjectID == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return errors.New("--project is required, and nothing else may follow the flags")

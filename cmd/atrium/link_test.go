@@ -54,6 +54,22 @@ func TestLinkCommands(t *testing.T) {
 	if _, _, err := runCLI(t, "", "link", "create", "--project", p.ID); err != nil {
 		t.Fatal(err)
 	}
+	out, _, err = runCLI(t, "", "link", "create", "--project", p.ID, "--label", "Builder", "--no-feedback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	closed, err := st.LinkByDigest(ctx, studio.TokenDigest(strings.TrimPrefix(strings.TrimSpace(out), "https://portal.studio.example/client-progress/")))
+	if err != nil || closed.AllowFeedback || closed.Label != "Builder" {
+		t.Errorf("--no-feedback: %+v, %v", closed, err)
+	}
+	if l, err := st.LinkByDigest(ctx, studio.TokenDigest(token)); err != nil || !l.AllowFeedback {
+		t.Errorf("a link takes feedback by default: %+v, %v", l, err)
+	}
 
 	tests := []struct {
 		args []string
@@ -80,7 +96,7 @@ func TestLinkCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, url) || !strings.Contains(out, "Jane, main contact") || strings.Count(out, "\n") != 3 {
+	if !strings.Contains(out, url) || !strings.Contains(out, "Jane, main contact") || strings.Count(out, "\n") != 4 {
 		t.Errorf("link list:\n%s", out)
 	}
 	st, _ = store.Open(ctx, "", dir)

@@ -40,6 +40,14 @@ func NewLimiter(perMinute, burst int, clock studio.Clock) *Limiter {
 	return &Limiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, buckets: map[string]*bucket{}, clock: clock}
 }
 
+// NewHourlyLimiter allows perHour at once, refilled at perHour an hour:
+// for writes, such as a client's feedback, where every use counts (Fail)
+// and not only failures.
+func NewHourlyLimiter(perHour int, clock studio.Clock) *Limiter {
+	perHour = max(perHour, 1)
+	return &Limiter{every: rate.Limit(float64(perHour) / 3600), burst: perHour, buckets: map[string]*bucket{}, clock: clock}
+}
+
 func (l *Limiter) get(key string, now time.Time) *bucket {
 	if now.Sub(l.sweep) > time.Minute {
 		// Drop buckets that have refilled completely: they hold no state.

@@ -53,7 +53,7 @@ func StatusOf(code string) int {
 		return http.StatusBadRequest
 	case studio.ECodeUnauthenticated, studio.ECodeInvalidCredentials:
 		return http.StatusUnauthorized
-	case studio.ECodeForbidden:
+	case studio.ECodeForbidden, studio.ECodeFeedbackOff:
 		return http.StatusForbidden
 	case studio.ECodeNotFound, studio.ECodeLinkInvalid:
 		return http.StatusNotFound

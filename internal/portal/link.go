@@ -30,6 +30,9 @@ type clientReq struct {
 	// versions identifies the data the client view is built from, read in
 	// the same query as the link (cache.go).
 	versions string
+	// pageView is set for the HTML page, the one request that counts as a
+	// visit (studio.Link.PreviousVisit).
+	pageView bool
 }
 
 // resolveClient turns the {token} of the path into a working link. It
@@ -137,5 +140,5 @@ func (s *Server) clientView(ctx context.Context, c *clientReq) (*studio.ClientVi
 	if err != nil {
 		return nil, err
 	}
-	return studio.NewClientView(p, st, c.Link, c.URLs), nil
+	return studio.NewClientView(p, st, c.Link, c.URLs, c.Link.PreviousVisit(s.now(), c.pageView)), nil
 }

@@ -62,6 +62,12 @@ var portalFuncs = template.FuncMap{
 	},
 	"dateOf":  func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
 	"telHref": telHref,
+	"decision": func(d string) string {
+		if d == studio.DecisionApproved {
+			return "Approved"
+		}
+		return "Changes requested"
+	},
 }
 
 // portalPage is the data of portal.html.
@@ -72,6 +78,14 @@ type portalPage struct {
 	EventsURL string
 	Version   string
 	Tiles     []portalTile
+	// The feedback part (feedback_page.go).
+	Summary   string
+	Thread    []threadItem
+	Form      *feedbackForm
+	Sent      bool   // the form was just sent (the 303's ?sent=1)
+	Respond   bool   // the form with a rendering and a decision (?respond=1), for browsers without JavaScript
+	SavedName string // the name this device gave last (no-JS path)
+	FormURL   string
 }
 
 // GallerySizes is the sizes attribute of the gallery's images.
@@ -118,6 +132,9 @@ func newPortalPage(v *studio.ClientView, version string, urls studio.ClientURLs)
 		t.PreviewW, _, t.ThumbW, t.ThumbH = files.DerivedSizes(w, h)
 		p.Tiles[i] = t
 	}
+	p.FormURL = urls.FeedbackForm()
+	p.Summary = newSummary(v)
+	p.Thread = newThread(v)
 	return p
 }
 
@@ -169,7 +186,8 @@ func telHref(phone string) template.URL {
 	return template.URL("tel:" + b.String())
 }
 
-// Page answers GET /client-progress/{token}.
+// Page answers GET /client-progress/{token}: a page view, which starts a
+// new visit after studio.VisitGap without one.
 func (s *Server) Page(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClient(w, r)
 	if err != nil {
@@ -185,6 +203,13 @@ func (s *Server) Page(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	c.pageView = true
+	s.renderPage(w, r, c, http.StatusOK, nil)
+}
+
+// renderPage renders the client page; form is a feedback form to show
+// again with its error (FeedbackForm), which is not a page view.
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, c *clientReq, status int, form *feedbackForm) {
 	v, err := s.clientView(r.Context(), c)
 	if err != nil {
 		s.Fail(w, r, err)
@@ -195,17 +220,31 @@ func (s *Server) Page(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	p := newPortalPage(v, version, c.URLs)
+	p.Form = form
+	if form == nil {
+		p.Form = &feedbackForm{}
+		p.Sent = r.URL.Query().Get("sent") == "1"
+		p.Respond = r.URL.Query().Get("respond") == "1"
+	} else {
+		p.Respond = form.In.RenderingID != nil || form.In.Decision != nil
+	}
+	if p.Form.Name() == "" {
+		p.SavedName = savedName(r)
+	}
 	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, "portal.html", newPortalPage(v, version, c.URLs)); err != nil {
+	if err := s.pages.ExecuteTemplate(&buf, "portal.html", p); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
 	// The view is logged, durably, before a byte of it leaves (store.AccessLog).
-	if err := s.logAccess(r.Context(), c, r, studio.ActionView, "", ""); err != nil {
-		s.Fail(w, r, err)
-		return
+	if c.pageView {
+		if err := s.logAccess(r.Context(), c, r, studio.ActionView, "", ""); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 	}
-	httpx.WriteHTML(w, http.StatusOK, buf.Bytes())
+	httpx.WriteHTML(w, status, buf.Bytes())
 }
 
 // errorPage is the data of error.html.
@@ -263,6 +302,9 @@ func (s *Server) renderErrorPage(w http.ResponseWriter, r *http.Request, status 
 		if ra := w.Header().Get("Retry-After"); ra != "" {
 			p.Message += " Try again in " + ra + " seconds."
 		}
+	case studio.ECodeFeedbackOff:
+		p.Title, p.Heading = "Messages are off", "Messages are turned off for this link"
+		p.Message = "The studio has not opened this page to messages. Please write to them directly."
 	case studio.ECodeForbidden:
 		p.Title, p.Heading = "Request refused", "This request was refused"
 		p.Message = "It came from another site. Open the link itself and try again from the page."

@@ -32,6 +32,9 @@ type Config struct {
 	MaxStreams      int // open live-update streams on this instance; more get 503
 	// Clock tells the time of link expiries; nil means time.Now.
 	Clock studio.Clock
+	// FeedbackPerLink and FeedbackPerIP count a client's writes (feedback)
+	// per link and per address; past either, writes are rate_limited.
+	FeedbackPerLink, FeedbackPerIP Limiter
 
 	// Live-update stream timings (events.go).
 	EventHeartbeat    time.Duration

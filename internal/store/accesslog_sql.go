@@ -53,7 +53,9 @@ func (s *Store) insertAccessEvents(ctx context.Context, events []studio.AccessEv
 			return fmt.Errorf("store: log access: %w", err)
 		}
 	}
-	if s.dialect == postgres && len(events) <= pgOneStatement {
+	// A batch with a page view also moves its link's visit (visits.go),
+	// in a transaction of its own.
+	if s.dialect == postgres && len(events) <= pgOneStatement && !hasViews(events) {
 		return s.insertAccessPG(ctx, events)
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -93,6 +95,9 @@ func (s *Store) insertAccessEvents(ctx context.Context, events []studio.AccessEv
 		if _, err = tx.ExecContext(ctx, s.q(firstViewNotice), fmtTime(b.last), b.linkID, b.count); err != nil {
 			return fmt.Errorf("store: log access: %w", err)
 		}
+	}
+	if err := s.recordVisits(ctx, tx, events); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: log access: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,15 +15,15 @@ import (
 
 const linkCols = `l.id, l.project_id, l.label, l.token_digest, l.token_hint, l.created_by, l.created_at, l.expires_at,
 	l.active, l.deactivated_at, l.deactivated_by, l.access_count, l.last_accessed_at, l.download_count,
-	l.sent_to, l.sent_at`
+	l.sent_to, l.sent_at, l.allow_feedback, l.last_view_at, l.previous_visit_at`
 
 func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, error) {
 	var l studio.Link
-	var createdBy, expires, deactivatedAt, deactivatedBy, lastAccess, sentAt sql.NullString
+	var createdBy, expires, deactivatedAt, deactivatedBy, lastAccess, sentAt, lastView, prevVisit sql.NullString
 	var created string
 	dest := append([]any{&l.ID, &l.ProjectID, &l.Label, &l.TokenDigest, &l.TokenHint, &createdBy, &created, &expires,
 		&l.Active, &deactivatedAt, &deactivatedBy, &l.AccessCount, &lastAccess, &l.DownloadCount,
-		&l.SentTo, &sentAt}, extra...)
+		&l.SentTo, &sentAt, &l.AllowFeedback, &lastView, &prevVisit}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -30,6 +31,7 @@ func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, 
 	l.CreatedAt = parseTime(created)
 	l.ExpiresAt, l.DeactivatedAt, l.LastAccessedAt = parseTimePtr(expires), parseTimePtr(deactivatedAt), parseTimePtr(lastAccess)
 	l.SentAt = parseTimePtr(sentAt)
+	l.LastViewAt, l.PreviousVisitAt = parseTimePtr(lastView), parseTimePtr(prevVisit)
 	return &l, nil
 }
 
@@ -54,9 +56,9 @@ func (s *Store) CreateLink(ctx context.Context, l *studio.Link) error {
 	l.CreatedAt = s.now()
 	l.Active = true
 	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO client_links (id, project_id, label, token_digest, token_hint,
-		created_by, created_at, expires_at, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		created_by, created_at, expires_at, active, allow_feedback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		l.ID, l.ProjectID, l.Label, l.TokenDigest, l.TokenHint, nullStr(l.CreatedBy), fmtTime(l.CreatedAt),
-		fmtTimePtr(l.ExpiresAt), true)
+		fmtTimePtr(l.ExpiresAt), true, l.AllowFeedback)
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			return studio.Invalid("projectId", "No such project.")
@@ -125,23 +127,65 @@ type ClientLink struct {
 // LinkForClient finds the link of a token's digest with the versions of
 // its view. Like LinkByDigest it reads the database every time.
 func (s *Store) LinkForClient(ctx context.Context, digest string) (*ClientLink, error) {
-	var projectAt, settingsAt sql.NullString
-	var approved int64
+	var projectAt, settingsAt, feedbackAt sql.NullString
+	var approved, feedbackN int64
 	stmt, err := s.clientLink.get(ctx, s.r, s.q(`SELECT `+linkCols+`, p.updated_at, st.updated_at,
-		(SELECT COUNT(*) FROM renderings r WHERE r.project_id = l.project_id AND r.status = 'approved')
+		(SELECT COUNT(*) FROM renderings r WHERE r.project_id = l.project_id AND r.status = 'approved'),
+		(SELECT COUNT(*) FROM feedback f WHERE f.project_id = l.project_id),
+		(SELECT MAX(f.created_at) FROM feedback f WHERE f.project_id = l.project_id)
 		FROM client_links l JOIN projects p ON p.id = l.project_id LEFT JOIN studio_settings st ON st.id = 1
 		WHERE l.token_digest = ?`))
 	if err != nil {
 		return nil, fmt.Errorf("store: link by token: %w", err)
 	}
-	l, err := scanLink(stmt.QueryRowContext(ctx, digest), &projectAt, &settingsAt, &approved)
+	l, err := scanLink(stmt.QueryRowContext(ctx, digest), &projectAt, &settingsAt, &approved, &feedbackN, &feedbackAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Link")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: link by token: %w", err)
 	}
-	return &ClientLink{Link: l, Versions: projectAt.String + "|" + settingsAt.String + "|" + strconv.FormatInt(approved, 10)}, nil
+	// The thread (feedback) and the link's own view of it (allowFeedback,
+	// its previous visit) are part of the view too.
+	return &ClientLink{Link: l, Versions: projectAt.String + "|" + settingsAt.String + "|" + strconv.FormatInt(approved, 10) +
+		"|" + strconv.FormatInt(feedbackN, 10) + "|" + feedbackAt.String + "|" + strconv.FormatBool(l.AllowFeedback) +
+		"|" + fmtTimeOrEmpty(l.PreviousVisitAt)}, nil
+}
+
+func fmtTimeOrEmpty(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return fmtTime(*t)
+}
+
+// UpdateLink applies a staff edit to a link (studio.LinkChange) and returns
+// the link with its statistics.
+func (s *Store) UpdateLink(ctx context.Context, id string, ch studio.LinkChange) (*studio.Link, error) {
+	l, err := s.Link(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := ch.Apply(l); err != nil {
+		return nil, err
+	}
+	// Only the sent fields are written: two edits of different fields at
+	// once both stay.
+	var set []string
+	var args []any
+	if ch.Label != nil {
+		set, args = append(set, "label = ?"), append(args, l.Label)
+	}
+	if ch.AllowFeedback != nil {
+		set, args = append(set, "allow_feedback = ?"), append(args, l.AllowFeedback)
+	}
+	if len(set) > 0 {
+		query := `UPDATE client_links SET ` + strings.Join(set, ", ") + ` WHERE id = ?`
+		if _, err := s.w.ExecContext(ctx, s.q(query), append(args, id)...); err != nil {
+			return nil, fmt.Errorf("store: update link: %w", err)
+		}
+	}
+	return s.LinkWithStats(ctx, id)
 }
 
 // Links lists links, newest first, with their statistics; projectID ""

@@ -163,6 +163,9 @@ func (s *Store) projectTree(ctx context.Context, id string, approvedOnly bool) (
 	if d.Renderings, err = s.renderings(ctx, id, approvedOnly); err != nil {
 		return nil, err
 	}
+	if d.Feedback, err = s.ProjectFeedback(ctx, id); err != nil {
+		return nil, err
+	}
 	d.OverallProgress = studio.OverallProgress(d.Rooms)
 	return d, nil
 }

@@ -16,6 +16,7 @@ type ClientView struct {
 	Rooms      []ClientRoom      `json:"rooms"`
 	Renderings []ClientRendering `json:"renderings"`
 	Link       ClientLink        `json:"link"`
+	Feedback   []ClientFeedback  `json:"feedback"`
 }
 
 type ClientStudio struct {
@@ -45,6 +46,7 @@ type ClientPhase struct {
 	Name        string      `json:"name"`
 	Status      PhaseStatus `json:"status"`
 	CompletedAt string      `json:"completedAt"`
+	IsNew       bool        `json:"isNew"` // completed since the previous visit
 }
 
 type ClientRendering struct {
@@ -58,10 +60,30 @@ type ClientRendering struct {
 	ThumbnailURL string    `json:"thumbnailUrl"`
 	PreviewURL   string    `json:"previewUrl"`
 	DownloadURL  string    `json:"downloadUrl"`
+	IsNew        bool      `json:"isNew"` // approved since the previous visit
+	// ClientDecision is the latest decision a client made on it through
+	// any link of the project: approved, changes_requested, or null.
+	ClientDecision *string `json:"clientDecision"`
 }
 
 type ClientLink struct {
-	ExpiresAt *time.Time `json:"expiresAt"`
+	ExpiresAt       *time.Time `json:"expiresAt"`
+	AllowFeedback   bool       `json:"allowFeedback"`
+	PreviousVisitAt *time.Time `json:"previousVisitAt"`
+}
+
+// ClientFeedback is an item of the thread a client sees: what clients
+// wrote through the project's links, and the studio's public replies,
+// signed with the studio's name. No link label, staff name or internal
+// comment is in it.
+type ClientFeedback struct {
+	ID          string    `json:"id"`
+	RenderingID *string   `json:"renderingId"`
+	Decision    *string   `json:"decision"`
+	Message     string    `json:"message"`
+	Name        string    `json:"name"`
+	From        string    `json:"from"`
+	At          time.Time `json:"at"`
 }
 
 // LastDay is the last day on which the link opens (see LastDay), or "" for
@@ -82,6 +104,10 @@ func (u ClientURLs) Page() string   { return "/client-progress/" + u.Token }
 func (u ClientURLs) JSON() string   { return u.base() }
 func (u ClientURLs) Events() string { return u.base() + "/events" }
 func (u ClientURLs) Logo() string   { return u.base() + "/logo" }
+func (u ClientURLs) Feedback() string {
+	return u.base() + "/feedback"
+}
+func (u ClientURLs) FeedbackForm() string { return u.Page() + "/feedback" }
 
 // LogoVersion is the ?v= of the logo's URL: a short digest of the stored
 // logo's key, which changes with every upload, so that the client view (and
@@ -117,7 +143,10 @@ func NewClientStudio(s *Settings, urls ClientURLs) ClientStudio {
 
 // NewClientView builds the sanitized view of project p for the holder of a
 // link. Only approved renderings are listed, newest approval first.
-func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs) *ClientView {
+// Renderings approved and phases completed since prev (the link's previous
+// visit, nil for none) are new. The thread is p.Feedback, shown only to a
+// link that takes part in it (AllowFeedback).
+func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev *time.Time) *ClientView {
 	v := &ClientView{
 		Studio: NewClientStudio(s, urls),
 		Project: ClientProject{
@@ -129,7 +158,12 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs) *Cli
 		},
 		Rooms:      make([]ClientRoom, 0, len(p.Rooms)),
 		Renderings: []ClientRendering{},
-		Link:       ClientLink{ExpiresAt: l.ExpiresAt},
+		Link:       ClientLink{ExpiresAt: l.ExpiresAt, AllowFeedback: l.AllowFeedback, PreviousVisitAt: utcPtr(prev)},
+		Feedback:   []ClientFeedback{},
+	}
+	prevDay := ""
+	if prev != nil {
+		prevDay = prev.UTC().Format(time.DateOnly)
 	}
 	roomNames := make(map[string]string, len(p.Rooms))
 	for _, r := range p.Rooms {
@@ -139,30 +173,86 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs) *Cli
 			cp := ClientPhase{Kind: ph.Kind, Name: ph.Kind.Name(), Status: ph.Status}
 			if ph.Status == StatusCompleted {
 				cp.CompletedAt = ph.CompletedAt
+				// A completion is a date: one on the previous visit's
+				// day counts as new, rather than be missed.
+				cp.IsNew = prevDay != "" && ph.CompletedAt >= prevDay
 			}
 			cr.Phases = append(cr.Phases, cp)
 		}
 		v.Rooms = append(v.Rooms, cr)
 	}
+	decisions := LatestDecisions(p.Feedback)
 	for _, r := range p.Renderings {
 		if r.Status != RenderingApproved || r.ApprovedAt == nil {
 			continue
 		}
+		var decision *string
+		if d, ok := decisions[r.ID]; ok {
+			decision = &d
+		}
 		v.Renderings = append(v.Renderings, ClientRendering{
-			ID:           r.ID,
-			Title:        r.Title,
-			Description:  r.Description,
-			Room:         roomNames[r.RoomID],
-			Width:        r.Width,
-			Height:       r.Height,
-			ApprovedAt:   r.ApprovedAt.UTC(),
-			ThumbnailURL: urls.Thumb(r.ID),
-			PreviewURL:   urls.Preview(r.ID),
-			DownloadURL:  urls.Download(r.ID),
+			ID:             r.ID,
+			Title:          r.Title,
+			Description:    r.Description,
+			Room:           roomNames[r.RoomID],
+			Width:          r.Width,
+			Height:         r.Height,
+			ApprovedAt:     r.ApprovedAt.UTC(),
+			ThumbnailURL:   urls.Thumb(r.ID),
+			PreviewURL:     urls.Preview(r.ID),
+			DownloadURL:    urls.Download(r.ID),
+			IsNew:          prev != nil && r.ApprovedAt.After(*prev),
+			ClientDecision: decision,
 		})
+	}
+	if l.AllowFeedback {
+		visible := make(map[string]bool, len(v.Renderings))
+		for _, r := range v.Renderings {
+			visible[r.ID] = true
+		}
+		v.Feedback = clientThread(p.Feedback, s.Name, visible)
 	}
 	sort.SliceStable(v.Renderings, func(i, j int) bool {
 		return v.Renderings[i].ApprovedAt.After(v.Renderings[j].ApprovedAt)
 	})
 	return v
+}
+
+// clientThread is the thread as a client sees it: the studio's replies
+// signed with the studio's name, never a staff member's. A rendering the
+// client cannot see (any more) is not named.
+func clientThread(items []Feedback, studioName string, visible map[string]bool) []ClientFeedback {
+	if studioName == "" {
+		studioName = "The studio"
+	}
+	out := make([]ClientFeedback, 0, len(items))
+	for _, f := range items {
+		cf := ClientFeedback{ID: f.ID, Message: f.Message, Name: f.Name, From: FromClient, At: f.At.UTC()}
+		if f.From == FromStudio {
+			cf.From, cf.Name = FromStudio, studioName
+		}
+		if visible[f.RenderingID] {
+			id := f.RenderingID
+			cf.RenderingID = &id
+		}
+		if f.Decision != "" {
+			d := f.Decision
+			cf.Decision = &d
+		}
+		out = append(out, cf)
+	}
+	return out
+}
+
+// ClientFeedbackOf is a client's own new item as the API answers it.
+func ClientFeedbackOf(f *Feedback) ClientFeedback {
+	return clientThread([]Feedback{*f}, "", map[string]bool{f.RenderingID: f.RenderingID != ""})[0]
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }

@@ -14,7 +14,7 @@ func TestClientViewLogoURL(t *testing.T) {
 	urls := ClientURLs{Token: "TOKEN"}
 	at := time.Date(2026, 10, 2, 15, 4, 5, 123456000, time.UTC)
 	view := func(key string) string {
-		return NewClientView(p, &Settings{LogoKey: key, HasLogo: key != "", UpdatedAt: at}, l, urls).Studio.LogoURL
+		return NewClientView(p, &Settings{LogoKey: key, HasLogo: key != "", UpdatedAt: at}, l, urls, nil).Studio.LogoURL
 	}
 	if got := view(""); got != "" {
 		t.Errorf("no logo: logoUrl %q", got)

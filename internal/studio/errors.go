@@ -24,6 +24,8 @@ const (
 	ECodeMethodNotAllowed   = "method_not_allowed"
 	ECodeUnavailable        = "unavailable" // the server is at a capacity limit; try again later
 	ECodeInternal           = "internal"
+	// ECodeFeedbackOff refuses feedback through a link that does not take it.
+	ECodeFeedbackOff = "feedback_disabled"
 )
 
 // Error is a domain error with a public message. Its text is safe to show

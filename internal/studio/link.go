@@ -28,6 +28,13 @@ type Link struct {
 	UniqueIPs      int64      `json:"uniqueIps"`
 	SentTo         string     `json:"sentTo"` // where the link was last sent by email ("" never)
 	SentAt         *time.Time `json:"sentAt"` // and when
+	// AllowFeedback shows the feedback controls on the page and lets
+	// the link's holder write to the studio (feedback.go).
+	AllowFeedback bool `json:"allowFeedback"`
+	// LastViewAt is the link's latest page view; PreviousVisitAt the last
+	// page view of the visit before the current one (visit.go).
+	LastViewAt      *time.Time `json:"-"`
+	PreviousVisitAt *time.Time `json:"-"`
 }
 
 // State says whether the link opens the portal at time now: "" when it does,
@@ -76,6 +83,14 @@ const (
 	ActionAPI      = "api"
 	ActionDownload = "download"
 	ActionDenied   = "denied"
+	// ActionFeedback is a client's feedback (approval, request for changes
+	// or message), written in the feedback's own transaction. It counts
+	// as no access.
+	ActionFeedback = "feedback"
+	// ActionRequestLink and ActionPreview are taken by the database for
+	// a client asking for a new link and a link-preview bot's fetch.
+	ActionRequestLink = "request_link"
+	ActionPreview     = "preview"
 )
 
 // AccessEvent is one row of a link's access log.
@@ -204,6 +219,9 @@ type LinkInput struct {
 	Label     string
 	Expires   string // as ParseExpiry reads it: "30d", "2027-03-01", an RFC 3339 time, "never" or ""
 	CreatedBy string // a staff id; "" from the command line
+	// AllowFeedback lets the link's holder approve, ask for changes and
+	// write to the studio; nil means yes.
+	AllowFeedback *bool
 }
 
 // NewLink checks in and makes the link it describes, with id, and its
@@ -219,7 +237,8 @@ func NewLink(in LinkInput, id string, secret []byte, now time.Time) (*Link, stri
 	if len(secret) == 0 {
 		return nil, "", Errorf(ECodeInternal, "No server secret is configured.")
 	}
-	l := &Link{ID: id, ProjectID: in.ProjectID, Label: label, CreatedBy: in.CreatedBy, ExpiresAt: expires}
+	l := &Link{ID: id, ProjectID: in.ProjectID, Label: label, CreatedBy: in.CreatedBy, ExpiresAt: expires,
+		AllowFeedback: in.AllowFeedback == nil || *in.AllowFeedback}
 	token := LinkToken(secret, l.ID)
 	l.TokenDigest, l.TokenHint = TokenDigest(token), TokenHint(token)
 	return l, token, nil

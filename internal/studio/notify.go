@@ -121,9 +121,6 @@ func WellFormedUnsubscribe(s string) bool {
 	return true
 }
 
-// Actions of the access log beyond reads (the client's own doing).
-const ActionRequestLink = "request_link"
-
 // Limits of link requests (the expired and deactivated pages): one a
 // link an hour, and LinkRequestsPerIP an hour from one address.
 const (

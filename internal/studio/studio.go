@@ -51,6 +51,9 @@ type ProjectDetail struct {
 	Rooms      []Room       `json:"rooms"`
 	Renderings []Rendering  `json:"renderings"`
 	Comments   []Comment    `json:"comments"`
+	// Feedback is the project's client thread, oldest first (loaded for
+	// the client view and the staff page; the API has its own route).
+	Feedback []Feedback `json:"-"`
 }
 
 // TeamMember assigns a staff member to a project.

@@ -109,13 +109,15 @@ type linkFormView struct {
 	Label     string
 	Expires   string // 7, 30, 90, date or never
 	ExpiresOn string
+	Feedback  bool
 }
 
 func newLinkForm(f *adminForm) linkFormView {
 	if f.Is("link") {
-		return linkFormView{Label: f.Values.Get("label"), Expires: f.Values.Get("expires"), ExpiresOn: f.Values.Get("expiresOn")}
+		return linkFormView{Label: f.Values.Get("label"), Expires: f.Values.Get("expires"), ExpiresOn: f.Values.Get("expiresOn"),
+			Feedback: f.Values.Get("allowFeedback") == "1"}
 	}
-	return linkFormView{Expires: "90"}
+	return linkFormView{Expires: "90", Feedback: true}
 }
 
 var linkLabels = map[string]string{"label": "Label", "expires": "Expiry", "expiresOn": "Expiry date", "expiresAt": "Expiry date"}
@@ -147,6 +149,10 @@ func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now().UTC()
 	in := studio.LinkInput{ProjectID: projectID, Label: r.PostForm.Get("label"), CreatedBy: userFrom(r.Context()).ID}
+	if r.PostForm.Get("feedbackShown") == "1" { // an unticked box sends nothing
+		allow := r.PostForm.Get("allowFeedback") == "1"
+		in.AllowFeedback = &allow
+	}
 	in.Expires, err = linkExpiry(r.PostForm.Get("expires"), r.PostForm.Get("expiresOn"))
 	var l *studio.Link
 	if err != nil {

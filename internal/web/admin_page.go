@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"atrium/internal/httpx"
 	"atrium/internal/portal"
@@ -58,11 +59,13 @@ func parseAdminTemplates(fsys fs.FS) (map[string]*template.Template, error) {
 }
 
 var adminFuncs = template.FuncMap{
-	"day":        fmtDay,
-	"when":       fmtWhen,
-	"iso":        fmtISO,
-	"money":      fmtMoney,
-	"moneyInput": moneyInput,
+	"day":           fmtDay,
+	"when":          fmtWhen,
+	"iso":           fmtISO,
+	"shortDay":      func(t time.Time) string { return t.UTC().Format("2 Jan") },
+	"decisionLabel": studio.DecisionLabel,
+	"money":         fmtMoney,
+	"moneyInput":    moneyInput,
 	"initial": func(name string) string {
 		for _, r := range strings.TrimSpace(name) {
 			return strings.ToUpper(string(r))

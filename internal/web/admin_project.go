@@ -22,6 +22,8 @@ type projectView struct {
 	Uploaded        string // id of a rendering just uploaded (highlighted)
 	MaxUpload       string
 	Today           string
+	Feedback        feedbackPart
+	StudioName      string // how replies are signed on the client page
 }
 
 func (s *Server) adminProject(w http.ResponseWriter, r *http.Request) {
@@ -52,6 +54,11 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, id string
 		s.fail(w, r, err)
 		return
 	}
+	settings, err := s.store.Settings(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v := &projectView{
 		P:               d,
 		Staff:           staff,
@@ -62,6 +69,8 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, id string
 		LinkForm:        newLinkForm(form),
 		MaxUpload:       humanSize(s.cfg.MaxUploadBytes),
 		Today:           s.now().UTC().Format(time.DateOnly),
+		Feedback:        newFeedbackPart(d),
+		StudioName:      settings.Name,
 	}
 	for _, u := range staff {
 		v.StaffNames[u.ID] = u.Name

@@ -36,7 +36,7 @@ func (s *Server) apiLinks(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiCreateLink creates a link (store.IssueLink): {"projectId", "label"?,
-// "expiresAt"?}. expiresAt takes what studio.ParseExpiry reads ("30d", "2027-03-01", an
+// "expiresAt"?, "allowFeedback"?}. expiresAt takes what studio.ParseExpiry reads ("30d", "2027-03-01", an
 // RFC 3339 time, "never"); absent or null means the link never expires.
 func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
 	b, err := readBody(w, r)
@@ -44,9 +44,9 @@ func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	b.Only("projectId", "label", "expiresAt")
+	b.Only("projectId", "label", "expiresAt", "allowFeedback")
 	in := studio.LinkInput{ProjectID: orEmpty(b.Required("projectId")), Label: orEmpty(b.Text("label")),
-		Expires: orEmpty(b.Text("expiresAt")), CreatedBy: userFrom(r.Context()).ID}
+		Expires: orEmpty(b.Text("expiresAt")), CreatedBy: userFrom(r.Context()).ID, AllowFeedback: b.Bool("allowFeedback")}
 	now := s.now().UTC()
 	if err := b.Err(); err != nil {
 		s.fail(w, r, studio.Join(err, in.Validate(now)))

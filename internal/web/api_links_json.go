@@ -28,6 +28,7 @@ type linkJSON struct {
 	UniqueIPs      int64      `json:"uniqueIps"`
 	SentTo         string     `json:"sentTo"` // where the link was last sent by email ("" never)
 	SentAt         *time.Time `json:"sentAt"`
+	AllowFeedback  bool       `json:"allowFeedback"`
 }
 
 func (s *Server) linkJSON(l *studio.Link) linkJSON {
@@ -36,7 +37,7 @@ func (s *Server) linkJSON(l *studio.Link) linkJSON {
 		CreatedAt: l.CreatedAt, CreatedBy: l.CreatedBy, ExpiresAt: l.ExpiresAt,
 		State:         l.StateName(s.now()),
 		DeactivatedAt: l.DeactivatedAt, AccessCount: l.AccessCount, LastAccessedAt: l.LastAccessedAt,
-		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs,
+		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs, AllowFeedback: l.AllowFeedback,
 		SentTo: l.SentTo, SentAt: l.SentAt,
 	}
 	j.Active = j.State == studio.LinkActive

@@ -145,6 +145,41 @@ func TestNothingInternalLeaks(t *testing.T) {
 		anon := e.anon()
 		base := "/api/client-progress/" + link.Token
 		var answers []*resp
+
+		// Feedback: a client writes through another link, whose label must
+		// not reach this one; staff reply publicly (signed with the studio's
+		// name, never theirs, and naming a draft the client cannot see) and
+		// leave an internal comment; a link closed to feedback refuses.
+		fbPost := func(token string, body any) *resp {
+			t.Helper()
+			r := anon.do("POST", "/api/client-progress/"+token+"/feedback", body)
+			answers = append(answers, r)
+			return r
+		}
+		mustOK("feedback", fbPost(other.Token, map[string]any{"renderingId": approved.ID, "decision": "changes_requested",
+			"message": "Warmer <b>oak</b>, please", "name": "Tom"}))
+		mustOK("feedback", fbPost(link.Token, map[string]any{"message": "Looks great", "name": "Jane"}))
+		staffClient := e.anon()
+		staffClient.do("POST", "/api/session", map[string]string{"email": designerEmail, "password": testPassword})
+		mustOK("reply", staffClient.do("POST", "/api/projects/"+p.ID+"/feedback", map[string]any{"message": "We will send a new version.", "renderingId": approved.ID}))
+		mustOK("reply on a draft", admin.do("POST", "/api/projects/"+p.ID+"/feedback", map[string]any{"message": "About the next one.", "renderingId": hidden[0]}))
+		adminPage := e.adminSignIn(adminEmail)
+		if r := adminPage.postForm("/admin/projects/"+p.ID+"/feedback", map[string][]string{"kind": {"internal"}, "message": {plant("ZQ-INTERNAL-REPLY")}}); r.Status != 303 {
+			t.Fatalf("internal comment: %d %s", r.Status, r.Body)
+		}
+		closed := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-CLOSED-LABEL"), "allowFeedback": false})
+		plant(closed.ID)
+		if r := fbPost(closed.Token, map[string]any{"message": "hi"}); r.Status != 403 || r.apiErr().Code != studio.ECodeFeedbackOff {
+			t.Errorf("feedback through a closed link: %d %s", r.Status, r.Body)
+		}
+		fbPost(link.Token, map[string]any{"message": strings.Repeat("x", 2001)})
+		fbPost(gone.Token, map[string]any{"message": "hi"})
+		answers = append(answers, anon.send("POST", "/client-progress/"+link.Token+"/feedback", "application/x-www-form-urlencoded",
+			strings.NewReader("message=From+the+form&name=Jane"), nil))
+		answers = append(answers, anon.send("POST", "/client-progress/"+link.Token+"/feedback", "application/x-www-form-urlencoded",
+			strings.NewReader("decision=approved"), nil))
+		answers = append(answers, anon.send("GET", "/client-progress/"+link.Token+"?respond=1", "", nil, nil))
+		answers = append(answers, anon.send("GET", "/client-progress/"+closed.Token, "", nil, nil))
 		get := func(path string, hdr map[string]string) *resp {
 			r := anon.send("GET", path, "", nil, hdr)
 			answers = append(answers, r)
@@ -293,8 +328,15 @@ func TestNothingInternalLeaks(t *testing.T) {
 		if page.Status != 200 {
 			t.Errorf("HTML page: %d (checked for leaks all the same)", page.Status)
 		}
-		// The canaries would be found: the legitimate data is there.
-		for _, want := range []string{"Kitchen Island", "Hillside Residence", "Oak and marble.", "Atelier Nord"} {
+		for _, want := range []string{"We will send a new version.", "Warmer &lt;b&gt;oak&lt;/b&gt;, please", "Atelier Nord"} {
+			if !bytes.Contains(page.Body, []byte(want)) {
+				t.Errorf("client page lacks %q", want)
+			}
+		}
+		// The canaries would be found: the legitimate data is there, the
+		// thread included, with the studio's name on its replies.
+		for _, want := range []string{"Kitchen Island", "Hillside Residence", "Oak and marble.", "Atelier Nord",
+			"We will send a new version.", `"from":"studio"`, "Tom", `"clientDecision":"changes_requested"`} {
 			if !bytes.Contains(view.Body, []byte(want)) {
 				t.Errorf("client JSON lacks %q: %s", want, view.Body)
 			}

@@ -35,10 +35,10 @@ func TestClientProgressJSON(t *testing.T) {
 			Renderings            []json.RawMessage
 		}
 		r.decode(t, &v)
-		wantKeys(t, "view", r.Body, "studio", "project", "rooms", "renderings", "link")
+		wantKeys(t, "view", r.Body, "studio", "project", "rooms", "renderings", "link", "feedback")
 		wantKeys(t, "studio", v.Studio, "name", "logoUrl", "accentColor", "contactEmail", "contactPhone")
 		wantKeys(t, "project", v.Project, "name", "clientName", "targetDate", "overallProgress", "updatedAt")
-		wantKeys(t, "link", v.Link, "expiresAt")
+		wantKeys(t, "link", v.Link, "expiresAt", "allowFeedback", "previousVisitAt")
 		if len(v.Rooms) != 1 || len(v.Renderings) != 1 {
 			t.Fatalf("rooms %d, renderings %d (only the approved one is listed): %s", len(v.Rooms), len(v.Renderings), r.Body)
 		}
@@ -48,9 +48,9 @@ func TestClientProgressJSON(t *testing.T) {
 		if len(room.Phases) != 5 {
 			t.Fatalf("room has %d phases, want 5", len(room.Phases))
 		}
-		wantKeys(t, "phase", room.Phases[0], "kind", "name", "status", "completedAt")
+		wantKeys(t, "phase", room.Phases[0], "kind", "name", "status", "completedAt", "isNew")
 		wantKeys(t, "rendering", v.Renderings[0], "id", "title", "description", "room", "width", "height", "approvedAt",
-			"thumbnailUrl", "previewUrl", "downloadUrl")
+			"thumbnailUrl", "previewUrl", "downloadUrl", "isNew", "clientDecision")
 		base := "/api/client-progress/" + f.link.Token
 		for _, want := range []string{`"title":"Kitchen Island"`, `"room":"Kitchen"`, `"name":"Hillside Residence"`,
 			`"thumbnailUrl":"` + base + "/renderings/" + f.approved.ID + `/thumb"`,

@@ -138,7 +138,7 @@ func (ev sseEvent) view(t *testing.T) studio.ClientView {
 	}
 	var keys map[string]json.RawMessage
 	json.Unmarshal([]byte(ev.Data), &keys)
-	if len(keys) != 5 || keys["studio"] == nil || keys["project"] == nil || keys["rooms"] == nil || keys["renderings"] == nil || keys["link"] == nil {
+	if len(keys) != 6 || keys["studio"] == nil || keys["project"] == nil || keys["rooms"] == nil || keys["renderings"] == nil || keys["link"] == nil || keys["feedback"] == nil {
 		t.Errorf("update data has keys %v, want exactly the client view's", keys)
 	}
 	return v

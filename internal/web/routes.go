@@ -26,6 +26,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH /api/phases/{id}", s.staffAPI(s.apiUpdatePhase))
 	mux.HandleFunc("POST /api/projects/{id}/team", s.staffAPI(s.apiAddTeamMember))
 	mux.HandleFunc("POST /api/projects/{id}/comments", s.staffAPI(s.apiCreateComment))
+	mux.HandleFunc("GET /api/projects/{id}/feedback", s.staffAPI(s.apiProjectFeedback))
+	mux.HandleFunc("POST /api/projects/{id}/feedback", s.staffAPI(s.apiReplyFeedback))
+	mux.HandleFunc("PATCH /api/feedback/{id}", s.staffAPI(s.apiUpdateFeedback))
 	mux.HandleFunc("POST /api/projects/{id}/renderings", s.staffAPI(s.apiUploadRendering))
 	mux.HandleFunc("PATCH /api/renderings/{id}", s.staffAPI(s.apiUpdateRendering))
 	mux.HandleFunc("GET /api/renderings/{id}/file", s.staffAPI(s.apiRenderingFile))
@@ -48,10 +51,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/client-access/{id}", s.staffAPI(s.apiDeactivateLink))
 	mux.HandleFunc("GET /api/client-access/{id}/logs", s.staffAPI(s.apiLinkLogs))
 	mux.HandleFunc("POST /api/client-access/{id}/send", s.staffAPI(s.apiSendLink))
+	mux.HandleFunc("PATCH /api/client-access/{id}", s.staffAPI(s.apiUpdateLink))
 	mux.HandleFunc("GET /api/client-progress/{token}", s.portal.API)
 	mux.HandleFunc("GET /api/client-progress/{token}/renderings/{id}/{size}", s.portal.Image)
 	mux.HandleFunc("GET /api/client-progress/{token}/logo", s.portal.Logo)
 	mux.HandleFunc("GET /api/client-progress/{token}/download/{assetId}", s.portal.Download)
+	mux.HandleFunc("POST /api/client-progress/{token}/feedback", s.portal.FeedbackAPI)
 	mux.HandleFunc("/api/client-progress/", s.apiNotFound)
 	// Other methods than GET and HEAD on those: 405 with Allow, in JSON.
 	for _, p := range []string{"{token}", "{token}/renderings/{id}/{size}", "{token}/logo", "{token}/download/{assetId}", "{token}/events"} {
@@ -63,7 +68,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	// The client page and its live updates.
 	mux.HandleFunc("GET /client-progress/{token}", s.portal.Page)
-	mux.HandleFunc("GET /client-progress/", s.portal.Page) // 404 page, counted as a failed lookup
+	mux.HandleFunc("GET /client-progress/", s.portal.Page)                          // 404 page, counted as a failed lookup
+	mux.HandleFunc("POST /client-progress/{token}/feedback", s.portal.FeedbackForm) // the page's form: 303 back
 	mux.HandleFunc("GET /api/client-progress/{token}/events", s.portal.Events)
 	mux.HandleFunc("GET /static/theme/{file}", s.portal.Theme) // the studio's accent colour as CSS
 
@@ -88,6 +94,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/projects/{id}/comments", s.staffPage(s.adminCreateComment))
 	mux.HandleFunc("POST /admin/projects/{id}/renderings", s.staffPage(s.adminUploadRendering))
 	mux.HandleFunc("POST /admin/projects/{id}/links", s.staffPage(s.adminCreateLink))
+	mux.HandleFunc("POST /admin/projects/{id}/feedback", s.staffPage(s.adminReplyFeedback))
+	mux.HandleFunc("POST /admin/feedback/{id}", s.staffPage(s.adminResolveFeedback))
+	mux.HandleFunc("POST /admin/links/{id}", s.staffPage(s.adminUpdateLink))
 	mux.HandleFunc("POST /admin/rooms/{id}", s.staffPage(s.adminRenameRoom))
 	mux.HandleFunc("POST /admin/phases/{id}", s.staffPage(s.adminUpdatePhase))
 	mux.HandleFunc("POST /admin/renderings/{id}", s.staffPage(s.adminUpdateRendering))

@@ -34,9 +34,12 @@ type Config struct {
 	TrustedProxies  []netip.Prefix
 	LoginPerMinute  int // failed logins allowed per account and per IP
 	LookupPerMinute int // failed client token lookups allowed per IP
-	SessionIdle     time.Duration
-	SessionAbsolute time.Duration
-	DecodeSlots     int // image decodes at once, to bound CPU; default one per core
+	// FeedbackPerHour and FeedbackPerIPHour bound a client's writes
+	// (feedback) per link and per address: 30 and 60 an hour.
+	FeedbackPerHour, FeedbackPerIPHour int
+	SessionIdle                        time.Duration
+	SessionAbsolute                    time.Duration
+	DecodeSlots                        int // image decodes at once, to bound CPU; default one per core
 	// DecodeMemory is the memory image decodes may hold at once, as counted
 	// from each image's header (files.DecodeCost); default 1 GB.
 	DecodeMemory int64
@@ -86,6 +89,12 @@ func (c Config) Defaults() Config {
 	}
 	if c.LookupPerMinute == 0 {
 		c.LookupPerMinute = 20
+	}
+	if c.FeedbackPerHour <= 0 {
+		c.FeedbackPerHour = 30
+	}
+	if c.FeedbackPerIPHour <= 0 {
+		c.FeedbackPerIPHour = 60
 	}
 	if c.SessionIdle == 0 {
 		c.SessionIdle = 12 * time.Hour
@@ -141,6 +150,8 @@ func New(cfg Config, st *store.Store, fs files.Storage, broker live.Broker, log 
 		MaxStreamsPerIP:   cfg.MaxStreamsPerIP,
 		MaxStreams:        cfg.MaxStreams,
 		Clock:             cfg.Clock,
+		FeedbackPerLink:   auth.NewHourlyLimiter(cfg.FeedbackPerHour, cfg.Clock),
+		FeedbackPerIP:     auth.NewHourlyLimiter(cfg.FeedbackPerIPHour, cfg.Clock),
 		EventHeartbeat:    cfg.EventHeartbeat,
 		EventRetry:        cfg.EventRetry,
 		EventDebounce:     cfg.EventDebounce,

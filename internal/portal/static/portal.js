@@ -10,6 +10,7 @@
 
   var MONTHS = "January February March April May June July August September October November December".split(" ");
   var STATUS = { completed: "Completed", in_progress: "In progress", not_started: "Not started", skipped: "Skipped" };
+  var DEC = { approved: "Approved", changes_requested: "Changes requested" };
 
   function $(name) { return doc.querySelector("[data-bind=" + name + "]"); }
   function all(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
@@ -225,7 +226,8 @@
           el("span", { class: "step__name" }, ph.name),
           el("span", { class: "step__state" },
             done && ph.completedAt ? timeEl(ph.completedAt, true) : STATUS[ph.status] || STATUS.not_started,
-            done ? el("span", { class: "visually-hidden" }, " (completed)") : null));
+            done ? el("span", { class: "visually-hidden" }, " (completed)") : null,
+            ph.isNew ? " " : null, ph.isNew ? badge() : null));
       }))));
   }
 
@@ -250,13 +252,17 @@
 
   function altOf(r) { return "Rendering: " + r.title + (r.room ? ", " + r.room : ""); }
 
+  function badge() { return el("span", { class: "badge" }, "New"); }
+
   function tileBody(r) {
+    var d = r.clientDecision;
     return el("div", { class: "tile__body" },
+      r.isNew || d ? el("p", { class: "tags" }, r.isNew ? badge() : null, d ? el("span", { class: "dec dec--" + d }, DEC[d]) : null) : null,
       r.room ? el("p", { class: "tile__room" }, r.room) : null,
       el("h3", { class: "tile__title" }, r.title),
       r.description ? el("p", { class: "tile__desc" }, r.description) : null,
-      el("a", { class: "button button--download", href: r.downloadUrl, download: "" },
-        "Download", el("span", { class: "visually-hidden" }, ": " + r.title)));
+      el("a", { class: "button button--download", href: r.downloadUrl, download: "", "aria-label": "Download " + r.title }, "Download"),
+      fbButtons(r.id));
   }
 
   function tileNode(r) {
@@ -294,8 +300,48 @@
     if (next.textContent !== p.textContent) p.replaceWith(next);
   }
 
+  // ---- Feedback: Approve and Request changes on each rendering. The
+  // forms, the thread's live updates and the "new since your last visit"
+  // line are in feedback.js, loaded on first use, so that a page nobody
+  // answers from carries none of it.
+
+  var form = doc.querySelector(".fb"), canFb = !!form, fbMod, fbWait;
+  function fb(fn) {
+    if (fbMod) return fn(fbMod);
+    if (fbWait) return fbWait.push(fn);
+    fbWait = [fn];
+    var s = el("script", { src: main.dataset.fb });
+    s.onload = function () {
+      fbMod = window.atriumFeedback({ el, text, timeEl, formatDate, announce, $, form, main });
+      fbWait.forEach(function (f) { f(fbMod); });
+    };
+    doc.head.append(s);
+  }
+
+  function fbButtons(id) {
+    if (!canFb) return null;
+    function b(dec, label) { return el("button", { class: "button", type: "button", "data-dec": dec, value: id }, label); }
+    return el("div", { class: "tile__fb" }, b("approved", "Approve"), b("changes_requested", "Request changes"));
+  }
+
+  if (canFb) {
+    tiles().forEach(function (t) {
+      t.querySelector(".tile__body").append(fbButtons(t.querySelector(".button--download").getAttribute("href").split("/").pop()));
+    });
+    gallery.addEventListener("click", function (e) {
+      var b = e.target.closest("[data-dec]");
+      if (b) fb(function (m) { m.open(b); });
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      fb(function (m) { m.submit(); });
+    });
+    form.addEventListener("focusin", function () { fb(Object); }); // fills in the name this device gave last
+  }
+
   function apply(v) {
     var before = $("overallNum").textContent;
+    canFb = !!form && v.link.allowFeedback;
     applyStudio(v.studio);
     applyProject(v);
     applyRooms(v.rooms);
@@ -305,6 +351,7 @@
       : added.length ? added.length + " new renderings"
       : before !== String(v.project.overallProgress) ? "Progress updated: " + v.project.overallProgress + "% overall"
       : "This page was just updated");
+    fb(function (m) { m.apply(v); }); // after: a new reply's notice wins
   }
 
   // gone shows that the link stopped working; code is the server's refusal

@@ -55,9 +55,3 @@ CREATE TABLE mails (
 );
 CREATE INDEX mails_due ON mails(status, next_at);
 CREATE INDEX mails_created ON mails(created_at);
-
--- A client asking for a new link is written to the access log as
--- request_link (feedback and preview come with the feedback work).
-ALTER TABLE client_access_log DROP CONSTRAINT IF EXISTS client_access_log_action_check;
-ALTER TABLE client_access_log ADD CONSTRAINT client_access_log_action_check
-    CHECK (action IN ('view', 'api', 'download', 'denied', 'feedback', 'request_link', 'preview'));

@@ -55,23 +55,3 @@ CREATE TABLE mails (
 );
 CREATE INDEX mails_due ON mails(status, next_at);
 CREATE INDEX mails_created ON mails(created_at);
-
--- A client asking for a new link is written to the access log as
--- request_link (feedback and preview come with the feedback work). SQLite
--- cannot alter a CHECK: the table is rebuilt with the same rows and ids.
-CREATE TABLE client_access_log_new (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    link_id      TEXT NOT NULL REFERENCES client_links(id) ON DELETE CASCADE,
-    project_id   TEXT NOT NULL,
-    action       TEXT NOT NULL CHECK (action IN ('view', 'api', 'download', 'denied', 'feedback', 'request_link', 'preview')),
-    rendering_id TEXT NOT NULL DEFAULT '',
-    reason       TEXT NOT NULL DEFAULT '',
-    ip           TEXT NOT NULL,
-    user_agent   TEXT NOT NULL,
-    at           TEXT NOT NULL
-);
-INSERT INTO client_access_log_new (id, link_id, project_id, action, rendering_id, reason, ip, user_agent, at)
-    SELECT id, link_id, project_id, action, rendering_id, reason, ip, user_agent, at FROM client_access_log;
-DROP TABLE client_access_log;
-ALTER TABLE client_access_log_new RENAME TO client_access_log;
-CREATE INDEX client_access_log_link ON client_access_log(link_id, id);
