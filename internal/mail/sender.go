@@ -186,8 +186,11 @@ func (s *Sender) Step(ctx context.Context) error {
 	if s.cfg.Server == nil {
 		return nil
 	}
+	// Rows due when the step began: one that fails now is due again
+	// only after its backoff, in a later step, however short the backoff.
+	dueBy := s.now()
 	for !s.stopping() {
-		batch, err := s.store.ClaimMails(ctx, s.now(), s.cfg.Lease, 10)
+		batch, err := s.store.ClaimMails(ctx, s.now(), dueBy, s.cfg.Lease, 10)
 		if err != nil || len(batch) == 0 {
 			return err
 		}

@@ -246,10 +246,10 @@ func (s *Store) DispatchUpdates(ctx context.Context, now time.Time, every, quiet
 	return n, nil
 }
 
-// ClaimMails takes up to limit mails due at time now (pending ones whose
-// attempt is due, and claimed ones whose lease ended) for this instance
-// until now+lease, counting the attempt, and returns them.
-func (s *Store) ClaimMails(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]studio.Mail, error) {
+// ClaimMails takes up to limit mails due (pending ones whose attempt was
+// due by dueBy, and claimed ones whose lease ended by now) for this
+// instance until now+lease, counting the attempt, and returns them.
+func (s *Store) ClaimMails(ctx context.Context, now, dueBy time.Time, lease time.Duration, limit int) ([]studio.Mail, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim mails: %w", err)
@@ -258,7 +258,7 @@ func (s *Store) ClaimMails(ctx context.Context, now time.Time, lease time.Durati
 	t := fmtTime(now)
 	rows, err := tx.QueryContext(ctx, s.q(`SELECT m.id FROM mails m
 		WHERE (m.status = ? AND m.next_at <= ?) OR (m.status = ? AND m.claimed_until <= ?)
-		ORDER BY m.next_at, m.id LIMIT ?`+s.skipLocked("m")), studio.MailPending, t, studio.MailSending, t, limit)
+		ORDER BY m.next_at, m.id LIMIT ?`+s.skipLocked("m")), studio.MailPending, fmtTime(dueBy), studio.MailSending, t, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim mails: %w", err)
 	}
