@@ -103,11 +103,11 @@ func TestNotifyPages(t *testing.T) {
 		tb   *tab
 	}{{"phone", client}, {"laptop", tb}} {
 		v.tb.navigate("the dead link ("+v.name+")", link)
-		v.tb.waitFor("the request button", `!!document.querySelector(".request__btn")`, `document.body.innerText.slice(0, 300)`)
+		v.tb.waitFor("the request button", `!!document.querySelector(".request .button")`, `document.body.innerText.slice(0, 300)`)
 		v.tb.shot("dead link " + v.name)
 		v.tb.axe("dead link " + v.name)
 	}
-	client.step("ask for a new link", chromedp.Click(chromedp.CSS(".request__btn"), chromedp.NodeVisible))
+	client.step("ask for a new link", chromedp.Click(chromedp.CSS(".request .button"), chromedp.NodeVisible))
 	client.waitFor("the confirmation", `document.body.innerText.includes("the studio has been asked for a new link")`, `document.body.innerText.slice(0, 300)`)
 	client.shot("requested phone")
 	client.axe("requested")
@@ -122,7 +122,7 @@ func TestNotifyPages(t *testing.T) {
 	client.navigate("unsubscribe", a.URL+"/unsubscribe/"+studio.UnsubscribeToken(a.Secret, l.ID))
 	client.shot("unsubscribe phone")
 	client.axe("unsubscribe")
-	client.step("stop the emails", chromedp.Click(chromedp.CSS(".request__btn"), chromedp.NodeVisible))
+	client.step("stop the emails", chromedp.Click(chromedp.CSS(".request .button"), chromedp.NodeVisible))
 	client.waitFor("unsubscribed", `document.body.innerText.includes("no more update emails")`, `document.body.innerText.slice(0, 300)`)
 	client.shot("unsubscribed phone")
 
