@@ -37,7 +37,9 @@ const artifacts = "artifacts"
 // there belongs to the last run.
 func TestMain(m *testing.M) {
 	os.RemoveAll(artifacts)
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBinary()
+	os.Exit(code)
 }
 
 // need skips the test when a tool is missing, but fails it under CI, where

@@ -120,8 +120,26 @@ type ClientLink struct {
 }
 
 // LinkForClient finds the link of a token's digest with the versions of
-// its view. Like LinkByDigest it reads the database every time.
+// its view. It reads the database, or, once CacheLinks has turned the link
+// cache on, what it read there less than LinkCacheMaxAge ago with no
+// change to the link's project heard since (linkcache.go).
 func (s *Store) LinkForClient(ctx context.Context, digest string) (*ClientLink, error) {
+	cached, gen, useCache := s.links.get(digest)
+	if cached != nil {
+		return cached, nil
+	}
+	var read time.Time
+	if useCache {
+		read = s.links.clock() // before the query: the entry's age is counted from here
+	}
+	cl, err := s.linkForClient(ctx, digest)
+	if err == nil && useCache {
+		s.links.put(digest, gen, read, cl)
+	}
+	return cl, err
+}
+
+func (s *Store) linkForClient(ctx context.Context, digest string) (*ClientLink, error) {
 	var projectAt, settingsAt sql.NullString
 	var approved int64
 	stmt, err := s.clientLink.get(ctx, s.r, s.q(`SELECT `+linkCols+`, p.updated_at, st.updated_at,
@@ -169,10 +187,21 @@ func (s *Store) Links(ctx context.Context, projectID string) ([]studio.Link, err
 }
 
 // DeactivateLink switches a link off for good. Deactivating an inactive
-// link changes nothing (idempotent) and returns it as it is.
+// link changes nothing (idempotent) and returns it as it is. Like every
+// change to a link, it goes through changeLink.
 func (s *Store) DeactivateLink(ctx context.Context, id, by string) (*studio.Link, error) {
-	_, err := s.w.ExecContext(ctx, s.q(`UPDATE client_links SET active = ?, deactivated_at = ?, deactivated_by = ?
-		WHERE id = ? AND active = ?`), false, fmtTime(s.now()), nullStr(by), id, true)
+	l, err := s.Link(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !l.Active {
+		return l, nil
+	}
+	err = s.changeLink(ctx, l.ProjectID, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE client_links SET active = ?, deactivated_at = ?, deactivated_by = ?
+			WHERE id = ? AND active = ?`), false, fmtTime(s.now()), nullStr(by), id, true)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: deactivate link: %w", err)
 	}
