@@ -40,7 +40,9 @@ func startInstance(t *testing.T, bin, name string, env []string) *instance {
 	addr := freeAddr(t)
 	in := &instance{name: name, base: "http://" + addr, log: &testsupport.LogBuffer{}}
 	in.cmd = exec.Command(bin, "serve")
-	in.cmd.Env = append(append(os.Environ(), env...), "ATRIUM_ADDR="+addr, "ATRIUM_BASE_URL="+in.base, "ATRIUM_DATA="+t.TempDir())
+	// Each instance has a data folder of its own unless env names one.
+	in.cmd.Env = append(append(os.Environ(), "ATRIUM_DATA="+t.TempDir()), env...)
+	in.cmd.Env = append(in.cmd.Env, "ATRIUM_ADDR="+addr, "ATRIUM_BASE_URL="+in.base)
 	in.cmd.Stdout, in.cmd.Stderr = io.Discard, in.log
 	if err := in.cmd.Start(); err != nil {
 		t.Fatal(err)
