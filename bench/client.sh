@@ -20,7 +20,8 @@
 #                                         ATRIUM_TEST_POSTGRES or
 #                                         postgres://postgres@127.0.0.1:5432/test)
 #        DBS=sqlite bench/client.sh      (one database only)
-# Settings: DURATION (10s), ROUNDS (2), JSON_CONN (32), DL_CONN (16),
+# Settings: DURATION (10s), ROUNDS (2), JSON_CONN ("32 256": the JSON is
+#           measured at each of these numbers of connections), DL_CONN (16),
 #           THREADS (2), ONLY=json or ONLY=download to run half of it,
 #           ATRIUM_BIN to measure another build of atrium.
 # Needs: go, wrk, nginx, curl, psql (apt-get install -y wrk nginx-light curl).
@@ -29,7 +30,7 @@ cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
-JSON_CONN=${JSON_CONN:-32}
+JSON_CONN=${JSON_CONN:-32 256}
 DL_CONN=${DL_CONN:-16}
 THREADS=${THREADS:-2}
 DBS=${DBS:-${DB:-sqlite postgres}}
@@ -66,6 +67,8 @@ go build -o "$TMP/gostatic" ./bench/gostatic
 "$TMP/genimage" -w 1600 -h 1000 -q 85 -o "$TMP/small.jpg"
 
 export ATRIUM_SECRET=bench-secret-bench-secret-bench-secret ATRIUM_STORAGE_URL=
+# wrk connects from one address: lift the per-address connection cap.
+export ATRIUM_MAX_CONNS_PER_IP=${ATRIUM_MAX_CONNS_PER_IP:-100000}
 # Request logging at info writes a line per request; nginx below has
 # access_log off, so atrium's per-request line is off too. The access log
 # rows in the database are written either way.
@@ -179,7 +182,7 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$GPORT/" >/dev/null && break;
 # Fresh processes, so that the peak RSS below is not the 50 MB upload's decode.
 for db in $DBS; do stop_atrium "$db"; start_atrium "$db"; done
 sleep 1
-declare -A IDLE PEAK HWM DL_A JSON_A DONE GREW ERRS
+declare -A IDLE PEAK HWM DL_A
 for db in $DBS; do IDLE[$db]=$(rss "${PID[$db]}" VmRSS); done
 
 wrk_rate() { awk '/^Requests\/sec/ {print $2}'; }
@@ -206,23 +209,25 @@ if [ "$ONLY" != json ]; then
   DL_N=$(wrk_bytes <"$TMP/wrk-dl-nginx.txt")
 fi
 
-JSON_N=1 JSON_G=1
-if [ "$ONLY" != download ]; then
-  declare -A RATES BEFORE
-  for db in $DBS; do DONE[$db]=0; RATES[$db]=; BEFORE[$db]=$(accesses "$db"); done
-  RATES_N= RATES_G=
+# json_level CONN: the client JSON at CONN connections, ROUNDS rounds in
+# turns, printed with the ratios the targets are about.
+json_level() {
+  local conn=$1 db round
+  declare -A RATES BEFORE DONE ERRS JSON_A GREW
+  local RATES_N= RATES_G= JSON_N JSON_G
+  for db in $DBS; do DONE[$db]=0; RATES[$db]=; ERRS[$db]=; BEFORE[$db]=$(accesses "$db"); done
   for round in $(seq "$ROUNDS"); do
     for db in $DBS; do
-      echo "== client JSON ($db), round $round: $JSON_CONN connections, $DURATION"
-      wrk -t"$THREADS" -c"$JSON_CONN" -d"$DURATION" "${BASE[$db]}/api/client-progress/${TOKEN[$db]}" >"$TMP/wrk-json-$db.txt"
+      echo "== client JSON ($db), $conn connections, round $round, $DURATION"
+      wrk -t"$THREADS" -c"$conn" -d"$DURATION" "${BASE[$db]}/api/client-progress/${TOKEN[$db]}" >"$TMP/wrk-json-$db.txt"
       RATES[$db]="${RATES[$db]} $(wrk_rate <"$TMP/wrk-json-$db.txt")"
       DONE[$db]=$((DONE[$db] + $(awk '/requests in/ {print $1}' "$TMP/wrk-json-$db.txt")))
-      ERRS[$db]="${ERRS[$db]:-}$(grep -E 'Non-2xx|Socket errors' "$TMP/wrk-json-$db.txt" || true)"
+      ERRS[$db]="${ERRS[$db]}$(grep -E 'Non-2xx|Socket errors' "$TMP/wrk-json-$db.txt" || true)"
     done
-    echo "== bare Go and nginx, round $round"
-    wrk -t"$THREADS" -c"$JSON_CONN" -d"$DURATION" "http://127.0.0.1:$GPORT/" >"$TMP/wrk-json-go.txt"
+    echo "== bare Go and nginx, $conn connections, round $round"
+    wrk -t"$THREADS" -c"$conn" -d"$DURATION" "http://127.0.0.1:$GPORT/" >"$TMP/wrk-json-go.txt"
     RATES_G="$RATES_G $(wrk_rate <"$TMP/wrk-json-go.txt")"
-    wrk -t"$THREADS" -c"$JSON_CONN" -d"$DURATION" "http://127.0.0.1:$NPORT/client.json" >"$TMP/wrk-json-nginx.txt"
+    wrk -t"$THREADS" -c"$conn" -d"$DURATION" "http://127.0.0.1:$NPORT/client.json" >"$TMP/wrk-json-nginx.txt"
     RATES_N="$RATES_N $(wrk_rate <"$TMP/wrk-json-nginx.txt")"
   done
   for db in $DBS; do
@@ -231,23 +236,29 @@ if [ "$ONLY" != download ]; then
   done
   JSON_G=$(best $RATES_G)
   JSON_N=$(best $RATES_N)
+  {
+    echo "client JSON at $conn connections, best of $ROUNDS rounds of $DURATION"
+    echo "   rounds (req/s): nginx$RATES_N; bare Go$RATES_G"
+    for db in $DBS; do echo "                   $db${RATES[$db]}"; done
+    printf '   nginx %8.0f req/s   bare Go net/http, same bytes %8.0f req/s (%s of nginx)\n' "$JSON_N" "$JSON_G" "$(ratio "$JSON_G" "$JSON_N")"
+    for db in $DBS; do
+      printf '   %-10s atrium %8.0f req/s   %s of bare Go (target >= 0.40)   %s of nginx\n' "$db" "${JSON_A[$db]}" "$(ratio "${JSON_A[$db]}" "$JSON_G")" "$(ratio "${JSON_A[$db]}" "$JSON_N")"
+      printf '              %s requests completed, access_count grew by %s\n' "${DONE[$db]}" "${GREW[$db]}"
+      [ -n "${ERRS[$db]}" ] && echo "              wrk: ${ERRS[$db]}"
+    done
+    if [ -n "${JSON_A[sqlite]:-}" ] && [ -n "${JSON_A[postgres]:-}" ]; then
+      printf '   PostgreSQL / SQLite: %s (target >= 0.70)\n' "$(ratio "${JSON_A[postgres]}" "${JSON_A[sqlite]}")"
+    fi
+  } >>"$TMP/results.txt"
+}
+: >"$TMP/results.txt"
+if [ "$ONLY" != download ]; then
+  for conn in $JSON_CONN; do json_level "$conn"; done
 fi
 
 echo
-echo "== results ($(nproc) cores, wrk and all servers on one machine; best of $ROUNDS rounds of $DURATION)"
-if [ "$ONLY" != download ]; then
-  echo "   rounds (req/s): nginx$RATES_N; bare Go$RATES_G"
-  for db in $DBS; do echo "                   $db${RATES[$db]}"; done
-  printf 'client JSON   nginx %8.0f req/s   bare Go net/http, same bytes %8.0f req/s (%s of nginx)\n' "$JSON_N" "$JSON_G" "$(ratio "$JSON_G" "$JSON_N")"
-  for db in $DBS; do
-    printf '  %-10s  atrium %8.0f req/s   %s of bare Go (target >= 0.40)   %s of nginx\n' "$db" "${JSON_A[$db]}" "$(ratio "${JSON_A[$db]}" "$JSON_G")" "$(ratio "${JSON_A[$db]}" "$JSON_N")"
-    printf '              %s requests completed, access_count grew by %s\n' "${DONE[$db]}" "${GREW[$db]}"
-    [ -n "${ERRS[$db]:-}" ] && echo "              wrk: ${ERRS[$db]}"
-  done
-  if [ -n "${JSON_A[sqlite]:-}" ] && [ -n "${JSON_A[postgres]:-}" ]; then
-    printf '  PostgreSQL / SQLite: %s (target >= 0.70)\n' "$(ratio "${JSON_A[postgres]}" "${JSON_A[sqlite]}")"
-  fi
-fi
+echo "== results ($(nproc) cores, wrk and all servers on one machine)"
+cat "$TMP/results.txt"
 if [ "$ONLY" != json ]; then
   for db in $DBS; do
     printf 'download %-8s atrium %6s MB/s   nginx %6s MB/s   ratio %s (target >= 0.80)\n' "$db" "${DL_A[$db]}" "$DL_N" "$(ratio "${DL_A[$db]}" "$DL_N")"

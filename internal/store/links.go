@@ -96,7 +96,7 @@ const uniqueIPsCol = `(SELECT COUNT(DISTINCT a.ip) FROM client_access_log a WHER
 
 // LinkByDigest finds the link of a token by the token's SHA-256 digest. The
 // lookup is an index seek on the digest, so the raw token is never compared
-// byte by byte. It reads the database every time: no link state is cached.
+// byte by byte. It reads the database every time (LinkForClient may not).
 func (s *Store) LinkByDigest(ctx context.Context, digest string) (*studio.Link, error) {
 	l, err := scanLink(s.r.QueryRowContext(ctx, s.q(`SELECT `+linkCols+` FROM client_links l WHERE l.token_digest = ?`), digest))
 	if errors.Is(err, sql.ErrNoRows) {
