@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -43,22 +45,34 @@ func cacheLinksFrozen(s *Store) (*LinkCache, *frozenClock) {
 	return c, clock
 }
 
+// labelBase is the expiry that relabel and clientLabel count from.
+var labelBase = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // relabel changes a link behind the store's back (no invalidation), so
-// that a test can tell a cached answer from a fresh one.
+// that a test can tell a cached answer from a fresh one: the one-letter
+// label becomes the link's expiry, "a" one day after labelBase, "b" two...
+// (the client side's lookup reads the expiry, not the label).
 func relabel(t *testing.T, s *Store, id, label string) {
 	t.Helper()
-	if _, err := s.w.Exec(s.q(`UPDATE client_links SET label = ? WHERE id = ?`), label, id); err != nil {
+	exp := labelBase.AddDate(0, 0, int(label[0]-'a')+1)
+	if _, err := s.w.Exec(s.q(`UPDATE client_links SET expires_at = ? WHERE id = ?`), fmtTime(exp), id); err != nil {
 		t.Fatal(err)
 	}
 }
 
+// clientLabel is the label that relabel gave the link, as LinkForClient
+// reads it ("" for none).
 func clientLabel(t *testing.T, s *Store, digest string) string {
 	t.Helper()
 	cl, err := s.LinkForClient(context.Background(), digest)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cl.Link.Label
+	if cl.Link.ExpiresAt == nil {
+		return ""
+	}
+	days := int(cl.Link.ExpiresAt.Sub(labelBase).Hours() / 24)
+	return string(rune('a' + days - 1))
 }
 
 // The cache serves what it read only while the listener is up, for less
@@ -304,4 +318,49 @@ func callsChangeLink(n ast.Node) bool {
 		return !found
 	})
 	return found
+}
+
+// What LinkForClient reads of a link (clientLinkCols), and what only staff
+// see. Every field of studio.Link is in one of the two.
+var (
+	clientLinkFields    = []string{"ID", "ProjectID", "ExpiresAt", "Active"}
+	staffOnlyLinkFields = []string{"Label", "TokenDigest", "TokenHint", "CreatedBy", "CreatedAt", "DeactivatedAt",
+		"DeactivatedBy", "AccessCount", "LastAccessedAt", "DownloadCount", "UniqueIPs"}
+)
+
+// The client side's lookup reads only some columns of a link. A field
+// added to studio.Link must be classified here, and if the client side
+// uses it, read by LinkForClient: a client would otherwise see its zero
+// value.
+func TestLinkForClientReadsWhatClientsUse(t *testing.T) {
+	t.Parallel()
+	lt := reflect.TypeFor[studio.Link]()
+	for i := range lt.NumField() {
+		name := lt.Field(i).Name
+		if !slices.Contains(clientLinkFields, name) && !slices.Contains(staffOnlyLinkFields, name) {
+			t.Errorf("studio.Link.%s is neither read for clients (clientLinkCols) nor listed as staff-only", name)
+		}
+	}
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		p := seedProject(t, s, "Hillside")
+		l, _, err := s.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID, Label: "Jane", Expires: "30d"}, []byte("test secret test secret test secret"), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := s.Link(ctx, l.ID)
+		if err != nil || full.ExpiresAt == nil || !full.Active {
+			t.Fatalf("the link: %+v, %v; want an active link with an expiry", full, err)
+		}
+		cl, err := s.LinkForClient(ctx, l.TokenDigest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, got := reflect.ValueOf(*full), reflect.ValueOf(*cl.Link)
+		for _, name := range clientLinkFields {
+			if !reflect.DeepEqual(got.FieldByName(name).Interface(), want.FieldByName(name).Interface()) {
+				t.Errorf("LinkForClient's %s = %v, want %v", name, got.FieldByName(name).Interface(), want.FieldByName(name).Interface())
+			}
+		}
+	})
 }
