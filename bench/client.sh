@@ -192,6 +192,7 @@ wrk_bytes() { # Transfer/sec in MB/s
 }
 ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 best() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
+median() { python3 -c "import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
 
 DL_N=1
 if [ "$ONLY" != json ]; then
@@ -249,6 +250,13 @@ json_level() {
     if [ -n "${JSON_A[sqlite]:-}" ] && [ -n "${JSON_A[postgres]:-}" ]; then
       printf '   PostgreSQL / SQLite: %s (target >= 0.70)\n' "$(ratio "${JSON_A[postgres]}" "${JSON_A[sqlite]}")"
     fi
+    # Medians weigh a burst of load on one server's rounds less than bests.
+    printf '   medians of the rounds:'
+    for db in $DBS; do printf ' %s / bare Go %s;' "$db" "$(ratio "$(median ${RATES[$db]})" "$(median $RATES_G)")"; done
+    if [ -n "${JSON_A[sqlite]:-}" ] && [ -n "${JSON_A[postgres]:-}" ]; then
+      printf ' PostgreSQL / SQLite %s' "$(ratio "$(median ${RATES[postgres]})" "$(median ${RATES[sqlite]})")"
+    fi
+    echo
   } >>"$TMP/results.txt"
 }
 : >"$TMP/results.txt"
