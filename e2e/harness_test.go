@@ -39,6 +39,7 @@ func TestMain(m *testing.M) {
 	os.RemoveAll(artifacts)
 	code := m.Run()
 	testsupport.StopS3() // if a test started the package's S3 server
+	removeBinary()
 	os.Exit(code)
 }
 

@@ -48,6 +48,8 @@ Settings (flags override the environment):
                           smtps://user:password@host:465 (default: none; notifications stay in-app,
                           links cannot be sent by email, the outbox says "not sent")
   ATRIUM_MAIL_FROM        sender address of all mail, e.g. "Studio <portal@studio.example>" (required with ATRIUM_SMTP_URL)
+  ATRIUM_SHUTDOWN_TIMEOUT on SIGTERM or SIGINT, how long requests in flight may take to finish
+                          (default 30s; a Go duration, or whole seconds)
   ATRIUM_LOG_LEVEL        debug, info, warn or error (default info)
 `
 
@@ -70,7 +72,10 @@ type config struct {
 	LogLevel       string
 	SMTPURL        string
 	MailFrom       string
-	envErrs        []error // ATRIUM_* numbers that did not parse, reported by webConfig
+	// ShutdownTimeout is how long serve waits for requests in flight
+	// after SIGTERM or SIGINT (ATRIUM_SHUTDOWN_TIMEOUT).
+	ShutdownTimeout time.Duration
+	envErrs         []error // ATRIUM_* numbers that did not parse, reported by webConfig
 }
 
 func env(name, def string) string {
@@ -94,6 +99,25 @@ func (c *config) envInt(name string, def int) int {
 	return def
 }
 
+// envDuration is the duration in the environment variable name (a Go
+// duration such as 30s, or whole seconds), or def. A value that does not
+// parse is kept as an error, not ignored.
+func (c *config) envDuration(name string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return def
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		return time.Duration(n) * time.Second
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a duration (such as 30s)", name, v))
+		return def
+	}
+	return d
+}
+
 // flags registers the settings on fs, with the environment as defaults.
 func (c *config) flags(fs *flag.FlagSet, server bool) {
 	fs.StringVar(&c.DataDir, "data", env("ATRIUM_DATA", "./data"), "data `folder` (ATRIUM_DATA)")
@@ -114,6 +138,7 @@ func (c *config) flags(fs *flag.FlagSet, server bool) {
 		fs.StringVar(&c.SMTPURL, "smtp-url", env("ATRIUM_SMTP_URL", ""), "mail server `URL`, smtp:// or smtps:// (ATRIUM_SMTP_URL)")
 		fs.StringVar(&c.MailFrom, "mail-from", env("ATRIUM_MAIL_FROM", ""), "sender `address` of all mail (ATRIUM_MAIL_FROM)")
 		fs.StringVar(&c.LogLevel, "log-level", env("ATRIUM_LOG_LEVEL", "info"), "debug, info, warn or error (ATRIUM_LOG_LEVEL)")
+		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.envDuration("ATRIUM_SHUTDOWN_TIMEOUT", 30*time.Second), "how long requests in flight may take to finish on SIGTERM (ATRIUM_SHUTDOWN_TIMEOUT)")
 	}
 }
 
@@ -286,6 +311,9 @@ func (c *config) webConfig(secret []byte) (web.Config, error) {
 		if l.v <= 0 || l.v > l.limit {
 			return web.Config{}, fmt.Errorf("%s must be a whole number from 1 to %d, not %d", l.name, l.limit, l.v)
 		}
+	}
+	if c.ShutdownTimeout < time.Second || c.ShutdownTimeout > time.Hour {
+		return web.Config{}, fmt.Errorf("ATRIUM_SHUTDOWN_TIMEOUT (--shutdown-timeout) must be from 1s to 1h, not %v", c.ShutdownTimeout)
 	}
 	tmp := filepath.Join(c.DataDir, "tmp")
 	if err := os.MkdirAll(tmp, 0o700); err != nil {

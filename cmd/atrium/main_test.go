@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"atrium/internal/store"
 )
@@ -149,5 +151,42 @@ func TestBadNumberInEnvironmentIsAnError(t *testing.T) {
 	_, _, err := runCLI(t, "", "serve", "--addr", "127.0.0.1:0")
 	if err == nil || !strings.Contains(err.Error(), "ATRIUM_MAX_UPLOAD_MB") {
 		t.Errorf("serve with ATRIUM_MAX_UPLOAD_MB=200MB: %v, want an error naming the variable", err)
+	}
+}
+
+// ATRIUM_SHUTDOWN_TIMEOUT takes a Go duration or whole seconds; anything
+// else, or a value out of range, stops serve with the setting's name.
+func TestShutdownTimeoutSetting(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		want  time.Duration // 0: refused
+	}{
+		{"", 30 * time.Second},
+		{"45s", 45 * time.Second},
+		{"90", 90 * time.Second},
+		{"2m", 2 * time.Minute},
+		{"0", 0},
+		{"500ms", 0},
+		{"2h", 0},
+		{"soon", 0},
+	} {
+		t.Setenv("ATRIUM_SHUTDOWN_TIMEOUT", tt.value)
+		var c config
+		fs := newFlagSet("serve", "serve", io.Discard)
+		c.flags(fs, true)
+		if err := fs.Parse(nil); err != nil {
+			t.Fatal(err)
+		}
+		c.DataDir = t.TempDir()
+		_, err := c.webConfig([]byte(secretA))
+		if tt.want == 0 {
+			if err == nil || !strings.Contains(err.Error(), "ATRIUM_SHUTDOWN_TIMEOUT") {
+				t.Errorf("%q: err = %v, want one naming ATRIUM_SHUTDOWN_TIMEOUT", tt.value, err)
+			}
+			continue
+		}
+		if err != nil || c.ShutdownTimeout != tt.want {
+			t.Errorf("%q: %v, %v; want %v", tt.value, c.ShutdownTimeout, err, tt.want)
+		}
 	}
 }

@@ -58,7 +58,9 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	// updates through LISTEN/NOTIFY; SQLite means one process.
 	var broker live.Broker = live.NewMemory()
 	if st.Dialect() == "postgres" {
-		pg, err := live.NewPostgres(ctx, c.DatabaseURL, live.DefaultChannel, log)
+		// The listener also keeps the store's link cache true: client
+		// requests then make no round trip before their access row.
+		pg, err := live.NewPostgres(ctx, c.DatabaseURL, live.DefaultChannel, log, st.CacheLinks(0))
 		if err != nil {
 			return err
 		}
@@ -83,6 +85,10 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	if err != nil {
 		return err
 	}
+	// What must be flushed or closed once requests have finished, in order
+	// (shutdown): the mail sender finishes the message under way; the
+	// rest of the outbox waits in the database for any instance.
+	hooks := []shutdownHook{{"mail", sender.Close}}
 	storageDir, _ := c.storageDir() // opened already: no error
 	sweepLeftovers(wcfg.TempDir, storageDir, time.Now(), log)
 	hctx, stopHousekeeping := context.WithCancel(ctx)
@@ -111,10 +117,38 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	return shutdown(hs, srv, c.ShutdownTimeout, log, hooks)
+}
+
+// shutdownHook is work that must end before the process does, once no
+// request runs any more: it gets what is left of the shutdown's time.
+type shutdownHook struct {
+	name  string
+	close func(context.Context) error
+}
+
+// shutdown is what SIGTERM (or SIGINT) does to a serving instance:
+//
+//  1. stop accepting: the listener closes at once, so a balancer's next
+//     connection goes to another instance;
+//  2. end the live-update streams, each with an SSE retry hint, so their
+//     pages reconnect within seconds (to another instance);
+//  3. let the requests in flight finish, for up to timeout
+//     (ATRIUM_SHUTDOWN_TIMEOUT), then cut the ones left;
+//  4. commit the access rows still queued, with time of their own;
+//  5. run the hooks, in order: whatever else holds work that must not be
+//     lost: the mail sender's Close(ctx).
+func shutdown(hs *http.Server, srv *web.Server, timeout time.Duration, log *slog.Logger, hooks []shutdownHook) error {
+	start := time.Now()
+	log.Info("shutting down", "timeout", timeout.String())
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	err = hs.Shutdown(shutdownCtx)
+	// hs.Shutdown runs srv.StopStreams (RegisterOnShutdown) as it begins.
+	err := hs.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("shutdown: requests still running at the timeout were cut", "timeout", timeout.String())
+		err = hs.Close()
+	}
 	// The access rows still queued are committed with time of their own:
 	// the shutdown's may be spent, and the store closes when serve returns.
 	closeCtx, cancelClose := context.WithTimeout(context.Background(), 30*time.Second)
@@ -122,13 +156,15 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	if cerr := srv.Close(closeCtx); cerr != nil {
 		err = errors.Join(err, cerr)
 	}
-	// The mail under way is finished; the rest waits in the outbox.
-	if cerr := sender.Close(closeCtx); cerr != nil {
-		err = errors.Join(err, cerr)
+	for _, h := range hooks {
+		if herr := h.close(closeCtx); herr != nil {
+			err = errors.Join(err, fmt.Errorf("shutdown: %s: %w", h.name, herr))
+		}
 	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
+	log.Info("shut down", "took", time.Since(start).Round(time.Millisecond).String())
 	return err
 }
 

@@ -15,7 +15,7 @@ import (
 
 // An open client page holds an event stream that never ends by itself:
 // serve ends the streams as its shutdown begins instead of waiting out the
-// shutdown's 10 s deadline for them (and then closing the store under the
+// shutdown's deadline (ATRIUM_SHUTDOWN_TIMEOUT) for them (and then closing the store under the
 // access rows still being committed).
 func TestShutdownEndsOpenStreams(t *testing.T) {
 	ctx := context.Background()

@@ -23,13 +23,25 @@ type Postgres struct {
 	cancel  context.CancelFunc
 	done    sync.WaitGroup
 	ready   chan struct{}
+	taps    []Tap
+}
+
+// Tap hears what an instance's listener hears, for a cache that the
+// notices keep true (the store's link cache). Listening reports the
+// listener connected (after each LISTEN, reconnections included) or lost;
+// Heard reports each notice, and, at once, each one this instance
+// publishes. Taps must not block.
+type Tap interface {
+	Listening(up bool)
+	Heard(projectID string)
 }
 
 // DefaultChannel is the NOTIFY channel atrium instances share.
 const DefaultChannel = "atrium_live"
 
-// NewPostgres connects to dbURL and starts listening on channel.
-func NewPostgres(ctx context.Context, dbURL, channel string, log *slog.Logger) (*Postgres, error) {
+// NewPostgres connects to dbURL and starts listening on channel. The taps
+// hear what the listener hears.
+func NewPostgres(ctx context.Context, dbURL, channel string, log *slog.Logger, taps ...Tap) (*Postgres, error) {
 	cfg, err := pgxpool.ParseConfig(dbURL)
 	if err != nil {
 		return nil, fmt.Errorf("live: postgres config: %w", err)
@@ -40,7 +52,7 @@ func NewPostgres(ctx context.Context, dbURL, channel string, log *slog.Logger) (
 		return nil, fmt.Errorf("live: postgres: %w", err)
 	}
 	lctx, cancel := context.WithCancel(context.Background())
-	p := &Postgres{mem: NewMemory(), pool: pool, channel: channel, log: log, cancel: cancel, ready: make(chan struct{})}
+	p := &Postgres{mem: NewMemory(), pool: pool, channel: channel, log: log, cancel: cancel, ready: make(chan struct{}), taps: taps}
 	p.done.Add(1)
 	go p.listen(lctx)
 	select {
@@ -60,6 +72,7 @@ func (p *Postgres) listen(ctx context.Context) {
 	first := true
 	for ctx.Err() == nil {
 		err := p.listenOnce(ctx, first)
+		p.tapListening(false)
 		if ctx.Err() != nil {
 			return
 		}
@@ -82,6 +95,7 @@ func (p *Postgres) listenOnce(ctx context.Context, first bool) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{p.channel}.Sanitize()); err != nil {
 		return err
 	}
+	p.tapListening(true)
 	if first {
 		close(p.ready)
 	} else {
@@ -94,6 +108,7 @@ func (p *Postgres) listenOnce(ctx context.Context, first bool) error {
 			conn.Conn().Close(context.Background())
 			return err
 		}
+		p.tapHeard(n.Payload)
 		p.mem.Publish(ctx, n.Payload)
 	}
 }
@@ -101,9 +116,24 @@ func (p *Postgres) listenOnce(ctx context.Context, first bool) error {
 // Publish implements Broker. If the database cannot be told, this
 // instance's own watchers are still told.
 func (p *Postgres) Publish(ctx context.Context, projectID string) {
+	// This instance's caches forget at once, before the answer of the
+	// change that publishes goes out; the others when the notice arrives.
+	p.tapHeard(projectID)
 	if _, err := p.pool.Exec(ctx, "SELECT pg_notify($1, $2)", p.channel, projectID); err != nil {
 		p.log.Error("live: notify", "err", err)
 		p.mem.Publish(ctx, projectID)
+	}
+}
+
+func (p *Postgres) tapListening(up bool) {
+	for _, t := range p.taps {
+		t.Listening(up)
+	}
+}
+
+func (p *Postgres) tapHeard(projectID string) {
+	for _, t := range p.taps {
+		t.Heard(projectID)
 	}
 }
 

@@ -9,9 +9,9 @@ import (
 // built from. Building the view costs five queries and most of a request's
 // CPU; the versions come free with the link lookup that every request makes
 // anyway (store.LinkForClient). A stale entry is never served: the versions
-// are read from the database on each request, so a change made through any
-// instance shows on the very next request. Link state itself (active,
-// expiry) is not cached: resolveClient checks it each time.
+// come with the link on each request, from the database or, on PostgreSQL,
+// from the store's link cache, which every change reaches through
+// LISTEN/NOTIFY (store/linkcache.go).
 type viewCache struct {
 	mu      sync.Mutex
 	entries map[string]cachedView // by link id

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"sync"
@@ -114,9 +115,16 @@ func (st *streams) stop() {
 	}
 }
 
-// StopStreams ends every open event stream; clients reconnect (to another
-// instance, or to this one once it is back). Call it when shutting down,
-// before or alongside http.Server.Shutdown.
+// shutdownRetry is the reconnection delay a stream ended by a shutdown
+// hands its browser (the SSE retry field): 0.5 to 2.5 s, spread so that
+// the pages of a stopping instance do not all reconnect at the same moment.
+func shutdownRetry() time.Duration {
+	return 500*time.Millisecond + rand.N(2*time.Second)
+}
+
+// StopStreams ends every open event stream, each with a retry hint;
+// clients reconnect (to another instance, or to this one once it is back).
+// Call it when shutting down, before or alongside http.Server.Shutdown.
 func (s *Server) StopStreams() { s.sse.stop() }
 
 // Events answers GET /api/client-progress/{token}/events. Opening the
@@ -185,6 +193,10 @@ func (s *Server) Events(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 			return
 		case <-stop:
+			// This instance is shutting down: tell the browser to come back
+			// soon, which through a balancer means another instance.
+			es.retry(shutdownRetry())
+			es.flush()
 			return
 		case <-heartbeat.C:
 			// Also look at the link itself: a change made where no notice

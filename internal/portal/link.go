@@ -40,8 +40,9 @@ type clientReq struct {
 // deactivated link (link_expired, link_deactivated, logged as denied). Every
 // refusal spends one of the IP's failed lookups; over that limit the
 // refusals are rate_limited and logged nowhere, so that a flood on a dead
-// link cannot flood its access log. Link state is read from the database
-// on every request.
+// link cannot flood its access log. Link state comes from
+// store.LinkForClient on every request: the database, or on PostgreSQL the
+// link cache that LISTEN/NOTIFY keeps true (store/linkcache.go).
 func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
 	return s.resolve(w, r, true)
 }

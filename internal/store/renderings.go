@@ -170,14 +170,19 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error 
 }
 
 // DeleteRendering removes a rendering's row; the caller removes its files.
+// This instance's cached links of the project forget their view's versions
+// at once (an approved rendering counts in them); other instances hear of
+// it from the caller's live notice.
 func (s *Store) DeleteRendering(ctx context.Context, id string) error {
-	res, err := s.w.ExecContext(ctx, s.q(`DELETE FROM renderings WHERE id = ?`), id)
+	var projectID string
+	err := s.w.QueryRowContext(ctx, s.q(`DELETE FROM renderings WHERE id = ? RETURNING project_id`), id).Scan(&projectID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("Rendering")
+	}
 	if err != nil {
 		return fmt.Errorf("store: delete rendering: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("Rendering")
-	}
+	s.links.Heard(projectID)
 	return nil
 }
 

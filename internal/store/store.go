@@ -43,7 +43,8 @@ type Store struct {
 	dialect dialect
 	now     func() time.Time
 
-	clientLink lazyStmt // LinkForClient's query, prepared once (links.go)
+	clientLink lazyStmt  // LinkForClient's query, prepared once (links.go)
+	links      LinkCache // LinkForClient's answers, on PostgreSQL (linkcache.go)
 }
 
 // Open connects to dbURL: "" or "sqlite:PATH" for SQLite (default: atrium.db

@@ -22,7 +22,9 @@ import (
 // the whole server, access row included, from 16 goroutines a core so that
 // group commit has company. Profile with -cpuprofile.
 func BenchmarkClientJSON(b *testing.B) {
-	for _, db := range []string{"sqlite", "postgres"} {
+	// postgres-cached is postgres with the link cache on, as atrium serve
+	// runs it (its listener up, no changes heard).
+	for _, db := range []string{"sqlite", "postgres", "postgres-cached"} {
 		b.Run(db, func(b *testing.B) {
 			srv, token := benchServer(b, db)
 			path := "/api/client-progress/" + token
@@ -50,12 +52,15 @@ func benchServer(b *testing.B, db string) (*Server, string) {
 	ctx := context.Background()
 	dir := b.TempDir()
 	dbURL := ""
-	if db == "postgres" {
+	if strings.HasPrefix(db, "postgres") {
 		dbURL = benchPostgres(b)
 	}
 	st, err := store.Open(ctx, dbURL, dir)
 	if err != nil {
 		b.Fatal(err)
+	}
+	if db == "postgres-cached" {
+		st.CacheLinks(0).Listening(true)
 	}
 	b.Cleanup(func() { st.Close() })
 	if err := st.Migrate(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"image/jpeg"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -291,7 +292,15 @@ func itoa(n int64) string {
 // next request.
 func TestClientJSONFollowsChanges(t *testing.T) {
 	t.Parallel()
-	eachDB(t, func(t *testing.T, db string) {
+	// postgres-cached: the link cache answers, and every change must reach
+	// it before the change's answer goes out.
+	for _, db := range []string{dbSQLite, dbPostgres, dbPostgresCached} {
+		t.Run(db, func(t *testing.T) { clientJSONFollowsChanges(t, db) })
+	}
+}
+
+func clientJSONFollowsChanges(t *testing.T, db string) {
+	{
 		e := newEnv(t, db, nil)
 		f := newPortalFixture(t, e)
 		anon := e.anon()
@@ -336,5 +345,10 @@ func TestClientJSONFollowsChanges(t *testing.T) {
 		if n := len(e.accessLog(f.link.ID)); n != 2+len(steps)+1 {
 			t.Errorf("%d rows, want %d", n, 2+len(steps)+1)
 		}
-	})
+		// Deactivated: the very next request is refused.
+		f.staff.do("DELETE", "/api/client-access/"+f.link.ID, nil)
+		if r := anon.do("GET", path, nil); r.Status != http.StatusGone {
+			t.Errorf("after deactivation: %d, want 410", r.Status)
+		}
+	}
 }

@@ -34,6 +34,7 @@ const (
 	unknownID        = "0123456789abcdef0123456789abcdef" // well-formed, never issued
 	dbSQLite         = "sqlite"
 	dbPostgres       = "postgres"
+	dbPostgresCached = "postgres-cached" // with LISTEN/NOTIFY and the link cache, as serve runs it
 	pgDefaultTestURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 )
 
@@ -85,11 +86,23 @@ func newEnvFull(t *testing.T, db string, fstore files.Storage, tweak func(*env, 
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, logs: &testsupport.LogBuffer{}, Clock: testsupport.NewRunningClock()}
+	var broker live.Broker = live.NewMemory()
 	switch db {
 	case dbSQLite:
 		e.Store = openSQLite(t)
 	case dbPostgres:
 		e.Store = openPostgres(t)
+	case dbPostgresCached:
+		// As atrium serve runs on PostgreSQL: LISTEN/NOTIFY, and the link
+		// cache that its listener keeps true.
+		url := testsupport.PostgresSchema(t)
+		e.Store = openPostgresURL(t, url)
+		pg, err := live.NewPostgres(ctx, url, live.DefaultChannel, slog.New(slog.DiscardHandler), e.Store.CacheLinks(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pg.Close)
+		broker = pg
 	default:
 		t.Fatalf("unknown database %q", db)
 	}
@@ -108,7 +121,7 @@ func newEnvFull(t *testing.T, db string, fstore files.Storage, tweak func(*env, 
 		tweak(e, &cfg)
 	}
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := web.New(cfg, e.Store, fstore, live.NewMemory(), log)
+	srv, err := web.New(cfg, e.Store, fstore, broker, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,8 +179,13 @@ func openSQLite(t *testing.T) *store.Store {
 // server the test is skipped, except under CI=true where it fails.
 func openPostgres(t *testing.T) *store.Store {
 	t.Helper()
+	return openPostgresURL(t, testsupport.PostgresSchema(t))
+}
+
+func openPostgresURL(t *testing.T, url string) *store.Store {
+	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, testsupport.PostgresSchema(t), "")
+	s, err := store.Open(ctx, url, "")
 	if err != nil {
 		t.Fatal(err)
 	}
