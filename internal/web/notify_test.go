@@ -496,6 +496,8 @@ func TestInvitationEndToEnd(t *testing.T) {
 		if r := api.do("PATCH", "/api/projects/"+p.ID, map[string]any{"clientEmail": "jane@example.com"}); r.Status != 200 {
 			t.Fatalf("client email: %d %s", r.Status, r.Body)
 		}
+		shot := api.upload(p.ID, "Kitchen view", "kitchen.jpg", pictureJPEG(t, 300, 200, ""), nil)
+		api.setStatus(shot.ID, "approved")
 		l := api.newLink(p.ID, map[string]any{"label": "Jane"})
 		ui := e.adminSignIn(adminEmail)
 		page := ui.get("/admin/projects/" + p.ID)
@@ -532,15 +534,30 @@ func TestInvitationEndToEnd(t *testing.T) {
 		if len(staff) != 1 || !strings.Contains(staff[0].Subject, "opened for the first time") || !strings.Contains(staff[0].Text, "http://portal.test/admin/projects/"+p.ID) {
 			t.Errorf("staff mail: %+v", staff)
 		}
-		// The outbox shows both as sent (the sender records it just after
-		// the server took the message).
+		// The client approves the rendering from the page the mail led to;
+		// the studio hears of it in the list and by mail.
+		token := strings.TrimPrefix(m[1], "/client-progress/")
+		if r := e.anon().do("POST", "/api/client-progress/"+token+"/feedback",
+			map[string]any{"renderingId": shot.ID, "decision": "approved", "name": "Jane"}); r.Status != 201 {
+			t.Fatalf("approving: %d %s", r.Status, r.Body)
+		}
+		n = api.notifications()
+		if len(n.Notifications) != 2 || n.Notifications[0].Kind != studio.NoticeFeedback || !strings.Contains(n.Notifications[0].Text, "Kitchen view") {
+			t.Fatalf("notifications after the approval: %+v", n)
+		}
+		staff = to(e.Mailpit.WaitMessages(t, 3), adminEmail)
+		if len(staff) != 2 || !strings.Contains(staff[0].Text+staff[1].Text, "Kitchen view") {
+			t.Errorf("staff mail after the approval: %+v", staff)
+		}
+		// The outbox shows all three as sent (the sender records it just
+		// after the server took the message).
 		var outbox *resp
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			if outbox = ui.get("/admin/outbox"); strings.Count(string(outbox.Body), ">sent</span>") == 2 {
+			if outbox = ui.get("/admin/outbox"); strings.Count(string(outbox.Body), ">sent</span>") == 3 {
 				break
 			}
 		}
-		if outbox.Status != 200 || strings.Count(string(outbox.Body), ">sent</span>") != 2 {
+		if outbox.Status != 200 || strings.Count(string(outbox.Body), ">sent</span>") != 3 {
 			t.Errorf("outbox: %d\n%s", outbox.Status, outbox.Body)
 		}
 	})
