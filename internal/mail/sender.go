@@ -32,7 +32,7 @@ type Config struct {
 	PollEvery   time.Duration // how often to look at the outbox without a Poke (10 s)
 	Backoff     time.Duration // the first retry's delay, doubled each time up to an hour (30 s)
 	MaxAttempts int           // attempts before a mail is given up (failed) (10)
-	Lease       time.Duration // how long a claimed mail is this instance's (2 min)
+	Lease       time.Duration // how long a claimed mail is this instance's (2 min; at least twice SendTimeout)
 	SendTimeout time.Duration // one SMTP conversation's limit (60 s)
 	UpdateEvery time.Duration // at most one client update per link this often (24 h)
 	UpdateQuiet time.Duration // an update waits this long after the last approval, to gather a session's (15 min)
@@ -57,6 +57,12 @@ func (c *Config) defaults() {
 	}
 	if c.SendTimeout <= 0 {
 		c.SendTimeout = 60 * time.Second
+	}
+	// A mail is claimed just before its one SMTP conversation: the lease
+	// must outlast that conversation, or another instance may take the
+	// mail and send it too.
+	if c.Lease < 2*c.SendTimeout {
+		c.Lease = 2 * c.SendTimeout
 	}
 	if c.UpdateEvery <= 0 {
 		c.UpdateEvery = 24 * time.Hour
@@ -188,20 +194,16 @@ func (s *Sender) Step(ctx context.Context) error {
 	}
 	// Rows due when the step began: one that fails now is due again
 	// only after its backoff, in a later step, however short the backoff.
+	// One mail a claim: its lease starts just before its own SMTP
+	// conversation, so slow conversations before it cannot use the lease
+	// up while another instance waits to take the mail (and send it again).
 	dueBy := s.now()
 	for !s.stopping() {
-		batch, err := s.store.ClaimMails(ctx, s.now(), dueBy, s.cfg.Lease, 10)
+		batch, err := s.store.ClaimMails(ctx, s.now(), dueBy, s.cfg.Lease, 1)
 		if err != nil || len(batch) == 0 {
 			return err
 		}
 		for i := range batch {
-			if s.stopping() {
-				// Give the rest back at once rather than at the lease's end.
-				for _, m := range batch[i:] {
-					s.store.MailFailed(ctx, m.ID, m.LastError, s.now())
-				}
-				return nil
-			}
 			s.deliver(ctx, &batch[i])
 		}
 	}

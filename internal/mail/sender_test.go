@@ -302,3 +302,63 @@ func TestParseServer(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowSendsKeepTheirLease: two instances on one PostgreSQL schema;
+// A's SMTP conversations are slow (59 s each, within the 60 s timeout, as
+// the store's clock tells). While A sends, B looks at the outbox after
+// each of A's sends. No mail may go out twice: A must never send a mail
+// whose lease has run out, which B may have taken meanwhile.
+func TestSlowSendsKeepTheirLease(t *testing.T) {
+	url := testsupport.PostgresSchema(t)
+	a, b := openPostgres(t, url), openPostgres(t, url)
+	mp := testsupport.StartMailpit(t)
+	const n = 5
+	queueInvitations(t, a, n)
+
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	var sb *mail.Sender
+	var inHook bool
+	// Store a's clock is read when A records a send (MailSent): that send
+	// took 59 s, and B then takes a turn.
+	a.SetClock(func() time.Time {
+		mu.Lock()
+		if inHook {
+			mu.Unlock()
+			return clock()
+		}
+		inHook = true
+		now = now.Add(59 * time.Second)
+		mu.Unlock()
+		if err := sb.Step(context.Background()); err != nil {
+			t.Error(err)
+		}
+		mu.Lock()
+		inHook = false
+		mu.Unlock()
+		return clock()
+	})
+	b.SetClock(clock)
+	cfg := func(c *mail.Config) {
+		c.Clock, c.NoDigest, c.Lease, c.SendTimeout = clock, true, 2*time.Minute, 60*time.Second
+	}
+	sa := newSenderWith(t, a, mp, cfg)
+	sb = newSenderWith(t, b, mp, cfg)
+	if err := sa.Step(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := mp.WaitMessages(t, n)
+	seen := map[string]int{}
+	for _, m := range msgs {
+		seen[m.To[0].Address]++
+	}
+	for addr, k := range seen {
+		if k > 1 {
+			t.Errorf("%s got %d messages", addr, k)
+		}
+	}
+	if len(msgs) != n {
+		t.Errorf("%d messages delivered, want %d", len(msgs), n)
+	}
+}
