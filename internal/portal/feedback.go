@@ -90,25 +90,32 @@ func (s *Server) feedbackRequest(w http.ResponseWriter, r *http.Request, read fu
 }
 
 // spendWrite counts a write against the link's and the address's hourly
-// allowances, or refuses it (rate_limited, with Retry-After).
+// allowances, or refuses it (rate_limited, with Retry-After). Each
+// allowance is taken in one step (Take), so writes arriving together
+// cannot all pass a check that none of them has spent yet; a write refused
+// by the second gives the first back.
 func (s *Server) spendWrite(w http.ResponseWriter, c *clientReq) error {
 	keys := []struct {
 		lim Limiter
 		key string
 	}{{s.cfg.FeedbackPerLink, c.Link.ID}, {s.cfg.FeedbackPerIP, httpx.LimitKey(c.IP)}}
+	var held []func(failed bool)
 	for _, k := range keys {
 		if k.lim == nil {
 			continue
 		}
-		if blocked, retry := k.lim.Blocked(k.key); blocked {
+		done, retry, ok := k.lim.Take(k.key)
+		if !ok {
+			for _, d := range held {
+				d(false)
+			}
 			w.Header().Set("Retry-After", httpx.RetryAfter(retry))
 			return studio.Errorf(studio.ECodeRateLimited, "That is a lot of messages in a short time. Try again in %s seconds.", httpx.RetryAfter(retry))
 		}
+		held = append(held, done)
 	}
-	for _, k := range keys {
-		if k.lim != nil {
-			k.lim.Fail(k.key)
-		}
+	for _, d := range held {
+		d(true)
 	}
 	return nil
 }

@@ -49,6 +49,9 @@ type Config struct {
 type Limiter interface {
 	Blocked(key string) (bool, time.Duration)
 	Fail(key string)
+	// Take holds one unit of key's allowance while an attempt is judged
+	// (auth.Limiter.Take): done(true) spends it, done(false) gives it back.
+	Take(key string) (done func(failed bool), retry time.Duration, ok bool)
 }
 
 // Server holds the dependencies of the client side's handlers.

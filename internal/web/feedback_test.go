@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,6 +139,32 @@ func TestClientFeedbackLimits(t *testing.T) {
 			t.Errorf("an hour later: %d %s", r.Status, r.Body)
 		}
 	})
+}
+
+// TestClientFeedbackLimitsHoldUnderABurst: writes arriving together
+// cannot all pass the allowance before any of them is counted.
+func TestClientFeedbackLimitsHoldUnderABurst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, dbSQLite, func(c *web.Config) { c.FeedbackPerHour, c.FeedbackPerIPHour = 3, 100 })
+	f := newPortalFixture(t, e)
+	anon := e.anon()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got := map[int]int{}
+	for range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := anon.do("POST", "/api/client-progress/"+f.link.Token+"/feedback", map[string]any{"message": "hi"})
+			mu.Lock()
+			got[r.Status]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if got[201] != 3 || got[429] != 21 {
+		t.Errorf("a burst of 24 writes against an allowance of 3: %v, want 3 × 201 and 21 × 429", got)
+	}
 }
 
 // TestClientFeedbackForm is the page's path without JavaScript.
