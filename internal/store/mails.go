@@ -65,13 +65,20 @@ func (s *Store) QueueInvitation(ctx context.Context, m *studio.Mail, unsubscribe
 		return fmt.Errorf("store: send link: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE client_links SET sent_to = ?, sent_at = ?, unsubscribe_digest = ? WHERE id = ?`),
-		m.To, fmtTime(s.now()), unsubscribeDigest, m.LinkID)
+	// Only a working link is sent: the check is part of the write, so a
+	// link deactivated or expired since the caller looked is not mailed.
+	now := fmtTime(s.now())
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE client_links SET sent_to = ?, sent_at = ?, unsubscribe_digest = ?
+		WHERE id = ? AND active = ? AND (expires_at IS NULL OR expires_at > ?)`),
+		m.To, now, unsubscribeDigest, m.LinkID, true, now)
 	if err != nil {
 		return fmt.Errorf("store: send link: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("Link")
+		if _, err := s.Link(ctx, m.LinkID); err != nil {
+			return err
+		}
+		return studio.Errorf(studio.ECodeConflict, "Only a working link can be sent; this one is deactivated or expired.")
 	}
 	if err := s.insertMailTx(ctx, tx, m); err != nil {
 		return err

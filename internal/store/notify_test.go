@@ -150,3 +150,52 @@ func TestDigests(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueInvitationOnlyForWorkingLinks: the link's state is checked in
+// the write itself, so a link deactivated or expired after the caller
+// looked is not mailed, and nothing is queued.
+func TestQueueInvitationOnlyForWorkingLinks(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		p := seedProject(t, s, "Villa Rosa")
+		secret := []byte("secret secret secret secret 1234")
+		invite := func(linkID string) error {
+			return s.QueueInvitation(ctx, &studio.Mail{Kind: studio.MailInvitation, ProjectID: p.ID, LinkID: linkID,
+				To: "jane@example.com", Subject: "s", Text: "t", HTML: "h"}, "digest")
+		}
+		off, _, err := s.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID}, secret, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DeactivateLink(ctx, off.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		var se *studio.Error
+		if err := invite(off.ID); !errors.As(err, &se) || se.Code != studio.ECodeConflict {
+			t.Errorf("a deactivated link: %v, want a conflict", err)
+		}
+		past, _, err := s.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID}, secret, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.w.Exec(s.q(`UPDATE client_links SET expires_at = ? WHERE id = ?`), fmtTime(time.Now().Add(-time.Minute)), past.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := invite(past.ID); !errors.As(err, &se) || se.Code != studio.ECodeConflict {
+			t.Errorf("an expired link: %v, want a conflict", err)
+		}
+		if err := invite("no-such-link"); !errors.As(err, &se) || se.Code != studio.ECodeNotFound {
+			t.Errorf("an unknown link: %v, want not found", err)
+		}
+		if list, err := s.Mails(ctx, "", 10); err != nil || len(list) != 0 {
+			t.Errorf("mails queued: %d, %v; want none", len(list), err)
+		}
+		working, _, err := s.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID}, secret, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := invite(working.ID); err != nil {
+			t.Errorf("a working link: %v", err)
+		}
+	})
+}
