@@ -297,7 +297,12 @@ func (s *Sender) backoff(attempt int) time.Duration {
 
 // send is one SMTP conversation for m.
 func (s *Sender) send(ctx context.Context, m *studio.Mail) error {
-	msg, err := s.message(ctx, m)
+	// Building the message reads the settings and the logo (maybe from
+	// S3): bounded like the SMTP conversation, so that the two together
+	// stay within the claim's lease (at least twice SendTimeout).
+	mctx, cancelMsg := context.WithTimeout(ctx, s.cfg.SendTimeout)
+	msg, err := s.message(mctx, m)
+	cancelMsg()
 	if err != nil {
 		return err
 	}
