@@ -56,6 +56,13 @@ func (s *Server) DownloadAll(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, studio.Errorf(studio.ECodeNotFound, "This project has no room of that name."))
 		return
 	}
+	if r.Method == http.MethodHead {
+		// Headers only: no download, so no row.
+		w.Header().Set("Content-Type", "application/zip")
+		w.Header().Set("Content-Disposition", zipDisposition(p.Name, room))
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	reason := studio.ZipReason
 	if filtered {
 		reason += ":" + room

@@ -255,3 +255,26 @@ func TestDownloadsOff(t *testing.T) {
 		}
 	})
 }
+
+// With the files in S3, the ZIP streams the same originals.
+func TestDownloadAllFromS3(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, db string) {
+		st, _ := newS3Storage(t)
+		e := newEnvOn(t, db, st, nil)
+		f := newZipFixture(t, e)
+		r := e.anon().do("GET", "/api/client-progress/"+f.link.Token+"/download.zip", nil)
+		if r.Status != 200 {
+			t.Fatalf("ZIP from S3: %d %s", r.Status, r.Body)
+		}
+		got, names := readZip(t, r.Body)
+		if len(names) != len(f.names) {
+			t.Errorf("entries %q, want %d", names, len(f.names))
+		}
+		for id, name := range f.names {
+			if !bytes.Equal(got[name], f.originals[id]) {
+				t.Errorf("%s: not the original", name)
+			}
+		}
+	})
+}
