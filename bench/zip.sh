@@ -12,7 +12,7 @@
 # archive: every entry stored, of the right size (python3 zipfile).
 #
 # Usage: bench/zip.sh                       (8 x 256 MB = 2 GB)
-#        COUNT=5 SIZE_MB=1000 bench/zip.sh  (5 GB: entries past the 4 GB
+#        COUNT=6 SIZE_MB=1000 bench/zip.sh  (6 GB: entries past the 4 GB
 #                                            offset, so Zip64 records)
 # Needs: go, curl, python3. Disk: twice the archive (originals and the
 # downloaded ZIP, both in a temporary folder that is removed at the end).

@@ -152,6 +152,11 @@ func TestDownloadAllZIP(t *testing.T) {
 		if log := e.accessLog(f.link.ID); log[0].Reason != "zip:Kitchen" {
 			t.Errorf("room ZIP row: %+v", log[0])
 		}
+		if r := f.staff.do("GET", "/admin/links/"+f.link.ID, nil); r.Status != 200 ||
+			!bytes.Contains(r.Body, []byte("Downloaded all originals as a ZIP (room “Kitchen”)")) ||
+			!bytes.Contains(r.Body, []byte("Downloaded all originals as a ZIP</td>")) {
+			t.Errorf("the staff log does not name the ZIPs: %d", r.Status)
+		}
 		// A room with no approved rendering is an empty ZIP.
 		if r := f.staff.do("POST", "/api/projects/"+f.project.ID+"/rooms", map[string]string{"name": "Cellar"}); r.Status != 201 {
 			t.Fatal(r.Status)
