@@ -3,7 +3,10 @@ package web_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"io"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -280,6 +283,37 @@ func TestDownloadAllFromS3(t *testing.T) {
 			if !bytes.Equal(got[name], f.originals[id]) {
 				t.Errorf("%s: not the original", name)
 			}
+		}
+	})
+}
+
+// The admin: a link made without downloads from the form, a badge, and
+// the switch in the link panel.
+func TestAdminLinkDownloads(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, nil)
+		f := newPortalFixture(t, e)
+		b := e.adminSignIn(designerEmail)
+		page := "/admin/projects/" + f.project.ID
+		r := b.postForm(page+"/links", url.Values{"label": {"Builder"}, "expires": {"30"}, "feedbackShown": {"1"}, "allowFeedback": {"1"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("create link: %d %s", r.Status, r.Body)
+		}
+		links, err := e.Store.Links(context.Background(), f.project.ID)
+		if err != nil || len(links) != 2 || links[0].Label != "Builder" || links[0].AllowDownloads || !links[0].AllowFeedback {
+			t.Fatalf("links after the form: %+v, %v", links, err)
+		}
+		wantBody(t, b.get(page), "Downloads off", "Turn downloads on", "Turn downloads off",
+			`name="allowDownloads" value="1" checked`)
+		if r := b.postForm("/admin/links/"+f.link.ID, url.Values{"allowDownloads": {"0"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("switch off: %d %s", r.Status, r.Body)
+		}
+		if l := e.linkStats(f.link.ID); l.AllowDownloads || !l.AllowFeedback {
+			t.Errorf("after turning downloads off: downloads %v, feedback %v", l.AllowDownloads, l.AllowFeedback)
+		}
+		if r := e.anon().do("GET", "/api/client-progress/"+f.link.Token+"/download.zip", nil); r.Status != 403 {
+			t.Errorf("ZIP after the admin switch: %d", r.Status)
 		}
 	})
 }
