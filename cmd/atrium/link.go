@@ -92,7 +92,7 @@ func flagWords(field, msg string, flags map[string]string) string {
 func linkCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	var c config
 	var in studio.LinkInput
-	fs := newFlagSet("link create", "link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never] [--no-feedback]\n\n"+
+	fs := newFlagSet("link create", "link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never] [--no-feedback] [--no-downloads]\n\n"+
 		"Creates a client link and prints its address. --expires takes a number of days (7d, 30d, 90d),\n"+
 		"a date (the link works through that day, UTC), an RFC 3339 time, or never (the default).", stdout)
 	c.flags(fs, false)
@@ -100,11 +100,12 @@ func linkCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&in.Label, "label", "", "`label` staff see, e.g. \"Jane, main contact\"")
 	fs.StringVar(&in.Expires, "expires", "never", "`expiry`: 7d, 30d, 90d, Nd, YYYY-MM-DD, an RFC 3339 time, or never")
 	noFeedback := fs.Bool("no-feedback", false, "the client may not approve, ask for changes or write to the studio")
+	noDownloads := fs.Bool("no-downloads", false, "the client sees previews only, and may not download the originals")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	allow := !*noFeedback
-	in.AllowFeedback = &allow
+	allow, downloads := !*noFeedback, !*noDownloads
+	in.AllowFeedback, in.AllowDownloads = &allow, &downloads
 	if in.ProjectID == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return errors.New("--project is required, and nothing else may follow the flags")

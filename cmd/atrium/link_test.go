@@ -54,7 +54,7 @@ func TestLinkCommands(t *testing.T) {
 	if _, _, err := runCLI(t, "", "link", "create", "--project", p.ID); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err = runCLI(t, "", "link", "create", "--project", p.ID, "--label", "Builder", "--no-feedback")
+	out, _, err = runCLI(t, "", "link", "create", "--project", p.ID, "--label", "Builder", "--no-feedback", "--no-downloads")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,11 +64,11 @@ func TestLinkCommands(t *testing.T) {
 	}
 	defer st.Close()
 	closed, err := st.LinkByDigest(ctx, studio.TokenDigest(strings.TrimPrefix(strings.TrimSpace(out), "https://portal.studio.example/client-progress/")))
-	if err != nil || closed.AllowFeedback || closed.Label != "Builder" {
-		t.Errorf("--no-feedback: %+v, %v", closed, err)
+	if err != nil || closed.AllowFeedback || closed.AllowDownloads || closed.Label != "Builder" {
+		t.Errorf("--no-feedback --no-downloads: %+v, %v", closed, err)
 	}
-	if l, err := st.LinkByDigest(ctx, studio.TokenDigest(token)); err != nil || !l.AllowFeedback {
-		t.Errorf("a link takes feedback by default: %+v, %v", l, err)
+	if l, err := st.LinkByDigest(ctx, studio.TokenDigest(token)); err != nil || !l.AllowFeedback || !l.AllowDownloads {
+		t.Errorf("a link takes feedback and allows downloads by default: %+v, %v", l, err)
 	}
 
 	tests := []struct {

@@ -53,7 +53,7 @@ func StatusOf(code string) int {
 		return http.StatusBadRequest
 	case studio.ECodeUnauthenticated, studio.ECodeInvalidCredentials:
 		return http.StatusUnauthorized
-	case studio.ECodeForbidden, studio.ECodeFeedbackOff:
+	case studio.ECodeForbidden, studio.ECodeFeedbackOff, studio.ECodeDownloadsOff:
 		return http.StatusForbidden
 	case studio.ECodeNotFound, studio.ECodeLinkInvalid:
 		return http.StatusNotFound

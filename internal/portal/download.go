@@ -18,6 +18,10 @@ func (s *Server) Download(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	if err := downloadsAllowed(c); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	rd, err := s.clientRendering(r, c, r.PathValue("assetId"))
 	if err != nil {
 		s.Fail(w, r, err)

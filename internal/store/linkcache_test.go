@@ -327,7 +327,7 @@ func callsChangeLink(n ast.Node) bool {
 // What LinkForClient reads of a link (clientLinkCols), and what only staff
 // see. Every field of studio.Link is in one of the two.
 var (
-	clientLinkFields    = []string{"ID", "ProjectID", "ExpiresAt", "Active", "AllowFeedback", "LastViewAt", "PreviousVisitAt"}
+	clientLinkFields    = []string{"ID", "ProjectID", "ExpiresAt", "Active", "AllowFeedback", "LastViewAt", "PreviousVisitAt", "AllowDownloads"}
 	staffOnlyLinkFields = []string{"Label", "TokenDigest", "TokenHint", "CreatedBy", "CreatedAt", "DeactivatedAt",
 		"DeactivatedBy", "AccessCount", "LastAccessedAt", "DownloadCount", "UniqueIPs", "SentTo", "SentAt"}
 )

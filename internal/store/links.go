@@ -15,7 +15,7 @@ import (
 
 const linkCols = `l.id, l.project_id, l.label, l.token_digest, l.token_hint, l.created_by, l.created_at, l.expires_at,
 	l.active, l.deactivated_at, l.deactivated_by, l.access_count, l.last_accessed_at, l.download_count,
-	l.sent_to, l.sent_at, l.allow_feedback, l.last_view_at, l.previous_visit_at`
+	l.sent_to, l.sent_at, l.allow_feedback, l.last_view_at, l.previous_visit_at, l.allow_downloads`
 
 func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, error) {
 	var l studio.Link
@@ -23,7 +23,7 @@ func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, 
 	var created string
 	dest := append([]any{&l.ID, &l.ProjectID, &l.Label, &l.TokenDigest, &l.TokenHint, &createdBy, &created, &expires,
 		&l.Active, &deactivatedAt, &deactivatedBy, &l.AccessCount, &lastAccess, &l.DownloadCount,
-		&l.SentTo, &sentAt, &l.AllowFeedback, &lastView, &prevVisit}, extra...)
+		&l.SentTo, &sentAt, &l.AllowFeedback, &lastView, &prevVisit, &l.AllowDownloads}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -56,9 +56,9 @@ func (s *Store) CreateLink(ctx context.Context, l *studio.Link) error {
 	l.CreatedAt = s.now()
 	l.Active = true
 	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO client_links (id, project_id, label, token_digest, token_hint,
-		created_by, created_at, expires_at, active, allow_feedback) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		created_by, created_at, expires_at, active, allow_feedback, allow_downloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		l.ID, l.ProjectID, l.Label, l.TokenDigest, l.TokenHint, nullStr(l.CreatedBy), fmtTime(l.CreatedAt),
-		fmtTimePtr(l.ExpiresAt), true, l.AllowFeedback)
+		fmtTimePtr(l.ExpiresAt), true, l.AllowFeedback, l.AllowDownloads)
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			return studio.Invalid("projectId", "No such project.")
@@ -132,12 +132,12 @@ type ClientLink struct {
 // studio.Link is either read here too or listed as staff-only in
 // TestLinkForClientReadsWhatClientsUse, which fails until it is one or the
 // other.
-const clientLinkCols = `l.id, l.project_id, l.expires_at, l.active, l.allow_feedback, l.last_view_at, l.previous_visit_at`
+const clientLinkCols = `l.id, l.project_id, l.expires_at, l.active, l.allow_feedback, l.last_view_at, l.previous_visit_at, l.allow_downloads`
 
 func scanClientLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, error) {
 	var l studio.Link
 	var expires, lastView, prevVisit sql.NullString
-	if err := row.Scan(append([]any{&l.ID, &l.ProjectID, &expires, &l.Active, &l.AllowFeedback, &lastView, &prevVisit}, extra...)...); err != nil {
+	if err := row.Scan(append([]any{&l.ID, &l.ProjectID, &expires, &l.Active, &l.AllowFeedback, &lastView, &prevVisit, &l.AllowDownloads}, extra...)...); err != nil {
 		return nil, err
 	}
 	l.ExpiresAt = parseTimePtr(expires)
@@ -185,10 +185,10 @@ func (s *Store) linkForClient(ctx context.Context, digest string) (*ClientLink, 
 		return nil, fmt.Errorf("store: link by token: %w", err)
 	}
 	// The thread (feedback) and the link's own view of it (allowFeedback,
-	// its previous visit) are part of the view too.
+	// its previous visit, allowDownloads) are part of the view too.
 	return &ClientLink{Link: l, Versions: projectAt.String + "|" + settingsAt.String + "|" + strconv.FormatInt(approved, 10) +
 		"|" + strconv.FormatInt(feedbackN, 10) + "|" + feedbackAt.String + "|" + strconv.FormatBool(l.AllowFeedback) +
-		"|" + fmtTimeOrEmpty(l.PreviousVisitAt)}, nil
+		"|" + fmtTimeOrEmpty(l.PreviousVisitAt) + "|" + strconv.FormatBool(l.AllowDownloads)}, nil
 }
 
 func fmtTimeOrEmpty(t *time.Time) string {
@@ -217,6 +217,9 @@ func (s *Store) UpdateLink(ctx context.Context, id string, ch studio.LinkChange)
 	}
 	if ch.AllowFeedback != nil {
 		set, args = append(set, "allow_feedback = ?"), append(args, l.AllowFeedback)
+	}
+	if ch.AllowDownloads != nil {
+		set, args = append(set, "allow_downloads = ?"), append(args, l.AllowDownloads)
 	}
 	if len(set) > 0 {
 		query := `UPDATE client_links SET ` + strings.Join(set, ", ") + ` WHERE id = ?`

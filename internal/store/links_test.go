@@ -21,7 +21,7 @@ func newTestLink(t *testing.T, s *Store) *studio.Link {
 	}
 	id := NewID()
 	token := studio.LinkToken([]byte("test secret test secret test secret"), id)
-	l := &studio.Link{ID: id, ProjectID: p.ID, Label: "Jane", TokenDigest: studio.TokenDigest(token), TokenHint: studio.TokenHint(token), AllowFeedback: true}
+	l := &studio.Link{ID: id, ProjectID: p.ID, Label: "Jane", TokenDigest: studio.TokenDigest(token), TokenHint: studio.TokenHint(token), AllowFeedback: true, AllowDownloads: true}
 	if err := s.CreateLink(ctx, l); err != nil {
 		t.Fatal(err)
 	}

@@ -70,6 +70,10 @@ type ClientLink struct {
 	ExpiresAt       *time.Time `json:"expiresAt"`
 	AllowFeedback   bool       `json:"allowFeedback"`
 	PreviousVisitAt *time.Time `json:"previousVisitAt"`
+	// AllowDownloads shows the download controls; DownloadAllURL is the
+	// ZIP of every approved original, "" when downloads are off.
+	AllowDownloads bool   `json:"allowDownloads"`
+	DownloadAllURL string `json:"downloadAllUrl"`
 }
 
 // ClientFeedback is an item of the thread a client sees: what clients
@@ -125,6 +129,9 @@ func (u ClientURLs) Preview(id string) string {
 }
 func (u ClientURLs) Download(id string) string { return u.base() + "/download/" + id }
 
+// DownloadAll is the ZIP of every approved original (portal/zip.go).
+func (u ClientURLs) DownloadAll() string { return u.base() + "/download.zip" }
+
 // NewClientStudio is the studio as a client sees it, on the portal and on
 // its error pages. The logo is served under a working token only: without
 // one (urls.Token == "", as on the page of a dead link) there is none.
@@ -158,8 +165,12 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev
 		},
 		Rooms:      make([]ClientRoom, 0, len(p.Rooms)),
 		Renderings: []ClientRendering{},
-		Link:       ClientLink{ExpiresAt: l.ExpiresAt, AllowFeedback: l.AllowFeedback, PreviousVisitAt: utcPtr(prev)},
-		Feedback:   []ClientFeedback{},
+		Link: ClientLink{ExpiresAt: l.ExpiresAt, AllowFeedback: l.AllowFeedback, PreviousVisitAt: utcPtr(prev),
+			AllowDownloads: l.AllowDownloads},
+		Feedback: []ClientFeedback{},
+	}
+	if l.AllowDownloads {
+		v.Link.DownloadAllURL = urls.DownloadAll()
 	}
 	prevDay := ""
 	if prev != nil {
@@ -190,6 +201,10 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev
 		if d, ok := decisions[r.ID]; ok {
 			decision = &d
 		}
+		download := ""
+		if l.AllowDownloads {
+			download = urls.Download(r.ID)
+		}
 		v.Renderings = append(v.Renderings, ClientRendering{
 			ID:             r.ID,
 			Title:          r.Title,
@@ -200,7 +215,7 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev
 			ApprovedAt:     r.ApprovedAt.UTC(),
 			ThumbnailURL:   urls.Thumb(r.ID),
 			PreviewURL:     urls.Preview(r.ID),
-			DownloadURL:    urls.Download(r.ID),
+			DownloadURL:    download,
 			IsNew:          prev != nil && r.ApprovedAt.After(*prev),
 			ClientDecision: decision,
 		})

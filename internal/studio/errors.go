@@ -26,6 +26,9 @@ const (
 	ECodeInternal           = "internal"
 	// ECodeFeedbackOff refuses feedback through a link that does not take it.
 	ECodeFeedbackOff = "feedback_disabled"
+	// ECodeDownloadsOff refuses a download (an original or the ZIP)
+	// through a link whose allowDownloads is off.
+	ECodeDownloadsOff = "downloads_disabled"
 )
 
 // Error is a domain error with a public message. Its text is safe to show

@@ -31,6 +31,9 @@ type Link struct {
 	// AllowFeedback shows the feedback controls on the page and lets
 	// the link's holder write to the studio (feedback.go).
 	AllowFeedback bool `json:"allowFeedback"`
+	// AllowDownloads lets the link's holder download originals, one by
+	// one or all at once (the ZIP); off, the page shows previews only.
+	AllowDownloads bool `json:"allowDownloads"`
 	// LastViewAt is the link's latest page view; PreviousVisitAt the last
 	// page view of the visit before the current one (visit.go).
 	LastViewAt      *time.Time `json:"-"`
@@ -92,6 +95,24 @@ const (
 	ActionRequestLink = "request_link"
 	ActionPreview     = "preview"
 )
+
+// ZipReason is the reason of the download row of the ZIP of every
+// original; the ZIP of one room's is ZipReason + ":" + the room's name.
+const ZipReason = "zip"
+
+// IsZip tells whether e is the download of a ZIP of originals.
+func (e AccessEvent) IsZip() bool {
+	return e.Action == ActionDownload && e.RenderingID == "" &&
+		(e.Reason == ZipReason || strings.HasPrefix(e.Reason, ZipReason+":"))
+}
+
+// ZipRoom is the room of a ZIP's download (IsZip), "" for every room.
+func (e AccessEvent) ZipRoom() string {
+	if room, ok := strings.CutPrefix(e.Reason, ZipReason+":"); ok {
+		return room
+	}
+	return ""
+}
 
 // AccessEvent is one row of a link's access log.
 type AccessEvent struct {
@@ -222,6 +243,9 @@ type LinkInput struct {
 	// AllowFeedback lets the link's holder approve, ask for changes and
 	// write to the studio; nil means yes.
 	AllowFeedback *bool
+	// AllowDownloads lets the link's holder download the originals; nil
+	// means yes.
+	AllowDownloads *bool
 }
 
 // NewLink checks in and makes the link it describes, with id, and its
@@ -238,7 +262,8 @@ func NewLink(in LinkInput, id string, secret []byte, now time.Time) (*Link, stri
 		return nil, "", Errorf(ECodeInternal, "No server secret is configured.")
 	}
 	l := &Link{ID: id, ProjectID: in.ProjectID, Label: label, CreatedBy: in.CreatedBy, ExpiresAt: expires,
-		AllowFeedback: in.AllowFeedback == nil || *in.AllowFeedback}
+		AllowFeedback:  in.AllowFeedback == nil || *in.AllowFeedback,
+		AllowDownloads: in.AllowDownloads == nil || *in.AllowDownloads}
 	token := LinkToken(secret, l.ID)
 	l.TokenDigest, l.TokenHint = TokenDigest(token), TokenHint(token)
 	return l, token, nil

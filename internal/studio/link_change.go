@@ -7,13 +7,14 @@ import "time"
 // new editable field is one more pointer here, one more line in Apply, and
 // one more name in LinkChangeFields.
 type LinkChange struct {
-	Label         *string
-	AllowFeedback *bool
+	Label          *string
+	AllowFeedback  *bool
+	AllowDownloads *bool
 }
 
 // LinkChangeFields are the JSON names LinkChange reads; any other field of
 // a request is refused by name.
-var LinkChangeFields = []string{"label", "allowFeedback"}
+var LinkChangeFields = []string{"label", "allowFeedback", "allowDownloads"}
 
 // Apply checks ch and applies it to l.
 func (ch LinkChange) Apply(l *Link) error {
@@ -27,6 +28,9 @@ func (ch LinkChange) Apply(l *Link) error {
 	}
 	if ch.AllowFeedback != nil {
 		l.AllowFeedback = *ch.AllowFeedback
+	}
+	if ch.AllowDownloads != nil {
+		l.AllowDownloads = *ch.AllowDownloads
 	}
 	return nil
 }

@@ -115,7 +115,8 @@ func (s *Server) adminResolveFeedback(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, projectURL(f.ProjectID, "feedback-"+f.ID), msg)
 }
 
-// adminUpdateLink switches a link's feedback on or off (allowFeedback=1/0).
+// adminUpdateLink switches a link's feedback or downloads on or off
+// (allowFeedback=1/0, allowDownloads=1/0).
 func (s *Server) adminUpdateLink(w http.ResponseWriter, r *http.Request) {
 	id, err := pathAndForm(w, r, "Link")
 	if err != nil {
@@ -127,6 +128,10 @@ func (s *Server) adminUpdateLink(w http.ResponseWriter, r *http.Request) {
 		on := v[0] == "1"
 		ch.AllowFeedback = &on
 	}
+	if v, ok := r.PostForm["allowDownloads"]; ok {
+		on := v[0] == "1"
+		ch.AllowDownloads = &on
+	}
 	l, err := s.store.UpdateLink(r.Context(), id, ch)
 	if err != nil {
 		s.fail(w, r, err)
@@ -136,6 +141,12 @@ func (s *Server) adminUpdateLink(w http.ResponseWriter, r *http.Request) {
 	msg := "Clients can no longer write through this link."
 	if l.AllowFeedback {
 		msg = "Clients can approve, ask for changes and write through this link."
+	}
+	if ch.AllowDownloads != nil {
+		msg = "Clients can no longer download originals through this link."
+		if l.AllowDownloads {
+			msg = "Clients can download the originals through this link."
+		}
 	}
 	s.redirect(w, r, projectURL(l.ProjectID, "link-"+l.ID), msg)
 }

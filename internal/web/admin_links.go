@@ -110,14 +110,15 @@ type linkFormView struct {
 	Expires   string // 7, 30, 90, date or never
 	ExpiresOn string
 	Feedback  bool
+	Downloads bool
 }
 
 func newLinkForm(f *adminForm) linkFormView {
 	if f.Is("link") {
 		return linkFormView{Label: f.Values.Get("label"), Expires: f.Values.Get("expires"), ExpiresOn: f.Values.Get("expiresOn"),
-			Feedback: f.Values.Get("allowFeedback") == "1"}
+			Feedback: f.Values.Get("allowFeedback") == "1", Downloads: f.Values.Get("allowDownloads") == "1"}
 	}
-	return linkFormView{Expires: "90", Feedback: true}
+	return linkFormView{Expires: "90", Feedback: true, Downloads: true}
 }
 
 var linkLabels = map[string]string{"label": "Label", "expires": "Expiry", "expiresOn": "Expiry date", "expiresAt": "Expiry date"}
@@ -152,6 +153,8 @@ func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("feedbackShown") == "1" { // an unticked box sends nothing
 		allow := r.PostForm.Get("allowFeedback") == "1"
 		in.AllowFeedback = &allow
+		downloads := r.PostForm.Get("allowDownloads") == "1"
+		in.AllowDownloads = &downloads
 	}
 	in.Expires, err = linkExpiry(r.PostForm.Get("expires"), r.PostForm.Get("expiresOn"))
 	var l *studio.Link

@@ -81,7 +81,8 @@ func (s *Server) apiUpdateFeedback(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiUpdateLink edits a link: the fields of studio.LinkChange, any other
-// refused by name. An open client page sees a change of allowFeedback.
+// refused by name. An open client page sees a change of allowFeedback or
+// allowDownloads.
 func (s *Server) apiUpdateLink(w http.ResponseWriter, r *http.Request) {
 	id, b, err := pathAndBody(w, r, "Link")
 	if err != nil {
@@ -89,7 +90,8 @@ func (s *Server) apiUpdateLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.Only(studio.LinkChangeFields...)
-	ch := studio.LinkChange{Label: b.Text("label"), AllowFeedback: b.Bool("allowFeedback")}
+	ch := studio.LinkChange{Label: b.Text("label"), AllowFeedback: b.Bool("allowFeedback"),
+		AllowDownloads: b.Bool("allowDownloads")}
 	if err := b.Err(); err != nil {
 		s.fail(w, r, err)
 		return

@@ -36,7 +36,7 @@ func (s *Server) apiLinks(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiCreateLink creates a link (store.IssueLink): {"projectId", "label"?,
-// "expiresAt"?, "allowFeedback"?}. expiresAt takes what studio.ParseExpiry reads ("30d", "2027-03-01", an
+// "expiresAt"?, "allowFeedback"?, "allowDownloads"?}. expiresAt takes what studio.ParseExpiry reads ("30d", "2027-03-01", an
 // RFC 3339 time, "never"); absent or null means the link never expires.
 func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
 	b, err := readBody(w, r)
@@ -44,9 +44,10 @@ func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	b.Only("projectId", "label", "expiresAt", "allowFeedback")
+	b.Only("projectId", "label", "expiresAt", "allowFeedback", "allowDownloads")
 	in := studio.LinkInput{ProjectID: orEmpty(b.Required("projectId")), Label: orEmpty(b.Text("label")),
-		Expires: orEmpty(b.Text("expiresAt")), CreatedBy: userFrom(r.Context()).ID, AllowFeedback: b.Bool("allowFeedback")}
+		Expires: orEmpty(b.Text("expiresAt")), CreatedBy: userFrom(r.Context()).ID, AllowFeedback: b.Bool("allowFeedback"),
+		AllowDownloads: b.Bool("allowDownloads")}
 	now := s.now().UTC()
 	if err := b.Err(); err != nil {
 		s.fail(w, r, studio.Join(err, in.Validate(now)))

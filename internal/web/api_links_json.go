@@ -29,6 +29,7 @@ type linkJSON struct {
 	SentTo         string     `json:"sentTo"` // where the link was last sent by email ("" never)
 	SentAt         *time.Time `json:"sentAt"`
 	AllowFeedback  bool       `json:"allowFeedback"`
+	AllowDownloads bool       `json:"allowDownloads"`
 }
 
 func (s *Server) linkJSON(l *studio.Link) linkJSON {
@@ -38,7 +39,8 @@ func (s *Server) linkJSON(l *studio.Link) linkJSON {
 		State:         l.StateName(s.now()),
 		DeactivatedAt: l.DeactivatedAt, AccessCount: l.AccessCount, LastAccessedAt: l.LastAccessedAt,
 		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs, AllowFeedback: l.AllowFeedback,
-		SentTo: l.SentTo, SentAt: l.SentAt,
+		AllowDownloads: l.AllowDownloads,
+		SentTo:         l.SentTo, SentAt: l.SentAt,
 	}
 	j.Active = j.State == studio.LinkActive
 	if j.Active {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -201,6 +202,10 @@ func TestNothingInternalLeaks(t *testing.T) {
 		pngPreview := get(base+"/renderings/"+approvedPNG.ID+"/preview", nil)
 		pngDownload := get(base+"/download/"+approvedPNG.ID, nil)
 		get(base+"/download/"+approved.ID, map[string]string{"Range": "bytes=100-"})
+		// Download all: stored entries, so names and bytes are plain in the body.
+		zipAll := get(base+"/download.zip", nil)
+		zipRoom := get(base+"/download.zip?room=Kitchen", nil)
+		get(base+"/download.zip?room=Attic", nil)
 		// Not for this client: other renderings of the project, another
 		// project's approved one, an unknown id. All are simply not found.
 		for _, id := range append([]string{ord.ID, unknownID}, hidden...) {
@@ -218,12 +223,13 @@ func TestNothingInternalLeaks(t *testing.T) {
 		}
 		// HEAD answers: headers only, the same headers.
 		for _, u := range []string{base, "/client-progress/" + link.Token, base + "/renderings/" + approved.ID + "/thumb", base + "/logo",
-			base + "/download/" + approved.ID, base + "/events", base + "/download/" + hidden[0], "/api/client-progress/" + gone.Token} {
+			base + "/download/" + approved.ID, base + "/events", base + "/download/" + hidden[0], "/api/client-progress/" + gone.Token,
+			base + "/download.zip", "/api/client-progress/" + gone.Token + "/download.zip"} {
 			answers = append(answers, anon.send("HEAD", u, "", nil, nil))
 		}
 		// Refusals of what a client route does not do: another method (405),
 		// a cross-site post (403), as JSON and as the client's page.
-		for _, u := range []string{base, "/client-progress/" + link.Token, base + "/download/" + approved.ID} {
+		for _, u := range []string{base, "/client-progress/" + link.Token, base + "/download/" + approved.ID, base + "/download.zip"} {
 			answers = append(answers, anon.send("OPTIONS", u, "", nil, nil), anon.send("POST", u, "text/plain", strings.NewReader("x"), nil))
 			r := anon.send("POST", u, "application/x-www-form-urlencoded", strings.NewReader("x=1"),
 				map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
@@ -259,6 +265,7 @@ func TestNothingInternalLeaks(t *testing.T) {
 				wantDeadLinkPage(t, r, tok)
 			}
 			get("/api/client-progress/"+tok+"/events", nil)
+			get("/api/client-progress/"+tok+"/download.zip", nil)
 		}
 		get("/api/client-progress/"+strings.Repeat("Z", 32), nil)
 		wantClientStudioOnly(t, get("/client-progress/"+strings.Repeat("Z", 32), nil))
@@ -320,7 +327,7 @@ func TestNothingInternalLeaks(t *testing.T) {
 		}
 
 		for what, r := range map[string]*resp{"JSON": view, "thumb": thumb, "preview": preview, "logo": logo, "download": download,
-			"PNG thumb": pngThumb, "PNG preview": pngPreview, "PNG download": pngDownload} {
+			"PNG thumb": pngThumb, "PNG preview": pngPreview, "PNG download": pngDownload, "ZIP": zipAll, "room ZIP": zipRoom} {
 			if r.Status != 200 {
 				t.Fatalf("%s: %d %s", what, r.Status, r.Body)
 			}
@@ -349,7 +356,19 @@ func TestNothingInternalLeaks(t *testing.T) {
 		if src := pictureJPEG(t, 640, 400, "ZQ-EXIF-SOURCE"); !bytes.Contains(src, []byte("ZQ-EXIF-SOURCE")) {
 			t.Error("the test image carries no metadata: the check below proves nothing")
 		}
-		for what, r := range map[string]*resp{"download": download, "thumb": thumb, "preview": preview, "logo": logo} {
+		// The ZIP holds the approved originals, as downloaded one by one,
+		// under their titles: no draft, no uploaded file name.
+		zipped, zipNames := readZip(t, zipAll.Body)
+		if want := []string{"Kitchen/Kitchen Island.jpg", "Kitchen Floor.png"}; !slices.Equal(zipNames, want) {
+			t.Errorf("ZIP entries %q, want %q", zipNames, want)
+		}
+		if !bytes.Equal(zipped["Kitchen/Kitchen Island.jpg"], download.Body) || !bytes.Equal(zipped["Kitchen Floor.png"], pngDownload.Body) {
+			t.Error("the ZIP's entries are not the originals as downloaded")
+		}
+		if _, names := readZip(t, zipRoom.Body); !slices.Equal(names, []string{"Kitchen Island.jpg"}) {
+			t.Errorf("room ZIP entries %q", names)
+		}
+		for what, r := range map[string]*resp{"download": download, "thumb": thumb, "preview": preview, "logo": logo, "ZIP": zipAll} {
 			for _, meta := range []string{"ZQ-EXIF-SOURCE", "ZQ-EXIF-LOGO", "Exif\x00\x00"} {
 				if bytes.Contains(r.Body, []byte(meta)) {
 					t.Errorf("%s keeps source metadata %q", what, meta)
@@ -371,7 +390,7 @@ func TestNothingInternalLeaks(t *testing.T) {
 			t.Errorf("PNG profile name %q", name)
 		}
 		for what, b := range map[string][]byte{"JPEG profile": jp, "PNG profile": pp, "download": download.Body, "PNG download": pngDownload.Body,
-			"thumb": thumb.Body, "preview": preview.Body, "PNG thumb": pngThumb.Body, "PNG preview": pngPreview.Body} {
+			"thumb": thumb.Body, "preview": preview.Body, "PNG thumb": pngThumb.Body, "PNG preview": pngPreview.Body, "ZIP": zipAll.Body} {
 			for _, c := range profileText {
 				if bytes.Contains(b, []byte(c)) || bytes.Contains(b, utf16BE(c)) {
 					t.Errorf("%s holds %q", what, c)

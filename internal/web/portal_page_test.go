@@ -260,7 +260,7 @@ func TestClientPage(t *testing.T) {
 	}
 	for _, a := range s.approved {
 		urls := studio.ClientURLs{Token: s.token}
-		want = append(want, a.Title, `href="`+urls.Download(a.ID)+`" download`, `href="`+urls.Preview(a.ID)+`"`,
+		want = append(want, a.Title, `href="`+urls.Download(a.ID)+`" aria-label="Download `, `href="`+urls.Preview(a.ID)+`"`,
 			`src="`+urls.Thumb(a.ID)+`"`)
 	}
 	for _, w := range want {

@@ -103,7 +103,9 @@
     text(vTitle, part(t, ".tile__title"));
     text(vRoom, part(t, ".tile__room"));
     text(vDesc, part(t, ".tile__desc"));
-    vDownload.href = t.querySelector(".button--download").getAttribute("href");
+    var dl = t.querySelector(".button--download");
+    vDownload.hidden = !dl;
+    if (dl) vDownload.href = dl.getAttribute("href");
     vPrev.hidden = vNext.hidden = list.length < 2;
     // Fetch the neighbours' previews so that the next step is instant.
     [i - 1, i + 1].forEach(function (j) {
@@ -261,7 +263,7 @@
       r.room ? el("p", { class: "tile__room" }, r.room) : null,
       el("h3", { class: "tile__title" }, r.title),
       r.description ? el("p", { class: "tile__desc" }, r.description) : null,
-      el("a", { class: "button button--download", href: r.downloadUrl, download: "", "aria-label": "Download " + r.title }, "Download"),
+      r.downloadUrl ? el("a", { class: "button button--download", href: r.downloadUrl, "aria-label": "Download " + r.title }, "Download") : null,
       fbButtons(r.id));
   }
 
@@ -326,7 +328,7 @@
 
   if (canFb) {
     tiles().forEach(function (t) {
-      t.querySelector(".tile__body").append(fbButtons(t.querySelector(".button--download").getAttribute("href").split("/").pop()));
+      t.querySelector(".tile__body").append(fbButtons(key(t).split("/")[5]));
     });
     gallery.addEventListener("click", function (e) {
       var b = e.target.closest("[data-dec]");
@@ -345,7 +347,9 @@
     applyStudio(v.studio);
     applyProject(v);
     applyRooms(v.rooms);
-    var added = applyGallery(v.renderings);
+    var added = applyGallery(v.renderings), zip = $("zip"), u = v.link.downloadAllUrl;
+    if (u) zip.href = u;
+    zip.hidden = !u || !v.renderings.length;
     applyExpiry(v.link);
     announce(added.length === 1 ? "New rendering: " + added[0]
       : added.length ? added.length + " new renderings"
