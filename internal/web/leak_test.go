@@ -296,6 +296,25 @@ func TestNothingInternalLeaks(t *testing.T) {
 		// renderings to see" update after another approval. Every byte of
 		// both as delivered (headers, text, HTML, the embedded logo).
 		mustOK("send", admin.do("POST", "/api/client-access/"+link.ID+"/send", map[string]any{"to": "jane@example.com", "note": "See you on Monday."}))
+		// The background sender records the invitation as sent before the
+		// clock jumps: a jump past its claim's lease while it is still in
+		// flight would let the next step claim it again.
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			list, err := e.Store.Mails(ctx, "", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent := false
+			for _, m := range list {
+				sent = sent || m.Kind == studio.MailInvitation && m.Status == studio.MailSent
+			}
+			if sent {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the invitation was not recorded as sent: %+v", list)
+			}
+		}
 		e.Clock.Advance(time.Second)
 		later := admin.upload(p.ID, "Kitchen Window", "w.jpg", pictureJPEG(t, 60, 40, ""), map[string]string{"roomId": room})
 		admin.setStatus(later.ID, "approved")
