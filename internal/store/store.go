@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"embed"
+	"sync/atomic"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -45,6 +46,8 @@ type Store struct {
 
 	clientLink lazyStmt  // LinkForClient's query, prepared once (links.go)
 	links      LinkCache // LinkForClient's answers, on PostgreSQL (linkcache.go)
+
+	anonIPs atomic.Bool // ATRIUM_ANONYMIZE_IPS (accessstats.go)
 }
 
 // Open connects to dbURL: "" or "sqlite:PATH" for SQLite (default: atrium.db
