@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"strings"
 	"testing"
 
 	"atrium/internal/studio"
@@ -68,6 +71,57 @@ func TestPreviewsAreNotUses(t *testing.T) {
 		}
 		if l := e.linkStats(f.link.ID); l.AccessCount != 1 || l.UniqueIPs != 1 || l.LastViewAt == nil {
 			t.Errorf("after a person: access %d unique %d lastView %v", l.AccessCount, l.UniqueIPs, l.LastViewAt)
+		}
+	})
+}
+
+// A link's log exports as CSV, every row, with cells a spreadsheet would
+// run defused; only staff get it.
+func TestLinkLogCSV(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, nil)
+		f := newPortalFixture(t, e)
+		evil := e.anon()
+		evil.hdr.Set("User-Agent", `=HYPERLINK("http://evil.example","x")`)
+		if r := evil.do("GET", "/client-progress/"+f.link.Token, nil); r.Status != 200 {
+			t.Fatalf("page: %d", r.Status)
+		}
+		person := e.anon()
+		person.hdr.Set("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1")
+		if r := person.do("GET", "/api/client-progress/"+f.link.Token, nil); r.Status != 200 {
+			t.Fatalf("api: %d", r.Status)
+		}
+		path := "/api/client-access/" + f.link.ID + "/logs.csv"
+		r := f.staff.do("GET", path, nil)
+		if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") ||
+			!strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("csv: %d %v\n%s", r.Status, r.Header, r.Body)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(r.Body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 || strings.Join(rows[0], ",") != "time_utc,action,rendering_id,reason,ip,browser,user_agent" {
+			t.Fatalf("csv rows:\n%s", r.Body)
+		}
+		if rows[1][1] != "api" || rows[1][5] != "Safari 17 on iPhone" || rows[2][1] != "view" {
+			t.Errorf("csv rows out of order or unreadable:\n%s", r.Body)
+		}
+		if got := rows[2][6]; got != `'=HYPERLINK("http://evil.example","x")` {
+			t.Errorf("a formula user agent is exported as %q", got)
+		}
+		// Not for clients, not for strangers, not for an unknown link.
+		for _, c := range []*client{e.anon(), person} {
+			if r := c.do("GET", path, nil); r.Status != 401 || bytes.Contains(r.Body, []byte("HYPERLINK")) {
+				t.Errorf("csv without a staff session: %d %s", r.Status, r.Body)
+			}
+		}
+		if r := person.do("GET", "/api/client-access/"+f.link.Token+"/logs.csv", nil); r.Status != 401 {
+			t.Errorf("csv by client token: %d", r.Status)
+		}
+		if r := f.staff.do("GET", "/api/client-access/nope/logs.csv", nil); r.Status != 404 {
+			t.Errorf("csv of an unknown link: %d", r.Status)
 		}
 	})
 }
