@@ -340,27 +340,6 @@ func (s *Store) AccessEntries(ctx context.Context, linkID string, before int64, 
 	}
 }
 
-// ViewsPerDay counts a link's page views per UTC day since the given day,
-// from the daily rollup (accessstats.go).
-func (s *Store) ViewsPerDay(ctx context.Context, linkID string, since time.Time) ([]studio.DayCount, error) {
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT day, views FROM client_access_daily
-		WHERE link_id = ? AND day >= ? AND views > 0 ORDER BY day`),
-		linkID, since.UTC().Format(time.DateOnly))
-	if err != nil {
-		return nil, fmt.Errorf("store: views per day: %w", err)
-	}
-	defer rows.Close()
-	days := []studio.DayCount{}
-	for rows.Next() {
-		var d studio.DayCount
-		if err := rows.Scan(&d.Day, &d.Views); err != nil {
-			return nil, fmt.Errorf("store: views per day: %w", err)
-		}
-		days = append(days, d)
-	}
-	return days, rows.Err()
-}
-
 // lazyStmt is a statement prepared on first use. It is for the one query
 // every client request makes: parsing it anew each time cost SQLite more
 // than running it.

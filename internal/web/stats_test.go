@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+	"time"
 
 	"atrium/internal/studio"
 )
@@ -123,5 +124,30 @@ func TestLinkLogCSV(t *testing.T) {
 		if r := f.staff.do("GET", "/api/client-access/nope/logs.csv", nil); r.Status != 404 {
 			t.Errorf("csv of an unknown link: %d", r.Status)
 		}
+	})
+}
+
+// The panel's chart has a date axis and its numbers in words and in a
+// table; previews show as not counted.
+func TestAdminChartInWords(t *testing.T) {
+	t.Parallel()
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, nil)
+		f := newPortalFixture(t, e)
+		person := e.anon()
+		person.hdr.Set("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1")
+		bot := e.anon()
+		bot.hdr.Set("User-Agent", "WhatsApp/2.23.20.0 A")
+		person.do("GET", "/client-progress/"+f.link.Token, nil)
+		person.do("GET", "/api/client-progress/"+f.link.Token, nil)
+		bot.do("GET", "/client-progress/"+f.link.Token, nil)
+		c := e.adminSignIn(adminEmail)
+		today := time.Now().UTC()
+		page := c.get("/admin/projects/" + f.project.ID)
+		wantBody(t, page, `class="chart-axis`, today.Format("2 Jan 2006"), "1 page view, 1 data load, 0 downloads; 1 link preview not counted",
+			"Day by day", "<td>1</td><td>1</td><td>0</td><td>1</td>", "A <strong>page view</strong> is")
+		log := c.get("/admin/links/" + f.link.ID)
+		wantBody(t, log, "Safari 17 on iPhone", "Link preview (WhatsApp)", `title="WhatsApp/2.23.20.0 A"`, "not counted",
+			`href="/api/client-access/`+f.link.ID+`/logs.csv"`)
 	})
 }
