@@ -83,7 +83,8 @@ type config struct {
 	// (ATRIUM_ANONYMIZE_IPS).
 	AccessLogDays int
 	AnonymizeIPs  bool
-	envErrs         []error // ATRIUM_* numbers that did not parse, reported by webConfig
+
+	envErrs []error // ATRIUM_* numbers that did not parse, reported by webConfig
 }
 
 func env(name, def string) string {

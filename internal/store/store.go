@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"embed"
-	"sync/atomic"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"atrium/internal/studio"
