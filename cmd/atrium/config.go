@@ -51,6 +51,9 @@ Settings (flags override the environment):
   ATRIUM_SHUTDOWN_TIMEOUT on SIGTERM or SIGINT, how long requests in flight may take to finish
                           (default 30s; a Go duration, or whole seconds)
   ATRIUM_LOG_LEVEL        debug, info, warn or error (default info)
+  ATRIUM_ACCESS_LOG_DAYS  days client access log rows are kept, pruned at start and daily (default 400;
+                          0 keeps them for ever); a link's counts and daily totals are kept
+  ATRIUM_ANONYMIZE_IPS    true stores client addresses shortened, IPv4 to /24 and IPv6 to /48 (default false)
 `
 
 // config is everything the commands read from flags and the environment.
@@ -75,7 +78,13 @@ type config struct {
 	// ShutdownTimeout is how long serve waits for requests in flight
 	// after SIGTERM or SIGINT (ATRIUM_SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
-	envErrs         []error // ATRIUM_* numbers that did not parse, reported by webConfig
+	// AccessLogDays is how long access log rows are kept, 0 for ever
+	// (ATRIUM_ACCESS_LOG_DAYS); AnonymizeIPs shortens stored addresses
+	// (ATRIUM_ANONYMIZE_IPS).
+	AccessLogDays int
+	AnonymizeIPs  bool
+
+	envErrs []error // ATRIUM_* numbers that did not parse, reported by webConfig
 }
 
 func env(name, def string) string {
@@ -97,6 +106,21 @@ func (c *config) envInt(name string, def int) int {
 		return n
 	}
 	return def
+}
+
+// envBool is the boolean in the environment variable name (true, false,
+// 1, 0...), or def. A value that does not parse is kept as an error.
+func (c *config) envBool(name string, def bool) bool {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not true or false", name, v))
+		return def
+	}
+	return b
 }
 
 // envDuration is the duration in the environment variable name (a Go
@@ -138,6 +162,8 @@ func (c *config) flags(fs *flag.FlagSet, server bool) {
 		fs.StringVar(&c.SMTPURL, "smtp-url", env("ATRIUM_SMTP_URL", ""), "mail server `URL`, smtp:// or smtps:// (ATRIUM_SMTP_URL)")
 		fs.StringVar(&c.MailFrom, "mail-from", env("ATRIUM_MAIL_FROM", ""), "sender `address` of all mail (ATRIUM_MAIL_FROM)")
 		fs.StringVar(&c.LogLevel, "log-level", env("ATRIUM_LOG_LEVEL", "info"), "debug, info, warn or error (ATRIUM_LOG_LEVEL)")
+		fs.IntVar(&c.AccessLogDays, "access-log-days", c.envInt("ATRIUM_ACCESS_LOG_DAYS", 400), "days access log rows are kept, 0 for ever (ATRIUM_ACCESS_LOG_DAYS)")
+		fs.BoolVar(&c.AnonymizeIPs, "anonymize-ips", c.envBool("ATRIUM_ANONYMIZE_IPS", false), "store client IPv4 as /24 and IPv6 as /48 (ATRIUM_ANONYMIZE_IPS)")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.envDuration("ATRIUM_SHUTDOWN_TIMEOUT", 30*time.Second), "how long requests in flight may take to finish on SIGTERM (ATRIUM_SHUTDOWN_TIMEOUT)")
 	}
 }
@@ -314,6 +340,11 @@ func (c *config) webConfig(secret []byte) (web.Config, error) {
 	}
 	if c.ShutdownTimeout < time.Second || c.ShutdownTimeout > time.Hour {
 		return web.Config{}, fmt.Errorf("ATRIUM_SHUTDOWN_TIMEOUT (--shutdown-timeout) must be from 1s to 1h, not %v", c.ShutdownTimeout)
+	}
+	// 0 is a clear "keep for ever"; anything else is at least a day and
+	// at most a hundred years.
+	if c.AccessLogDays < 0 || c.AccessLogDays > 36500 {
+		return web.Config{}, fmt.Errorf("ATRIUM_ACCESS_LOG_DAYS (--access-log-days) must be 0 (keep for ever) or a whole number of days from 1 to 36500, not %d", c.AccessLogDays)
 	}
 	tmp := filepath.Join(c.DataDir, "tmp")
 	if err := os.MkdirAll(tmp, 0o700); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"atrium/internal/files"
 	"atrium/internal/store"
+	"atrium/internal/studio"
 	"atrium/internal/web"
 )
 
@@ -80,6 +81,33 @@ func sweepOrphans(ctx context.Context, st *store.Store, fstore files.Storage, lo
 			log.Warn("storage sweep", "err", err)
 		} else if res.Deleted > 0 || res.Uploads > 0 {
 			log.Info("storage sweep done", "objects", res.Objects, "deleted", res.Deleted, "bytes", res.Bytes, "uploads_aborted", res.Uploads)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// pruneAccessLog deletes access log rows older than days (0: keep them)
+// at start and then daily, until ctx ends. The links' lifetime counts,
+// unique visitors and daily totals stay (store.PruneAccessLog). Several
+// instances may prune at once: a second prune finds nothing to do.
+func pruneAccessLog(ctx context.Context, st *store.Store, days int, clock studio.Clock, log *slog.Logger) {
+	if days <= 0 {
+		return
+	}
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		cutoff := clock.Now().UTC().AddDate(0, 0, -days)
+		n, err := st.PruneAccessLog(ctx, cutoff)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("pruning the access log", "err", err)
+		case n > 0:
+			log.Info("pruned the access log", "rows", n, "before", cutoff.Format(time.DateOnly))
 		}
 		select {
 		case <-ctx.Done():

@@ -20,6 +20,7 @@ const linkUsage = `Usage:
   atrium link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never] [--no-feedback]
   atrium link list [--project ID]
   atrium link deactivate ID
+  atrium link purge-log ID --yes
 
 Run "atrium link COMMAND --help" for a command's flags.
 `
@@ -40,6 +41,8 @@ func runLink(ctx context.Context, args []string, stdout io.Writer) error {
 		err = linkList(ctx, rest, stdout)
 	case "deactivate":
 		err = linkDeactivate(ctx, rest, stdout)
+	case "purge-log":
+		err = linkPurgeLog(ctx, rest, stdout)
 	case "-h", "--help", "-help", "help":
 		fmt.Fprint(stdout, linkUsage)
 		return nil

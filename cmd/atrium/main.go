@@ -29,6 +29,8 @@ Usage:
   atrium link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never]
   atrium link list [--project ID]
   atrium link deactivate ID    client links from the shell
+  atrium link purge-log ID --yes
+                               erase a link's access log (its counts stay)
   atrium storage sweep [--dry-run]
                                remove stored files of renderings that have no row (serve does it daily)
   atrium backup FILE           write a consistent copy of the SQLite database to FILE (a new file)

@@ -54,6 +54,7 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	}
 	limitMemory(wcfg.DecodeMemory)
 	st.SetClock(wcfg.Clock) // the server and the store tell the same time
+	st.SetAnonymizeIPs(c.AnonymizeIPs)
 	// Several instances on one PostgreSQL database hear each other's live
 	// updates through LISTEN/NOTIFY; SQLite means one process.
 	var broker live.Broker = live.NewMemory()
@@ -95,6 +96,7 @@ func serve(ctx context.Context, c *config, st *store.Store, fstore files.Storage
 	defer stopHousekeeping()
 	go expireSessions(hctx, st, wcfg, log)
 	go sweepOrphans(hctx, st, fstore, log)
+	go pruneAccessLog(hctx, st, c.AccessLogDays, wcfg.Clock, log)
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err

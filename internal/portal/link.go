@@ -117,11 +117,13 @@ func (s *Server) checkLink(r *http.Request, cl *store.ClientLink, token, addr, s
 // concurrent requests share a commit (store.AccessLog): call it before
 // writing any of the response. The access log makes the request's texts
 // storable (studio.AccessEvent.Clean): a user agent may be any bytes.
+// A link-preview bot's request or a HEAD is logged as a preview, which
+// counts as no use (studio.CountedAction).
 func (s *Server) logAccess(ctx context.Context, c *clientReq, r *http.Request, action, renderingID, reason string) error {
 	ev := studio.AccessEvent{
 		LinkID:      c.Link.ID,
 		ProjectID:   c.Link.ProjectID,
-		Action:      action,
+		Action:      studio.CountedAction(action, r.Method, r.UserAgent()),
 		RenderingID: renderingID,
 		Reason:      reason,
 		IP:          c.IP,

@@ -39,6 +39,7 @@ func (s *Store) insertAccessEvents(ctx context.Context, events []studio.AccessEv
 	if len(events) == 0 {
 		return nil
 	}
+	events = s.storedEvents(events)
 	// Prepare before the transaction: SQLite has one writer connection,
 	// which the transaction holds.
 	var ins, bump *sql.Stmt
@@ -99,6 +100,9 @@ func (s *Store) insertAccessEvents(ctx context.Context, events []studio.AccessEv
 	if err := s.recordVisits(ctx, tx, events); err != nil {
 		return err
 	}
+	if err := s.writeRollups(ctx, tx, events); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: log access: %w", err)
 	}
@@ -144,6 +148,16 @@ func (s *Store) insertAccessPG(ctx context.Context, events []studio.AccessEvent)
 	}
 	b.WriteString(`) `)
 	args := accessArgs(events)
+	// The rollups (accessstats.go) move in the same statement.
+	daySQL, visitorSQL, dayArgs, visitorArgs := rollupSQL(accessDays(events), accessVisitors(events))
+	if daySQL != "" {
+		b.WriteString(`, days AS (` + daySQL + `) `)
+		args = append(args, dayArgs...)
+	}
+	if visitorSQL != "" {
+		b.WriteString(`, visitors AS (` + visitorSQL + `) `)
+		args = append(args, visitorArgs...)
+	}
 	if len(bumps) == 0 {
 		b.WriteString(`SELECT 1`)
 	} else {

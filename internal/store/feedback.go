@@ -80,7 +80,7 @@ func (s *Store) AddClientFeedback(ctx context.Context, l *studio.Link, f *studio
 	ev.LinkID, ev.ProjectID, ev.Action, ev.RenderingID, ev.At = l.ID, l.ProjectID, studio.ActionFeedback, f.RenderingID, f.At
 	ev.Clean()
 	if _, err := tx.ExecContext(ctx, s.q(insertAccessOne), ev.LinkID, ev.ProjectID, ev.Action, ev.RenderingID, ev.Reason,
-		ev.IP, ev.UserAgent, fmtTime(ev.At)); err != nil {
+		s.storedIP(ev.IP), ev.UserAgent, fmtTime(ev.At)); err != nil {
 		return fmt.Errorf("store: add feedback: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -95,9 +95,9 @@ func (s *Store) LinkWithStats(ctx context.Context, id string) (*studio.Link, err
 	return l, nil
 }
 
-// uniqueIPsCol counts the distinct addresses that used a link; refusals
-// do not count.
-const uniqueIPsCol = `(SELECT COUNT(DISTINCT a.ip) FROM client_access_log a WHERE a.link_id = l.id AND a.action <> 'denied')`
+// uniqueIPsCol counts a link's unique visitors (uniqueVisitorsCol in
+// accessstats.go): they survive the log's pruning.
+const uniqueIPsCol = `(` + uniqueVisitorsCol + `)`
 
 // LinkByDigest finds the link of a token by the token's SHA-256 digest. The
 // lookup is an index seek on the digest, so the raw token is never compared
@@ -341,26 +341,6 @@ func (s *Store) AccessEntries(ctx context.Context, linkID string, before int64, 
 		}
 		before = events[len(events)-1].ID
 	}
-}
-
-// ViewsPerDay counts a link's page views per UTC day since the given day.
-func (s *Store) ViewsPerDay(ctx context.Context, linkID string, since time.Time) ([]studio.DayCount, error) {
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT SUBSTR(at, 1, 10) AS day, COUNT(*) FROM client_access_log
-		WHERE link_id = ? AND action = 'view' AND at >= ? GROUP BY SUBSTR(at, 1, 10) ORDER BY day`),
-		linkID, fmtTime(since))
-	if err != nil {
-		return nil, fmt.Errorf("store: views per day: %w", err)
-	}
-	defer rows.Close()
-	days := []studio.DayCount{}
-	for rows.Next() {
-		var d studio.DayCount
-		if err := rows.Scan(&d.Day, &d.Views); err != nil {
-			return nil, fmt.Errorf("store: views per day: %w", err)
-		}
-		days = append(days, d)
-	}
-	return days, rows.Err()
 }
 
 // lazyStmt is a statement prepared on first use. It is for the one query

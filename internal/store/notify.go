@@ -165,7 +165,7 @@ func (s *Store) RequestLink(ctx context.Context, ev studio.AccessEvent) error {
 		}
 	}
 	if _, err := tx.ExecContext(ctx, s.q(insertAccessOne), ev.LinkID, ev.ProjectID, ev.Action, ev.RenderingID,
-		ev.Reason, ev.IP, ev.UserAgent, fmtTime(ev.At)); err != nil {
+		ev.Reason, s.storedIP(ev.IP), ev.UserAgent, fmtTime(ev.At)); err != nil {
 		return fmt.Errorf("store: request link: %w", err)
 	}
 	who := "A client"

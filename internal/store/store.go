@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"atrium/internal/studio"
@@ -45,6 +46,8 @@ type Store struct {
 
 	clientLink lazyStmt  // LinkForClient's query, prepared once (links.go)
 	links      LinkCache // LinkForClient's answers, on PostgreSQL (linkcache.go)
+
+	anonIPs atomic.Bool // ATRIUM_ANONYMIZE_IPS (accessstats.go)
 }
 
 // Open connects to dbURL: "" or "sqlite:PATH" for SQLite (default: atrium.db

@@ -51,9 +51,16 @@ func TestAdminMoney(t *testing.T) {
 func TestAdminViewsChart(t *testing.T) {
 	t.Parallel()
 	today := time.Date(2026, 3, 30, 0, 0, 0, 0, time.UTC)
-	c := newViewsChart([]studio.DayCount{{Day: "2026-03-30", Views: 8}, {Day: "2026-03-01", Views: 2}, {Day: "2026-02-01", Views: 99}}, today)
+	c := newViewsChart([]studio.DayUse{{Day: "2026-02-01", Views: 99}, {Day: "2026-03-01", Views: 2, Loads: 5},
+		{Day: "2026-03-15", Previews: 4}, {Day: "2026-03-30", Views: 8, Downloads: 1}}, today)
 	if len(c.Bars) != chartDays || c.Total != 10 || c.Max != 8 {
 		t.Fatalf("chart: %d bars, total %d, max %d; want %d, 10, 8", len(c.Bars), c.Total, c.Max, chartDays)
+	}
+	if c.Loads != 5 || c.Downloads != 1 || c.Previews != 4 || len(c.Days) != 3 || c.Days[0].Day != "2026-03-30" {
+		t.Errorf("chart counts: loads %d downloads %d previews %d, days %+v", c.Loads, c.Downloads, c.Previews, c.Days)
+	}
+	if c.From != "2026-03-01" || c.Mid != "2026-03-16" || c.To != "2026-03-30" {
+		t.Errorf("axis %s %s %s", c.From, c.Mid, c.To)
 	}
 	first, last := c.Bars[0], c.Bars[chartDays-1]
 	if first.Day != "2026-03-01" || first.Views != 2 || last.Day != "2026-03-30" || last.H != c.Height || last.Y != 0 {

@@ -1,8 +1,8 @@
 package web
 
 import (
-	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,12 +26,20 @@ type linkView struct {
 // chartDays is the span of the views-per-day chart.
 const chartDays = 30
 
-// viewsChart is a small bar chart drawn as inline SVG on the server.
+// viewsChart is a small bar chart of page views drawn as inline SVG on
+// the server, with a date axis and, for screen readers and anyone who
+// wants the numbers, a summary sentence and a table of the days with any
+// use (views, data loads, downloads, previews).
 type viewsChart struct {
 	Width, Height int
 	Bars          []chartBar
 	Total, Max    int64
 	From, To      string
+	Mid           string // the middle day, for the axis
+	// Loads, Downloads and Previews are the span's other counts; Days the
+	// days with any use, newest first, for the table.
+	Loads, Downloads, Previews int64
+	Days                       []studio.DayUse
 }
 
 type chartBar struct {
@@ -40,19 +48,25 @@ type chartBar struct {
 	Views      int64
 }
 
-func newViewsChart(days []studio.DayCount, today time.Time) viewsChart {
+func newViewsChart(days []studio.DayUse, today time.Time) viewsChart {
 	const barW, gap, height = 6, 2, 40
 	counts := map[string]int64{}
-	for _, d := range days {
-		counts[d.Day] = d.Views
-	}
 	c := viewsChart{Width: chartDays*(barW+gap) - gap, Height: height}
 	first := today.AddDate(0, 0, -(chartDays - 1))
-	for i := range chartDays {
-		n := counts[first.AddDate(0, 0, i).Format(time.DateOnly)]
-		c.Total += n
-		c.Max = max(c.Max, n)
+	from := first.Format(time.DateOnly)
+	for _, d := range days {
+		if d.Day < from {
+			continue
+		}
+		counts[d.Day] = d.Views
+		c.Total += d.Views
+		c.Max = max(c.Max, d.Views)
+		c.Loads += d.Loads
+		c.Downloads += d.Downloads
+		c.Previews += d.Previews
+		c.Days = append(c.Days, d)
 	}
+	slices.Reverse(c.Days)
 	for i := range chartDays {
 		day := first.AddDate(0, 0, i).Format(time.DateOnly)
 		n := counts[day]
@@ -62,11 +76,13 @@ func newViewsChart(days []studio.DayCount, today time.Time) viewsChart {
 		}
 		c.Bars = append(c.Bars, chartBar{X: i * (barW + gap), Y: height - h, W: barW, H: h, Day: day, Views: n})
 	}
-	c.From, c.To = first.Format(time.DateOnly), today.Format(time.DateOnly)
+	c.From, c.To = from, today.Format(time.DateOnly)
+	c.Mid = first.AddDate(0, 0, chartDays/2).Format(time.DateOnly)
 	return c
 }
 
-// linkViews loads a project's links with their statistics and charts.
+// linkViews loads a project's links with their statistics and charts: the
+// charts of all of them in one query over the daily rollup.
 func (s *Server) linkViews(r *http.Request, projectID string) ([]linkView, error) {
 	links, err := s.store.Links(r.Context(), projectID)
 	if err != nil {
@@ -74,18 +90,20 @@ func (s *Server) linkViews(r *http.Request, projectID string) ([]linkView, error
 	}
 	now := s.now().UTC()
 	today := now.Truncate(24 * time.Hour)
-	views := make([]linkView, 0, len(links))
-	for _, l := range links {
-		v, err := s.linkView(r.Context(), l, now, today)
-		if err != nil {
+	var days map[string][]studio.DayUse
+	if len(links) > 0 {
+		if days, err = s.store.ProjectDays(r.Context(), projectID, today.AddDate(0, 0, -(chartDays-1))); err != nil {
 			return nil, err
 		}
-		views = append(views, v)
+	}
+	views := make([]linkView, 0, len(links))
+	for _, l := range links {
+		views = append(views, s.linkView(l, days[l.ID], now, today))
 	}
 	return views, nil
 }
 
-func (s *Server) linkView(ctx context.Context, l studio.Link, now, today time.Time) (linkView, error) {
+func (s *Server) linkView(l studio.Link, days []studio.DayUse, now, today time.Time) linkView {
 	v := linkView{Link: l}
 	switch l.State(now) {
 	case "":
@@ -96,12 +114,8 @@ func (s *Server) linkView(ctx context.Context, l studio.Link, now, today time.Ti
 	default:
 		v.State, v.StateLabel = "deactivated", "Deactivated"
 	}
-	days, err := s.store.ViewsPerDay(ctx, l.ID, today.AddDate(0, 0, -(chartDays-1)))
-	if err != nil {
-		return v, err
-	}
 	v.Chart = newViewsChart(days, today)
-	return v, nil
+	return v
 }
 
 // linkFormView is the "Generate a link" form: defaults, or what was entered.
@@ -267,11 +281,13 @@ func (s *Server) adminLinkLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now().UTC()
-	lv, err := s.linkView(ctx, *l, now, now.Truncate(24*time.Hour))
+	today := now.Truncate(24 * time.Hour)
+	days, err := s.store.ProjectDays(ctx, l.ProjectID, today.AddDate(0, 0, -(chartDays-1)))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	lv := s.linkView(*l, days[l.ID], now, today)
 	v := &linkLogView{Link: lv, Project: &d.Project, Renderings: map[string]string{}, Paged: before > 0}
 	if more {
 		v.Older = events[len(events)-1].Oldest

@@ -61,6 +61,7 @@ func parseAdminTemplates(fsys fs.FS) (map[string]*template.Template, error) {
 var adminFuncs = template.FuncMap{
 	"day":           fmtDay,
 	"when":          fmtWhen,
+	"agent":         readableAgent,
 	"iso":           fmtISO,
 	"shortDay":      func(t time.Time) string { return t.UTC().Format("2 Jan") },
 	"decisionLabel": studio.DecisionLabel,

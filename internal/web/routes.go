@@ -50,6 +50,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/client-access", s.staffAPI(s.apiDeactivateLink)) // ?id=ID, the seed's form
 	mux.HandleFunc("DELETE /api/client-access/{id}", s.staffAPI(s.apiDeactivateLink))
 	mux.HandleFunc("GET /api/client-access/{id}/logs", s.staffAPI(s.apiLinkLogs))
+	mux.HandleFunc("GET /api/client-access/{id}/logs.csv", s.staffAPI(s.apiLinkLogsCSV))
 	mux.HandleFunc("POST /api/client-access/{id}/send", s.staffAPI(s.apiSendLink))
 	mux.HandleFunc("PATCH /api/client-access/{id}", s.staffAPI(s.apiUpdateLink))
 	mux.HandleFunc("GET /api/client-progress/{token}", s.portal.API)
