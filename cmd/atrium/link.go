@@ -160,7 +160,7 @@ func linkList(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, l := range links {
 		state, url := l.StateName(now), "-"
 		if state == studio.LinkActive {
-			url = studio.LinkURL(c.BaseURL, studio.LinkToken(secret, l.ID))
+			url = studio.LinkURL(c.BaseURL, l.Token(secret))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", l.ID, l.ProjectID, orDash(l.Label), state,
 			fmtWhen(l.ExpiresAt, "never"), l.AccessCount, l.DownloadCount, fmtWhen(l.LastAccessedAt, "-"), url)

@@ -327,9 +327,10 @@ func callsChangeLink(n ast.Node) bool {
 // What LinkForClient reads of a link (clientLinkCols), and what only staff
 // see. Every field of studio.Link is in one of the two.
 var (
-	clientLinkFields    = []string{"ID", "ProjectID", "ExpiresAt", "Active", "AllowFeedback", "LastViewAt", "PreviousVisitAt"}
+	clientLinkFields = []string{"ID", "ProjectID", "ExpiresAt", "Active", "AllowFeedback", "LastViewAt", "PreviousVisitAt",
+		"PINDigest", "PINVersion", "LockedAt"}
 	staffOnlyLinkFields = []string{"Label", "TokenDigest", "TokenHint", "CreatedBy", "CreatedAt", "DeactivatedAt",
-		"DeactivatedBy", "AccessCount", "LastAccessedAt", "DownloadCount", "UniqueIPs", "SentTo", "SentAt"}
+		"DeactivatedBy", "AccessCount", "LastAccessedAt", "DownloadCount", "UniqueIPs", "SentTo", "SentAt", "TokenGen"}
 )
 
 // The client side's lookup reads only some columns of a link. A field

@@ -52,6 +52,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/client-access/{id}/logs", s.staffAPI(s.apiLinkLogs))
 	mux.HandleFunc("POST /api/client-access/{id}/send", s.staffAPI(s.apiSendLink))
 	mux.HandleFunc("PATCH /api/client-access/{id}", s.staffAPI(s.apiUpdateLink))
+	mux.HandleFunc("POST /api/client-access/{id}/rotate", s.staffAPI(s.apiRotateLink))
 	mux.HandleFunc("GET /api/client-progress/{token}", s.portal.API)
 	mux.HandleFunc("GET /api/client-progress/{token}/renderings/{id}/{size}", s.portal.Image)
 	mux.HandleFunc("GET /api/client-progress/{token}/logo", s.portal.Logo)
