@@ -369,3 +369,52 @@ func TestLinkForClientReadsWhatClientsUse(t *testing.T) {
 		}
 	})
 }
+
+// A rotated token finds nothing on another instance as soon as the notice
+// arrives, though its cache never ages; the new token finds the link.
+func TestLinkCacheDropsRotatedTokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := testsupport.PostgresSchema(t)
+	a, err := Open(ctx, url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(ctx, url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	cache, _ := cacheLinksFrozen(b)
+	listener, err := live.NewPostgres(ctx, url, live.DefaultChannel, slog.New(slog.NewTextHandler(io.Discard, nil)), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+
+	l := newTestLink(t, a)
+	if _, err := b.LinkForClient(ctx, l.TokenDigest); err != nil {
+		t.Fatal(err)
+	}
+	rotated, token, err := a.RotateLink(ctx, l.ID, []byte("test secret test secret test secret"))
+	if err != nil || rotated.TokenGen != 1 || rotated.TokenDigest != studio.TokenDigest(token) || rotated.Label != l.Label {
+		t.Fatalf("rotate: %+v %q %v", rotated, token, err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, err := b.LinkForClient(ctx, l.TokenDigest); studio.ErrorCode(err) == studio.ECodeNotFound {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other instance still serves the old token 5 s after the rotation")
+		}
+	}
+	if cl, err := b.LinkForClient(ctx, studio.TokenDigest(token)); err != nil || cl.Link.ID != l.ID {
+		t.Fatalf("the new token: %+v, %v", cl, err)
+	}
+}
