@@ -26,6 +26,9 @@ const (
 	ECodeInternal           = "internal"
 	// ECodeFeedbackOff refuses feedback through a link that does not take it.
 	ECodeFeedbackOff = "feedback_disabled"
+	// ECodePINRequired refuses a request through a link with a PIN that
+	// carries no valid PIN cookie (docs/SECURITY.md, "Link PINs").
+	ECodePINRequired = "pin_required"
 )
 
 // Error is a domain error with a public message. Its text is safe to show

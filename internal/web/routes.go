@@ -77,6 +77,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Asking for a new link (the expired and deactivated pages), and the
 	// one-click unsubscribe of a client's update mail (internal/portal).
 	mux.HandleFunc("POST /client-progress/{token}/request-link", s.portal.RequestLink)
+	mux.HandleFunc("POST /client-progress/{token}/pin", s.portal.PINForm) // a link's PIN form: 303 back (portal/pin.go)
 	mux.HandleFunc("GET /unsubscribe/{token}", s.portal.Unsubscribe)
 	mux.HandleFunc("POST /unsubscribe/{token}", s.portal.Unsubscribe)
 
