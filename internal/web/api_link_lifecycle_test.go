@@ -87,9 +87,15 @@ func TestLinkLifecycleAPI(t *testing.T) {
 		// Rotation: a new token and url; the old one is 404 like a token
 		// that never was; label and statistics stay.
 		before := e.linkStats(l.ID)
-		r = c.do("POST", path+"/rotate", nil)
 		var rot linkOut
-		r.decode(t, &rot)
+		// A page open on the old token hears that it is gone.
+		sse := readSSEWhile(t, e.URL+"/api/client-progress/"+l.Token+"/events", func() {
+			r = c.do("POST", path+"/rotate", nil)
+			r.decode(t, &rot)
+		})
+		if !strings.Contains(string(sse.Body), "event: gone") {
+			t.Errorf("the old token's stream after rotation: %s", sse.Body)
+		}
 		if r.Status != 200 || !studio.WellFormedToken(rot.Token) || rot.Token == l.Token || rot.URL == nil ||
 			*rot.URL != "http://localhost:8080/client-progress/"+rot.Token || rot.Label != "Jane" || rot.TokenHint != rot.Token[:4] {
 			t.Fatalf("rotate: %d %s", r.Status, r.Body)
