@@ -132,6 +132,14 @@ func TestAdminLinkEditing(t *testing.T) {
 	tb.step("scroll to the link", chromedp.ScrollIntoView(chromedp.CSS(panel)))
 	tb.shotViewport("rotated")
 	tb.axe("after rotation")
+	// On a phone the panel's buttons and the Edit form wrap, nothing overflows.
+	tb.step("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	tb.step("open Edit", chromedp.Click(chromedp.CSS(panel+" details.edit summary"), chromedp.NodeVisible))
+	tb.step("scroll to the link", chromedp.ScrollIntoView(chromedp.CSS(panel)))
+	tb.shotViewport("phone")
+	if w := eval[float64](tb, "page width", `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the project page is %v px wide on a 390 px phone", w)
+	}
 	got := dialogs()
 	if len(got) != 3 || !strings.Contains(got[1], "Reactivate") || !strings.Contains(got[2], "new address") {
 		t.Errorf("confirmations asked: %q", got)
