@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -21,6 +23,8 @@ const linkUsage = `Usage:
   atrium link list [--project ID]
   atrium link deactivate ID
   atrium link purge-log ID --yes
+  atrium link update ID [--label L] [--expires DATE|never] [--active true|false] [--pin 1234|--no-pin]
+  atrium link rotate ID
 
 Run "atrium link COMMAND --help" for a command's flags.
 `
@@ -43,6 +47,10 @@ func runLink(ctx context.Context, args []string, stdout io.Writer) error {
 		err = linkDeactivate(ctx, rest, stdout)
 	case "purge-log":
 		err = linkPurgeLog(ctx, rest, stdout)
+	case "update":
+		err = linkUpdate(ctx, rest, stdout)
+	case "rotate":
+		err = linkRotate(ctx, rest, stdout)
 	case "-h", "--help", "-help", "help":
 		fmt.Fprint(stdout, linkUsage)
 		return nil
@@ -54,7 +62,8 @@ func runLink(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // linkFlags names the flag that carries each API field.
-var linkFlags = map[string]string{"expiresAt": "--expires", "projectId": "--project", "label": "--label"}
+var linkFlags = map[string]string{"expiresAt": "--expires", "projectId": "--project", "label": "--label",
+	"active": "--active", "pin": "--pin", "allowFeedback": "--feedback"}
 
 // cliError words domain errors for the shell: every invalid field's
 // message on a line of its own, the first first, with the flag that carries
@@ -164,7 +173,7 @@ func linkList(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, l := range links {
 		state, url := l.StateName(now), "-"
 		if state == studio.LinkActive {
-			url = studio.LinkURL(c.BaseURL, studio.LinkToken(secret, l.ID))
+			url = studio.LinkURL(c.BaseURL, l.Token(secret))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", l.ID, l.ProjectID, orDash(l.Label), state,
 			fmtWhen(l.ExpiresAt, "never"), l.AccessCount, l.DownloadCount, fmtWhen(l.LastAccessedAt, "-"), url)
@@ -202,6 +211,142 @@ func linkDeactivate(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "deactivated link %s (%s) at %s\n", l.ID, orDash(l.Label), fmtWhen(l.DeactivatedAt, "-"))
 	return nil
+}
+
+func linkUpdate(ctx context.Context, args []string, stdout io.Writer) error {
+	var c config
+	fs := newFlagSet("link update", "link update ID [--label L] [--expires DATE|never] [--active true|false] [--pin 1234|--no-pin] [--feedback true|false]\n\n"+
+		"Changes what the flags given say and prints the link. --expires takes a date (the link works\n"+
+		"through that day, UTC), an RFC 3339 time, a number of days (30d) or never. --active true\n"+
+		"reactivates a deactivated link, false deactivates it. A new PIN, or --no-pin, signs every client\n"+
+		"out of the link and unlocks it if wrong PINs locked it.", stdout)
+	c.flags(fs, false)
+	label := fs.String("label", "", "new `label` (\"\" clears it)")
+	expires := fs.String("expires", "", "new `expiry`: YYYY-MM-DD, an RFC 3339 time, Nd, or never")
+	active := fs.String("active", "", "`true` reactivates the link, false deactivates it")
+	pin := fs.String("pin", "", "new `PIN` of 4 to 8 digits the client page asks for")
+	noPin := fs.Bool("no-pin", false, "remove the PIN")
+	feedback := fs.String("feedback", "", "`true` lets the client approve, ask for changes and write; false stops it")
+	// The id comes first, as the usage line shows it, or after the flags.
+	var id string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		id, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if id == "" && fs.NArg() == 1 {
+		id = fs.Arg(0)
+	} else if id == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return errors.New("give exactly one link id")
+	}
+	ch := studio.LinkChange{At: time.Now().UTC()}
+	var bad []string
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "label":
+			ch.Label = label
+		case "expires":
+			ch.Expires = expires
+		case "active":
+			v, err := strconv.ParseBool(*active)
+			if err != nil {
+				bad = append(bad, "--active must be true or false")
+			}
+			ch.Active = &v
+		case "feedback":
+			v, err := strconv.ParseBool(*feedback)
+			if err != nil {
+				bad = append(bad, "--feedback must be true or false")
+			}
+			ch.AllowFeedback = &v
+		case "pin":
+			if *pin == "" {
+				bad = append(bad, "--pin must be 4 to 8 digits; use --no-pin to remove it")
+			}
+			ch.PIN = pin
+		}
+	})
+	if *noPin {
+		if ch.PIN != nil {
+			bad = append(bad, "give --pin or --no-pin, not both")
+		}
+		empty := ""
+		ch.PIN = &empty
+	}
+	if len(bad) > 0 {
+		return errors.New(strings.Join(bad, "\n"))
+	}
+	if err := ch.Apply(&studio.Link{}); err != nil && studio.ErrorCode(err) == studio.ECodeInvalidInput {
+		return err // checked before the store is opened; Apply needs no secret to refuse
+	}
+	if ch.Label == nil && ch.Expires == nil && ch.Active == nil && ch.AllowFeedback == nil && ch.PIN == nil {
+		fs.Usage()
+		return errors.New("nothing to change: give at least one flag")
+	}
+	if ch.Expires != nil && *ch.Expires == "" {
+		return errors.New(`--expires must be a date, an RFC 3339 time, a number of days like 30d, or never`)
+	}
+	st, secret, err := c.openStoreAndSecret(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ch.Secret = secret
+	l, err := st.UpdateLink(ctx, id, ch)
+	if err != nil {
+		return err
+	}
+	c.tellPages(ctx, st, l.ProjectID, stdout)
+	state := l.StateName(time.Now())
+	fmt.Fprintf(stdout, "link %s (%s): %s, expires %s, PIN %s\n", l.ID, orDash(l.Label), state,
+		fmtWhen(l.ExpiresAt, "never"), map[bool]string{true: "set", false: "none"}[l.HasPIN()])
+	if state == studio.LinkActive {
+		fmt.Fprintln(stdout, studio.LinkURL(c.BaseURL, l.Token(secret)))
+	}
+	return nil
+}
+
+func linkRotate(ctx context.Context, args []string, stdout io.Writer) error {
+	var c config
+	fs := newFlagSet("link rotate", "link rotate ID\n\n"+
+		"Gives a client link a new token and prints its new address. The old address answers 404 at once;\n"+
+		"the label, options, PIN and statistics stay.", stdout)
+	c.flags(fs, false)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("give exactly one link id")
+	}
+	st, secret, err := c.openStoreAndSecret(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	l, token, err := st.RotateLink(ctx, fs.Arg(0), secret)
+	if err != nil {
+		return err
+	}
+	c.tellPages(ctx, st, l.ProjectID, stdout)
+	fmt.Fprintln(stdout, studio.LinkURL(c.BaseURL, token))
+	if state := l.StateName(time.Now()); state != studio.LinkActive {
+		fmt.Fprintf(stdout, "note: the link is %s; the new address works once it is active again\n", state)
+	}
+	return nil
+}
+
+// tellPages tells open client pages of a project that its links changed:
+// at once on PostgreSQL; on SQLite the server notices at its next
+// heartbeat re-check (20 s at most).
+func (c *config) tellPages(ctx context.Context, st *store.Store, projectID string, stdout io.Writer) {
+	if st.Dialect() == "postgres" {
+		if err := live.NotifyPostgres(ctx, c.DatabaseURL, live.DefaultChannel, projectID); err != nil {
+			fmt.Fprintf(stdout, "warning: open client pages were not told at once: %v\n", err)
+		}
+	}
 }
 
 func (c *config) openStoreAndSecret(ctx context.Context) (*store.Store, []byte, error) {

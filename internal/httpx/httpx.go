@@ -51,7 +51,7 @@ func StatusOf(code string) int {
 	switch code {
 	case studio.ECodeInvalidInput, studio.ECodeInvalidImage:
 		return http.StatusBadRequest
-	case studio.ECodeUnauthenticated, studio.ECodeInvalidCredentials:
+	case studio.ECodeUnauthenticated, studio.ECodeInvalidCredentials, studio.ECodePINRequired:
 		return http.StatusUnauthorized
 	case studio.ECodeForbidden, studio.ECodeFeedbackOff, studio.ECodeDownloadsOff:
 		return http.StatusForbidden

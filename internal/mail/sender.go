@@ -254,7 +254,7 @@ func (s *Sender) updateMail(ctx context.Context) func(u *store.UpdateDue) *studi
 		if err != nil || s.cfg.Server == nil {
 			return nil
 		}
-		url := studio.LinkURL(s.cfg.BaseURL, studio.LinkToken(s.cfg.Secret, u.LinkID))
+		url := studio.LinkURL(s.cfg.BaseURL, studio.LinkTokenGen(s.cfg.Secret, u.LinkID, u.TokenGen))
 		unsub := s.cfg.BaseURL + "/unsubscribe/" + studio.UnsubscribeToken(s.cfg.Secret, u.LinkID)
 		m, rerr := Update(BrandOf(st), u.ProjectName, url, unsub, u.To, u.New)
 		if rerr != nil {

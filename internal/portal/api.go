@@ -101,7 +101,8 @@ func (s *Server) Logo(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.resolveClientImage(w, r); err != nil {
 		// The expired and deactivated pages show the logo too: it is the
 		// studio's public face, the same under every link.
-		if code := studio.ErrorCode(err); code != studio.ECodeLinkExpired && code != studio.ECodeLinkDeactivated {
+		// So does the PIN form.
+		if code := studio.ErrorCode(err); code != studio.ECodeLinkExpired && code != studio.ECodeLinkDeactivated && code != studio.ECodePINRequired {
 			s.Fail(w, r, err)
 			return
 		}

@@ -202,7 +202,10 @@ func (s *Server) Events(w http.ResponseWriter, r *http.Request) {
 			// Also look at the link itself: a change made where no notice
 			// reaches this process (the CLI on SQLite, a lost NOTIFY) still
 			// ends the stream within one heartbeat.
-			_, gone, err := s.recheckLink(ctx, c.Link)
+			_, gone, err := s.recheckLink(ctx, c)
+			if gone == studio.ECodePINRequired {
+				return // see sendChanges
+			}
 			if err == nil && gone != "" {
 				es.gone(gone)
 				es.flush()
@@ -247,7 +250,13 @@ func (s *Server) Events(w http.ResponseWriter, r *http.Request) {
 // sendChanges reads the link and the view again, and queues `gone` or an
 // `update` if the view's version moved. It reports whether the stream goes on.
 func (s *Server) sendChanges(ctx context.Context, es *eventStream, c *clientReq, version *string) bool {
-	l, gone, err := s.recheckLink(ctx, c.Link)
+	l, gone, err := s.recheckLink(ctx, c)
+	if gone == studio.ECodePINRequired {
+		// A new PIN: the stream just ends. The browser's reconnection is
+		// refused (401) like every request without the new PIN's cookie,
+		// so the page stops updating; reloaded, it asks for the PIN.
+		return false
+	}
 	if err == nil && gone != "" {
 		es.gone(gone)
 		es.flush()
@@ -278,13 +287,22 @@ func (s *Server) sendChanges(ctx context.Context, es *eventStream, c *clientReq,
 
 // recheckLink reads the link again: deactivation and expiry take effect on
 // the open stream as on the next request. gone is the refusal code, if any.
-func (s *Server) recheckLink(ctx context.Context, old *studio.Link) (l *studio.Link, gone string, err error) {
+// A new token (rotation) ends the stream of the old one as a deactivation
+// would; a new or first PIN ends it (gone is then pin_required).
+func (s *Server) recheckLink(ctx context.Context, c *clientReq) (l *studio.Link, gone string, err error) {
+	old := c.Link
 	l, err = s.store.Link(ctx, old.ID)
 	if studio.ErrorCode(err) == studio.ECodeNotFound {
 		return nil, studio.ECodeLinkDeactivated, nil
 	}
 	if err != nil {
 		return nil, "", err
+	}
+	if l.TokenDigest != studio.TokenDigest(c.Token) {
+		return nil, studio.ECodeLinkDeactivated, nil
+	}
+	if l.HasPIN() && (!old.HasPIN() || l.PINVersion != old.PINVersion) {
+		return nil, studio.ECodePINRequired, nil
 	}
 	return l, l.State(s.now()), nil
 }

@@ -44,7 +44,13 @@ type clientReq struct {
 // store.LinkForClient on every request: the database, or on PostgreSQL the
 // link cache that LISTEN/NOTIFY keeps true (store/linkcache.go).
 func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
-	return s.resolve(w, r, true)
+	return s.resolve(w, r, true, true)
+}
+
+// resolveClientNoPIN is resolveClient without the PIN check: for the PIN
+// form itself (pin.go).
+func (s *Server) resolveClientNoPIN(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
+	return s.resolve(w, r, true, false)
 }
 
 // resolveClientImage is resolveClient for the portal's images (thumbnails,
@@ -52,10 +58,21 @@ func (s *Server) resolveClient(w http.ResponseWriter, r *http.Request) (*clientR
 // refusal is not logged, as no image request is (docs/openapi.yaml): a page of a
 // dead link would otherwise leave a denied row per picture.
 func (s *Server) resolveClientImage(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
-	return s.resolve(w, r, false)
+	return s.resolve(w, r, false, true)
 }
 
-func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied bool) (*clientReq, error) {
+// resolve is resolveClient's work. With pin set, a working link with a PIN
+// also needs the request to carry its PIN cookie (pin.go); without it the
+// request is refused as pin_required, not logged and spending no lookup.
+func (s *Server) resolve(w http.ResponseWriter, r *http.Request, logDenied, pin bool) (*clientReq, error) {
+	c, err := s.resolveLink(w, r, logDenied)
+	if err == nil && pin && c.Link.HasPIN() && !s.hasPINCookie(r, c.Link) {
+		return nil, studio.Errorf(studio.ECodePINRequired, "This link asks for a PIN. Open it and enter the PIN the studio gave you.")
+	}
+	return c, err
+}
+
+func (s *Server) resolveLink(w http.ResponseWriter, r *http.Request, logDenied bool) (*clientReq, error) {
 	addr := s.clientIP(r)
 	ip := httpx.LimitKey(addr)
 	token := r.PathValue("token")

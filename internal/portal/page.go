@@ -189,7 +189,11 @@ func telHref(phone string) template.URL {
 // Page answers GET /client-progress/{token}: a page view, which starts a
 // new visit after studio.VisitGap without one.
 func (s *Server) Page(w http.ResponseWriter, r *http.Request) {
-	c, err := s.resolveClient(w, r)
+	c, err := s.resolveClientNoPIN(w, r)
+	if err == nil && c.Link.HasPIN() && !s.hasPINCookie(r, c.Link) {
+		s.renderPIN(w, r, c, http.StatusUnauthorized, pinPage{Refresh: r.Header.Get("Sec-Fetch-Site") == "cross-site"})
+		return
+	}
 	if err != nil {
 		// An expired or deactivated link's page names the project and
 		// offers to ask for a new link (request_link.go).
@@ -256,6 +260,7 @@ type errorPage struct {
 	Studio   *studio.ClientStudio // nil when the settings could not be read
 	ThemeURL string
 	Dead     *deadLink // an expired or deactivated link's page (request_link.go)
+	PIN      *pinPage  // the PIN form of a link that asks for one (pin.go)
 }
 
 // renderError is Fail's page for a client: a calm page that says what
@@ -268,14 +273,19 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 // renderErrorPage is renderError with, for a known expired or deactivated
 // link (dead), its project, its request form and the logo under its token.
 func (s *Server) renderErrorPage(w http.ResponseWriter, r *http.Request, status int, code string, dead *deadLink, urls studio.ClientURLs) {
-	p := errorPage{Status: status, Dead: dead}
+	s.renderErrorPageWith(w, r, status, code, dead, urls, nil)
+}
+
+// renderErrorPageWith is renderErrorPage, or with pin the PIN form.
+func (s *Server) renderErrorPageWith(w http.ResponseWriter, r *http.Request, status int, code string, dead *deadLink, urls studio.ClientURLs, pin *pinPage) {
+	p := errorPage{Status: status, Dead: dead, PIN: pin}
 	// The studio is one per installation, so even an unknown link can say
 	// whom to ask. Without settings the page still renders, unbranded.
 	// Without a known token there is no logo: it is served under a link
 	// that exists (working, expired or deactivated) only.
 	// A refusal over the rate limit reads nothing, except on a known
 	// link's page: it answers floods.
-	if code != studio.ECodeRateLimited || dead != nil {
+	if code != studio.ECodeRateLimited || dead != nil || pin != nil {
 		if st, serr := s.store.Settings(r.Context()); serr == nil {
 			cs := studio.NewClientStudio(st, urls)
 			p.Studio = &cs
@@ -308,6 +318,9 @@ func (s *Server) renderErrorPage(w http.ResponseWriter, r *http.Request, status 
 	case studio.ECodeForbidden:
 		p.Title, p.Heading = "Request refused", "This request was refused"
 		p.Message = "It came from another site. Open the link itself and try again from the page."
+	case studio.ECodePINRequired:
+		p.Title, p.Heading = "Enter your PIN", "This page is protected with a PIN"
+		p.Message = "Enter the PIN the studio gave you with this link. You will only need it once on this device."
 	case studio.ECodeMethodNotAllowed:
 		p.Title, p.Heading = "Not possible here", "This page can only be read"
 		p.Message = "Open the link itself to see your project."

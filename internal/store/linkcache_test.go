@@ -327,9 +327,10 @@ func callsChangeLink(n ast.Node) bool {
 // What LinkForClient reads of a link (clientLinkCols), and what only staff
 // see. Every field of studio.Link is in one of the two.
 var (
-	clientLinkFields    = []string{"ID", "ProjectID", "ExpiresAt", "Active", "AllowFeedback", "LastViewAt", "PreviousVisitAt", "AllowDownloads"}
+	clientLinkFields = []string{"ID", "ProjectID", "ExpiresAt", "Active", "AllowFeedback", "LastViewAt", "PreviousVisitAt",
+		"AllowDownloads", "PINDigest", "PINVersion", "LockedAt"}
 	staffOnlyLinkFields = []string{"Label", "TokenDigest", "TokenHint", "CreatedBy", "CreatedAt", "DeactivatedAt",
-		"DeactivatedBy", "AccessCount", "LastAccessedAt", "DownloadCount", "UniqueIPs", "SentTo", "SentAt"}
+		"DeactivatedBy", "AccessCount", "LastAccessedAt", "DownloadCount", "UniqueIPs", "SentTo", "SentAt", "TokenGen"}
 )
 
 // The client side's lookup reads only some columns of a link. A field
@@ -367,4 +368,53 @@ func TestLinkForClientReadsWhatClientsUse(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A rotated token finds nothing on another instance as soon as the notice
+// arrives, though its cache never ages; the new token finds the link.
+func TestLinkCacheDropsRotatedTokens(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := testsupport.PostgresSchema(t)
+	a, err := Open(ctx, url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(ctx, url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	cache, _ := cacheLinksFrozen(b)
+	listener, err := live.NewPostgres(ctx, url, live.DefaultChannel, slog.New(slog.NewTextHandler(io.Discard, nil)), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+
+	l := newTestLink(t, a)
+	if _, err := b.LinkForClient(ctx, l.TokenDigest); err != nil {
+		t.Fatal(err)
+	}
+	rotated, token, err := a.RotateLink(ctx, l.ID, []byte("test secret test secret test secret"))
+	if err != nil || rotated.TokenGen != 1 || rotated.TokenDigest != studio.TokenDigest(token) || rotated.Label != l.Label {
+		t.Fatalf("rotate: %+v %q %v", rotated, token, err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if _, err := b.LinkForClient(ctx, l.TokenDigest); studio.ErrorCode(err) == studio.ECodeNotFound {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other instance still serves the old token 5 s after the rotation")
+		}
+	}
+	if cl, err := b.LinkForClient(ctx, studio.TokenDigest(token)); err != nil || cl.Link.ID != l.ID {
+		t.Fatalf("the new token: %+v, %v", cl, err)
+	}
 }

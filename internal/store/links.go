@@ -15,15 +15,17 @@ import (
 
 const linkCols = `l.id, l.project_id, l.label, l.token_digest, l.token_hint, l.created_by, l.created_at, l.expires_at,
 	l.active, l.deactivated_at, l.deactivated_by, l.access_count, l.last_accessed_at, l.download_count,
-	l.sent_to, l.sent_at, l.allow_feedback, l.last_view_at, l.previous_visit_at, l.allow_downloads`
+	l.sent_to, l.sent_at, l.allow_feedback, l.last_view_at, l.previous_visit_at, l.allow_downloads,
+	l.token_gen, l.pin_digest, l.pin_version, l.locked_at`
 
 func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, error) {
 	var l studio.Link
-	var createdBy, expires, deactivatedAt, deactivatedBy, lastAccess, sentAt, lastView, prevVisit sql.NullString
+	var createdBy, expires, deactivatedAt, deactivatedBy, lastAccess, sentAt, lastView, prevVisit, locked sql.NullString
 	var created string
 	dest := append([]any{&l.ID, &l.ProjectID, &l.Label, &l.TokenDigest, &l.TokenHint, &createdBy, &created, &expires,
 		&l.Active, &deactivatedAt, &deactivatedBy, &l.AccessCount, &lastAccess, &l.DownloadCount,
-		&l.SentTo, &sentAt, &l.AllowFeedback, &lastView, &prevVisit, &l.AllowDownloads}, extra...)
+		&l.SentTo, &sentAt, &l.AllowFeedback, &lastView, &prevVisit, &l.AllowDownloads,
+		&l.TokenGen, &l.PINDigest, &l.PINVersion, &locked}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -32,6 +34,7 @@ func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, 
 	l.ExpiresAt, l.DeactivatedAt, l.LastAccessedAt = parseTimePtr(expires), parseTimePtr(deactivatedAt), parseTimePtr(lastAccess)
 	l.SentAt = parseTimePtr(sentAt)
 	l.LastViewAt, l.PreviousVisitAt = parseTimePtr(lastView), parseTimePtr(prevVisit)
+	l.LockedAt = parseTimePtr(locked)
 	return &l, nil
 }
 
@@ -132,15 +135,17 @@ type ClientLink struct {
 // studio.Link is either read here too or listed as staff-only in
 // TestLinkForClientReadsWhatClientsUse, which fails until it is one or the
 // other.
-const clientLinkCols = `l.id, l.project_id, l.expires_at, l.active, l.allow_feedback, l.last_view_at, l.previous_visit_at, l.allow_downloads`
+const clientLinkCols = `l.id, l.project_id, l.expires_at, l.active, l.allow_feedback, l.last_view_at, l.previous_visit_at, l.allow_downloads,
+	l.pin_digest, l.pin_version, l.locked_at`
 
 func scanClientLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, error) {
 	var l studio.Link
-	var expires, lastView, prevVisit sql.NullString
-	if err := row.Scan(append([]any{&l.ID, &l.ProjectID, &expires, &l.Active, &l.AllowFeedback, &lastView, &prevVisit, &l.AllowDownloads}, extra...)...); err != nil {
+	var expires, lastView, prevVisit, locked sql.NullString
+	if err := row.Scan(append([]any{&l.ID, &l.ProjectID, &expires, &l.Active, &l.AllowFeedback, &lastView, &prevVisit,
+		&l.AllowDownloads, &l.PINDigest, &l.PINVersion, &locked}, extra...)...); err != nil {
 		return nil, err
 	}
-	l.ExpiresAt = parseTimePtr(expires)
+	l.ExpiresAt, l.LockedAt = parseTimePtr(expires), parseTimePtr(locked)
 	l.LastViewAt, l.PreviousVisitAt = parseTimePtr(lastView), parseTimePtr(prevVisit)
 	return &l, nil
 }
@@ -221,6 +226,20 @@ func (s *Store) UpdateLink(ctx context.Context, id string, ch studio.LinkChange)
 	if ch.AllowDownloads != nil {
 		set, args = append(set, "allow_downloads = ?"), append(args, l.AllowDownloads)
 	}
+	if ch.Expires != nil {
+		set, args = append(set, "expires_at = ?"), append(args, fmtTimePtr(l.ExpiresAt))
+	}
+	if ch.Active != nil {
+		set, args = append(set, "active = ?", "deactivated_at = ?", "deactivated_by = ?"),
+			append(args, l.Active, fmtTimePtr(l.DeactivatedAt), nullStr(l.DeactivatedBy))
+	}
+	if ch.PIN != nil {
+		// The version moves in the database: two changes at once both count.
+		set, args = append(set, "pin_digest = ?", "pin_version = pin_version + 1"), append(args, l.PINDigest)
+	}
+	if ch.PIN != nil || (ch.Active != nil && *ch.Active) {
+		set = append(set, "locked_at = NULL")
+	}
 	if len(set) > 0 {
 		query := `UPDATE client_links SET ` + strings.Join(set, ", ") + ` WHERE id = ?`
 		err := s.changeLink(ctx, l.ProjectID, func(tx *sql.Tx) error {
@@ -234,6 +253,37 @@ func (s *Store) UpdateLink(ctx context.Context, id string, ch studio.LinkChange)
 		}
 	}
 	return s.LinkWithStats(ctx, id)
+}
+
+// RotateLink gives a link a new token (the next generation of
+// studio.LinkTokenGen) and returns the link, with its statistics, and the
+// token. The old token finds nothing from the moment this commits, on
+// every instance (changeLink). Label, options and statistics stay.
+func (s *Store) RotateLink(ctx context.Context, id string, secret []byte) (*studio.Link, string, error) {
+	if len(secret) == 0 {
+		return nil, "", studio.Errorf(studio.ECodeInternal, "No server secret is configured.")
+	}
+	l, err := s.Link(ctx, id)
+	if err != nil {
+		return nil, "", err
+	}
+	var token string
+	err = s.changeLink(ctx, l.ProjectID, func(tx *sql.Tx) error {
+		var gen int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT l.token_gen FROM client_links l WHERE l.id = ?`+s.forUpdateOf("l")), id).Scan(&gen); err != nil {
+			return err
+		}
+		gen++
+		token = studio.LinkTokenGen(secret, id, gen)
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE client_links SET token_gen = ?, token_digest = ?, token_hint = ? WHERE id = ?`),
+			gen, studio.TokenDigest(token), studio.TokenHint(token), id)
+		return err
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("store: rotate link: %w", err)
+	}
+	l, err = s.LinkWithStats(ctx, id)
+	return l, token, err
 }
 
 // Links lists links, newest first, with their statistics; projectID ""

@@ -29,6 +29,9 @@ const (
 	// ECodeDownloadsOff refuses a download (an original or the ZIP)
 	// through a link whose allowDownloads is off.
 	ECodeDownloadsOff = "downloads_disabled"
+	// ECodePINRequired refuses a request through a link with a PIN that
+	// carries no valid PIN cookie (docs/SECURITY.md, "Link PINs").
+	ECodePINRequired = "pin_required"
 )
 
 // Error is a domain error with a public message. Its text is safe to show

@@ -38,7 +38,22 @@ type Link struct {
 	// page view of the visit before the current one (visit.go).
 	LastViewAt      *time.Time `json:"-"`
 	PreviousVisitAt *time.Time `json:"-"`
+	// TokenGen is the link's token generation: 0 until it is first
+	// rotated (LinkTokenGen). Staff-only.
+	TokenGen int `json:"-"`
+	// PINDigest is "" without a PIN, else what PINDigest made of it;
+	// PINVersion moves with every change of the PIN (pin.go). LockedAt is
+	// when too many wrong PINs locked the link, nil while it is not.
+	PINDigest  string     `json:"-"`
+	PINVersion int        `json:"-"`
+	LockedAt   *time.Time `json:"-"`
 }
+
+// Token is the link's current token (LinkTokenGen).
+func (l *Link) Token(secret []byte) string { return LinkTokenGen(secret, l.ID, l.TokenGen) }
+
+// HasPIN reports whether the link asks for a PIN.
+func (l *Link) HasPIN() bool { return l.PINDigest != "" }
 
 // State says whether the link opens the portal at time now: "" when it does,
 // otherwise the code of the refusal (link_deactivated or link_expired).
@@ -172,12 +187,23 @@ const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 // (HMAC-SHA256), so that staff can copy an active link again while the
 // database holds only the token's digest: the database alone opens nothing.
 // Bytes are mapped to base62 by rejection sampling, so there is no bias.
-func LinkToken(secret []byte, linkID string) string {
+func LinkToken(secret []byte, linkID string) string { return LinkTokenGen(secret, linkID, 0) }
+
+// LinkTokenGen is the token of generation gen of a link: generation 0 is
+// LinkToken's derivation, unchanged for links made before rotation
+// existed; each rotation (store.RotateLink) moves to the next generation,
+// whose token has nothing in common with the last one's.
+func LinkTokenGen(secret []byte, linkID string, gen int) string {
 	out := make([]byte, 0, TokenLen)
 	for block := uint32(0); len(out) < TokenLen; block++ {
 		m := hmac.New(sha256.New, secret)
 		m.Write([]byte("atrium-link-token\x00"))
 		m.Write([]byte(linkID))
+		if gen > 0 {
+			var g [9]byte // a 0 byte and the generation: no id ends in 0 bytes
+			binary.BigEndian.PutUint64(g[1:], uint64(gen))
+			m.Write(g[:])
+		}
 		var ctr [4]byte
 		binary.BigEndian.PutUint32(ctr[:], block)
 		m.Write(ctr[:])

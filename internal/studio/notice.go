@@ -8,6 +8,7 @@ const (
 	NoticeFeedback    = "feedback"     // a client approved, asked for changes or wrote
 	NoticeLinkRequest = "link_request" // a client asked for a new link
 	NoticeDigest      = "digest"       // the daily digest of views and downloads
+	NoticeLinkLocked  = "link_locked"  // too many wrong PINs locked a link
 )
 
 // Notice is one thing the studio should hear about. It is written in the

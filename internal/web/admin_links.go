@@ -108,7 +108,7 @@ func (s *Server) linkView(l studio.Link, days []studio.DayUse, now, today time.T
 	switch l.State(now) {
 	case "":
 		v.State, v.StateLabel = "active", "Active"
-		v.URL = studio.LinkURL(s.cfg.BaseURL, studio.LinkToken(s.cfg.Secret, l.ID))
+		v.URL = studio.LinkURL(s.cfg.BaseURL, l.Token(s.cfg.Secret))
 	case studio.ECodeLinkExpired:
 		v.State, v.StateLabel = "expired", "Expired"
 	default:

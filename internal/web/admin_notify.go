@@ -23,6 +23,7 @@ var noticeKindLabels = map[string]string{
 	studio.NoticeFeedback:    "Client feedback",
 	studio.NoticeLinkRequest: "Link request",
 	studio.NoticeDigest:      "Digest",
+	studio.NoticeLinkLocked:  "Link locked",
 }
 
 func (s *Server) adminNotifications(w http.ResponseWriter, r *http.Request) {

@@ -30,6 +30,8 @@ type linkJSON struct {
 	SentAt         *time.Time `json:"sentAt"`
 	AllowFeedback  bool       `json:"allowFeedback"`
 	AllowDownloads bool       `json:"allowDownloads"`
+	HasPIN         bool       `json:"hasPin"`
+	LockedAt       *time.Time `json:"lockedAt"` // set while too many wrong PINs keep the link locked
 }
 
 func (s *Server) linkJSON(l *studio.Link) linkJSON {
@@ -40,11 +42,11 @@ func (s *Server) linkJSON(l *studio.Link) linkJSON {
 		DeactivatedAt: l.DeactivatedAt, AccessCount: l.AccessCount, LastAccessedAt: l.LastAccessedAt,
 		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs, AllowFeedback: l.AllowFeedback,
 		AllowDownloads: l.AllowDownloads,
-		SentTo:         l.SentTo, SentAt: l.SentAt,
+		SentTo:         l.SentTo, SentAt: l.SentAt, HasPIN: l.HasPIN(), LockedAt: l.LockedAt,
 	}
 	j.Active = j.State == studio.LinkActive
 	if j.Active {
-		u := studio.LinkURL(s.cfg.BaseURL, studio.LinkToken(s.cfg.Secret, l.ID))
+		u := studio.LinkURL(s.cfg.BaseURL, l.Token(s.cfg.Secret))
 		j.URL = &u
 	}
 	return j

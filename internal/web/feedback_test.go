@@ -244,7 +244,7 @@ func TestStaffFeedback(t *testing.T) {
 			{name: "resolve unknown", method: "PATCH", path: "/api/feedback/" + unknownID, body: map[string]any{"resolved": true}, status: 404, code: "not_found"},
 			{name: "resolve malformed", method: "PATCH", path: "/api/feedback/x", body: map[string]any{"resolved": true}, status: 404, code: "not_found"},
 			{name: "link label", method: "PATCH", path: "/api/client-access/" + f.link.ID, body: map[string]any{"label": "Jane & Tom"}, status: 200, substr: []string{`"label":"Jane \u0026 Tom"`, `"allowFeedback":true`}},
-			{name: "link unknown field", method: "PATCH", path: "/api/client-access/" + f.link.ID, body: map[string]any{"pin": "1234"}, status: 400, code: "invalid_input", field: "pin"},
+			{name: "link unknown field", method: "PATCH", path: "/api/client-access/" + f.link.ID, body: map[string]any{"password": "1234"}, status: 400, code: "invalid_input", field: "password"},
 			{name: "link bad type", method: "PATCH", path: "/api/client-access/" + f.link.ID, body: map[string]any{"allowFeedback": "no"}, status: 400, code: "invalid_input", field: "allowFeedback"},
 			{name: "link NUL label", method: "PATCH", path: "/api/client-access/" + f.link.ID, body: `{"label":"a\u0000"}`, status: 400, code: "invalid_input", field: "label"},
 			{name: "link unknown", method: "PATCH", path: "/api/client-access/" + unknownID, body: map[string]any{"label": "x"}, status: 404, code: "not_found"},

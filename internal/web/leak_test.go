@@ -280,6 +280,36 @@ func TestNothingInternalLeaks(t *testing.T) {
 			t.Errorf("the watched stream did not end with gone: %s", sse.Body)
 		}
 		answers = append(answers, sse)
+		// A link with a PIN: its form page, wrong and malformed PINs, the
+		// pause after too many, and the 401 of every other client answer.
+		// None may show the project: not even its name.
+		pinned := admin.newLink(p.ID, map[string]any{"label": plant("ZQ-PIN-LABEL")})
+		plant(pinned.ID)
+		mustOK("pin", admin.do("PATCH", "/api/client-access/"+pinned.ID, map[string]any{"pin": plant("86420135")}))
+		pinBase := "/api/client-progress/" + pinned.Token
+		var pinAnswers []*resp
+		pinGet := func(path string, hdr map[string]string) {
+			r := get(path, hdr)
+			pinAnswers = append(pinAnswers, r)
+		}
+		pinGet("/client-progress/"+pinned.Token, nil)
+		pinGet("/client-progress/"+pinned.Token, map[string]string{"Sec-Fetch-Site": "cross-site"})
+		for _, u := range []string{pinBase, pinBase + "/events", pinBase + "/renderings/" + approved.ID + "/thumb", pinBase + "/download/" + approved.ID} {
+			pinGet(u, nil)
+		}
+		for _, pin := range []string{"11112222", "12", "1111", "2222", "3333", "4444", "5555"} {
+			r := anon.send("POST", "/client-progress/"+pinned.Token+"/pin", "application/x-www-form-urlencoded", strings.NewReader("pin="+pin), nil)
+			answers, pinAnswers = append(answers, r), append(pinAnswers, r)
+		}
+		if last := pinAnswers[len(pinAnswers)-1]; last.Status != 429 {
+			t.Errorf("wrong PINs were never paused: %d", last.Status)
+		}
+		for _, r := range pinAnswers {
+			if r.Status/100 == 2 || bytes.Contains(r.Body, []byte("Hillside")) || bytes.Contains(r.Body, []byte("Kitchen")) {
+				t.Errorf("a PIN answer shows the project: %d %s", r.Status, r.Body)
+			}
+		}
+
 		// Last, failed lookups until they are refused: 429 as JSON and page.
 		var limited []*resp
 		for i := 0; i < 100 && len(limited) < 2; i++ {

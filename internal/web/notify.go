@@ -150,7 +150,7 @@ func (s *Server) sendLink(ctx context.Context, id string, inv *studio.Invitation
 			lastDay = t.Format("2 January 2006")
 		}
 	}
-	m, err := mail.Invitation(mail.BrandOf(st), p.Name, studio.LinkURL(s.cfg.BaseURL, studio.LinkToken(s.cfg.Secret, l.ID)), lastDay, inv)
+	m, err := mail.Invitation(mail.BrandOf(st), p.Name, studio.LinkURL(s.cfg.BaseURL, l.Token(s.cfg.Secret)), lastDay, inv)
 	if err != nil {
 		return nil, err
 	}

@@ -53,6 +53,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/client-access/{id}/logs.csv", s.staffAPI(s.apiLinkLogsCSV))
 	mux.HandleFunc("POST /api/client-access/{id}/send", s.staffAPI(s.apiSendLink))
 	mux.HandleFunc("PATCH /api/client-access/{id}", s.staffAPI(s.apiUpdateLink))
+	mux.HandleFunc("POST /api/client-access/{id}/rotate", s.staffAPI(s.apiRotateLink))
 	mux.HandleFunc("GET /api/client-progress/{token}", s.portal.API)
 	mux.HandleFunc("GET /api/client-progress/{token}/renderings/{id}/{size}", s.portal.Image)
 	mux.HandleFunc("GET /api/client-progress/{token}/logo", s.portal.Logo)
@@ -78,6 +79,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	// Asking for a new link (the expired and deactivated pages), and the
 	// one-click unsubscribe of a client's update mail (internal/portal).
 	mux.HandleFunc("POST /client-progress/{token}/request-link", s.portal.RequestLink)
+	mux.HandleFunc("POST /client-progress/{token}/pin", s.portal.PINForm) // a link's PIN form: 303 back (portal/pin.go)
 	mux.HandleFunc("GET /unsubscribe/{token}", s.portal.Unsubscribe)
 	mux.HandleFunc("POST /unsubscribe/{token}", s.portal.Unsubscribe)
 
@@ -105,6 +107,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/renderings/{id}/status", s.staffPage(s.adminRenderingStatus))
 	mux.HandleFunc("GET /admin/links/{id}", s.staffPage(s.adminLinkLog))
 	mux.HandleFunc("POST /admin/links/{id}/deactivate", s.staffPage(s.adminDeactivateLink))
+	mux.HandleFunc("POST /admin/links/{id}/edit", s.staffPage(s.adminEditLink))
+	mux.HandleFunc("POST /admin/links/{id}/reactivate", s.staffPage(s.adminReactivateLink))
+	mux.HandleFunc("POST /admin/links/{id}/rotate", s.staffPage(s.adminRotateLink))
 	mux.HandleFunc("GET /admin/settings", s.adminPage(s.adminSettings))
 	mux.HandleFunc("POST /admin/settings", s.adminPage(s.adminUpdateSettings))
 	mux.HandleFunc("POST /admin/settings/logo", s.adminPage(s.adminUploadLogo))
