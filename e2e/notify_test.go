@@ -112,14 +112,19 @@ func TestNotifyPages(t *testing.T) {
 	client.shot("requested phone")
 	client.axe("requested")
 
-	// The unsubscribe page (a client update's link).
-	if err := a.Store.QueueInvitation(ctx, &studio.Mail{Kind: studio.MailInvitation, ProjectID: p.ID, LinkID: l.ID,
-		To: "jane@example.com", Subject: "Maison Lumière Interiors: follow Seaview Apartment online", Text: "t",
-		Status: studio.MailUnsent, LastError: studio.NoMailServer},
-		studio.TokenDigest(studio.UnsubscribeToken(a.Secret, l.ID))); err != nil {
+	// The unsubscribe page (a client update's link), of a working link:
+	// only those are sent.
+	sent, _, err := a.Store.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID, Label: "Jane"}, a.Secret, time.Now())
+	if err != nil {
 		t.Fatal(err)
 	}
-	client.navigate("unsubscribe", a.URL+"/unsubscribe/"+studio.UnsubscribeToken(a.Secret, l.ID))
+	if err := a.Store.QueueInvitation(ctx, &studio.Mail{Kind: studio.MailInvitation, ProjectID: p.ID, LinkID: sent.ID,
+		To: "jane@example.com", Subject: "Maison Lumière Interiors: follow Seaview Apartment online", Text: "t",
+		Status: studio.MailUnsent, LastError: studio.NoMailServer},
+		studio.TokenDigest(studio.UnsubscribeToken(a.Secret, sent.ID))); err != nil {
+		t.Fatal(err)
+	}
+	client.navigate("unsubscribe", a.URL+"/unsubscribe/"+studio.UnsubscribeToken(a.Secret, sent.ID))
 	client.shot("unsubscribe phone")
 	client.axe("unsubscribe")
 	client.step("stop the emails", chromedp.Click(chromedp.CSS(".request .button"), chromedp.NodeVisible))
