@@ -13,12 +13,8 @@ import (
 // is a client interaction; a range outside the file, answered 416, is not).
 // The row is committed before the headers go out.
 func (s *Server) Download(w http.ResponseWriter, r *http.Request) {
-	c, err := s.resolveClient(w, r)
+	c, err := s.resolveDownload(w, r)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	if err := downloadsAllowed(c); err != nil {
 		s.Fail(w, r, err)
 		return
 	}

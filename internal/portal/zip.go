@@ -29,12 +29,8 @@ import (
 // with no rendering and the reason "zip" (or "zip:ROOM"): the link's
 // download count grows by one.
 func (s *Server) DownloadAll(w http.ResponseWriter, r *http.Request) {
-	c, err := s.resolveClient(w, r)
+	c, err := s.resolveDownload(w, r)
 	if err != nil {
-		s.Fail(w, r, err)
-		return
-	}
-	if err := downloadsAllowed(c); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -101,12 +97,17 @@ func (s *Server) writeZip(ctx context.Context, w io.Writer, entries []zipEntry) 
 	return zw.Close()
 }
 
-// downloadsAllowed refuses a download through a link without downloads.
-func downloadsAllowed(c *clientReq) error {
-	if c.Link.AllowDownloads {
-		return nil
+// resolveDownload is resolveClient for a download (an original or the
+// ZIP): the same checks, and a link without downloads is refused.
+func (s *Server) resolveDownload(w http.ResponseWriter, r *http.Request) (*clientReq, error) {
+	c, err := s.resolveClient(w, r)
+	if err != nil {
+		return nil, err
 	}
-	return studio.Errorf(studio.ECodeDownloadsOff, "The studio has turned off downloads on this page.")
+	if !c.Link.AllowDownloads {
+		return nil, studio.Errorf(studio.ECodeDownloadsOff, "The studio has turned off downloads on this page.")
+	}
+	return c, nil
 }
 
 type zipEntry struct {

@@ -165,6 +165,15 @@ func (s *Server) projectForm(w http.ResponseWriter, r *http.Request) (string, er
 	return id, err
 }
 
+// linkForm is pathAndForm for a link that must exist: the link.
+func (s *Server) linkForm(w http.ResponseWriter, r *http.Request) (*studio.Link, error) {
+	id, err := pathAndForm(w, r, "Link")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Link(r.Context(), id)
+}
+
 // parseAdminForm reads a urlencoded form body with a size limit.
 func parseAdminForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxJSONBody)

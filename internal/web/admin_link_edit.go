@@ -16,16 +16,12 @@ var linkEditLabels = map[string]string{"label": "Label", "expiresOn": "Last day"
 // or never), and a new PIN or its removal. An empty PIN field keeps the
 // PIN as it is.
 func (s *Server) adminEditLink(w http.ResponseWriter, r *http.Request) {
-	id, err := pathAndForm(w, r, "Link")
+	l, err := s.linkForm(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	l, err := s.store.Link(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := l.ID
 	f := r.PostForm
 	label := f.Get("label")
 	ch := studio.LinkChange{Label: &label, By: userFrom(r.Context()).ID, At: s.now().UTC(), Secret: s.cfg.Secret}
@@ -103,12 +99,7 @@ type linkActionView struct {
 }
 
 func (s *Server) linkAction(w http.ResponseWriter, r *http.Request, action string, do func(*studio.Link) (string, error)) {
-	id, err := pathAndForm(w, r, "Link")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	l, err := s.store.Link(r.Context(), id)
+	l, err := s.linkForm(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -193,16 +193,12 @@ func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
 // shows a confirmation page (admin.js asks with confirm() instead and adds
 // the field, so that the page is only seen without JavaScript).
 func (s *Server) adminDeactivateLink(w http.ResponseWriter, r *http.Request) {
-	id, err := pathAndForm(w, r, "Link")
+	l, err := s.linkForm(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	l, err := s.store.Link(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := l.ID
 	if r.PostForm.Get("confirmed") != "1" {
 		s.renderLinkConfirm(w, r, l)
 		return

@@ -110,16 +110,12 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 // adminSendLink sends a link by email from the Client access panel: to,
 // prefilled with the client's address, and an optional note.
 func (s *Server) adminSendLink(w http.ResponseWriter, r *http.Request) {
-	id, err := pathAndForm(w, r, "Link")
+	l, err := s.linkForm(w, r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	l, err := s.store.Link(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := l.ID
 	inv, err := studio.NewInvitation(formText(r.PostForm, "to"), formText(r.PostForm, "note"))
 	if err == nil {
 		_, err = s.sendLink(r.Context(), id, inv)
