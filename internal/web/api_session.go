@@ -57,6 +57,13 @@ func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
 // apiReadOnly answers a method other than GET and HEAD on a client API
 // route: 405 with Allow, in the JSON envelope (the mux's own 405 is text,
 // and the /api/client-progress/ catch-all would say 404).
+// apiPostOnly answers other methods than POST on a client write (405
+// with Allow), where the catch-all would say 404.
+func (s *Server) apiPostOnly(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", "POST")
+	s.fail(w, r, studio.Errorf(studio.ECodeMethodNotAllowed, "This address only answers POST."))
+}
+
 func (s *Server) apiReadOnly(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", "GET, HEAD")
 	s.fail(w, r, studio.Errorf(studio.ECodeMethodNotAllowed, "This address only answers GET and HEAD."))

@@ -188,6 +188,13 @@ func TestClientRoutesRefuseOtherMethods(t *testing.T) {
 				}
 			}
 		}
+		// The client's one API write answers other methods with 405 too.
+		for _, m := range []string{"GET", "HEAD", "PUT", "DELETE", "PATCH"} {
+			r := c.send(m, api+"/feedback", "", nil, nil)
+			if r.Status != http.StatusMethodNotAllowed || r.Header.Get("Allow") != "POST" {
+				t.Errorf("%s %s/feedback: %d, Allow %q; want 405 and \"POST\"", m, api, r.Status, r.Header.Get("Allow"))
+			}
+		}
 		if n := len(e.accessLog(f.link.ID)); n != before {
 			t.Errorf("refused methods wrote %d access rows, want none", n-before)
 		}

@@ -60,6 +60,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/client-progress/{token}/download/{assetId}", s.portal.Download)
 	mux.HandleFunc("GET /api/client-progress/{token}/download.zip", s.portal.DownloadAll) // ?room=NAME
 	mux.HandleFunc("POST /api/client-progress/{token}/feedback", s.portal.FeedbackAPI)
+	mux.HandleFunc("/api/client-progress/{token}/feedback", s.apiPostOnly) // other methods: 405 with Allow
 	mux.HandleFunc("/api/client-progress/", s.apiNotFound)
 	// Other methods than GET and HEAD on those: 405 with Allow, in JSON.
 	for _, p := range []string{"{token}", "{token}/renderings/{id}/{size}", "{token}/logo", "{token}/download/{assetId}", "{token}/download.zip", "{token}/events"} {
