@@ -257,10 +257,18 @@ func TestAdminFlow(t *testing.T) {
 // data-e2e=name, so that a real mouse click can target it by CSS.
 func (tb *tab) mark(what, name, expr string) {
 	tb.t.Helper()
-	if !eval[bool](tb, "find "+what, `(() => { const e = `+expr+`; if (!e) return false;
+	// Looked for again for a few seconds: the page may still be settling
+	// (a navigation just ended, a panel being redrawn) on a loaded machine.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if eval[bool](tb, "find "+what, `(() => { const e = `+expr+`; if (!e) return false;
 		document.querySelectorAll('[data-e2e=`+jsString(name)+`]').forEach(x => x.removeAttribute("data-e2e"));
 		e.setAttribute("data-e2e", `+jsString(name)+`); return true })()`) {
-		tb.fail("find "+what, fmt.Errorf("not on the page"))
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.fail("find "+what, fmt.Errorf("not on the page"))
+			return
+		}
 	}
 }
 
