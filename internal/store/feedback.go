@@ -119,20 +119,8 @@ func (s *Store) AddStudioReply(ctx context.Context, projectID string, f *studio.
 // ProjectFeedback lists a project's thread, oldest first, with each
 // client item's link label and each reply's author (for staff).
 func (s *Store) ProjectFeedback(ctx context.Context, projectID string) ([]studio.Feedback, error) {
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT `+feedbackCols+feedbackFrom+` WHERE f.project_id = ? ORDER BY f.created_at, f.id`), projectID)
-	if err != nil {
-		return nil, fmt.Errorf("store: feedback: %w", err)
-	}
-	defer rows.Close()
-	items := []studio.Feedback{}
-	for rows.Next() {
-		f, err := scanFeedback(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: feedback: %w", err)
-		}
-		items = append(items, *f)
-	}
-	return items, rows.Err()
+	return queryList(ctx, s, "feedback", `SELECT `+feedbackCols+feedbackFrom+` WHERE f.project_id = ? ORDER BY f.created_at, f.id`,
+		scanFeedback, projectID)
 }
 
 // FeedbackItem finds one feedback item by id.

@@ -348,20 +348,7 @@ func (s *Store) Mails(ctx context.Context, linkID string, limit int) ([]studio.M
 		query += ` WHERE m.link_id = ?`
 		args = append(args, linkID)
 	}
-	rows, err := s.r.QueryContext(ctx, s.q(query+` ORDER BY m.created_at DESC, m.id LIMIT ?`), append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: mails: %w", err)
-	}
-	defer rows.Close()
-	list := []studio.Mail{}
-	for rows.Next() {
-		m, err := scanMail(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: mails: %w", err)
-		}
-		list = append(list, *m)
-	}
-	return list, rows.Err()
+	return queryList(ctx, s, "mails", query+` ORDER BY m.created_at DESC, m.id LIMIT ?`, scanMail, append(args, limit)...)
 }
 
 // Mail finds one mail of the outbox.

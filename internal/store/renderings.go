@@ -112,20 +112,7 @@ func (s *Store) renderings(ctx context.Context, projectID string, approvedOnly b
 	if approvedOnly {
 		query += ` AND status = 'approved'`
 	}
-	rows, err := s.r.QueryContext(ctx, s.q(query+` ORDER BY created_at, id`), projectID)
-	if err != nil {
-		return nil, fmt.Errorf("store: renderings: %w", err)
-	}
-	defer rows.Close()
-	list := []studio.Rendering{}
-	for rows.Next() {
-		r, err := scanRendering(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: renderings: %w", err)
-		}
-		list = append(list, *r)
-	}
-	return list, rows.Err()
+	return queryList(ctx, s, "renderings", query+` ORDER BY created_at, id`, scanRendering, projectID)
 }
 
 // UpdateRendering saves a rendering's editable fields (status, approval,

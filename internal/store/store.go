@@ -315,3 +315,25 @@ func notFound(what string) error {
 	return fmt.Errorf("store: find %s: %w", strings.ToLower(what),
 		studio.Errorf(studio.ECodeNotFound, "%s not found.", what))
 }
+
+// rowScanner is what the scan functions read from: *sql.Row or *sql.Rows.
+type rowScanner = interface{ Scan(...any) error }
+
+// queryList runs query on the read pool and scans every row with scan:
+// the loop the store's list calls share. what names the call in errors.
+func queryList[T any](ctx context.Context, s *Store, what, query string, scan func(rowScanner) (*T, error), args ...any) ([]T, error) {
+	rows, err := s.r.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer rows.Close()
+	list := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: %s: %w", what, err)
+		}
+		list = append(list, *v)
+	}
+	return list, rows.Err()
+}

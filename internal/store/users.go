@@ -67,20 +67,7 @@ func (s *Store) User(ctx context.Context, id string) (*studio.User, error) {
 
 // Users lists staff accounts by name.
 func (s *Store) Users(ctx context.Context) ([]studio.User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY name, email`)
-	if err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	defer rows.Close()
-	users := []studio.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: users: %w", err)
-		}
-		users = append(users, *u)
-	}
-	return users, rows.Err()
+	return queryList(ctx, s, "users", `SELECT `+userCols+` FROM users ORDER BY name, email`, scanUser)
 }
 
 // UserChange is an edit of a staff account: nil fields stay as they are.
