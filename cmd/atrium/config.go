@@ -205,6 +205,21 @@ func (c *config) openStore(ctx context.Context) (*store.Store, error) {
 // storageSetting names the setting in errors about it.
 const storageSetting = "ATRIUM_STORAGE_URL (--storage-url)"
 
+// openData opens the database and the file storage, what serve, demo and
+// storage sweep all start with; on an error nothing is left open.
+func (c *config) openData(ctx context.Context) (*store.Store, files.Storage, error) {
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	fstore, err := c.openFiles()
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, fstore, nil
+}
+
 // openFiles opens the file storage ATRIUM_STORAGE_URL names: a local
 // folder, or an S3 bucket, which must answer a probe write at once (a
 // wrong bucket, endpoint or key fails here, not at the first upload).

@@ -33,15 +33,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !flagSet(fs, "base-url") && os.Getenv("ATRIUM_BASE_URL") == "" {
 		c.BaseURL = "http://" + hostPort(c.Addr)
 	}
-	st, err := c.openStore(ctx)
+	st, fstore, err := c.openData(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	fstore, err := c.openFiles()
-	if err != nil {
-		return err
-	}
 	secret, err := c.loadSecret()
 	if err != nil {
 		return err

@@ -26,15 +26,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := c.openStore(ctx)
+	st, fstore, err := c.openData(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	fstore, err := c.openFiles()
-	if err != nil {
-		return err
-	}
 	return serve(ctx, &c, st, fstore, c.logger(stderr), nil)
 }
 

@@ -30,15 +30,11 @@ func runStorage(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if fs.NArg() > 0 {
 		return fmt.Errorf("storage sweep: unexpected argument %q", fs.Arg(0))
 	}
-	st, err := c.openStore(ctx)
+	st, fstore, err := c.openData(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	fstore, err := c.openFiles()
-	if err != nil {
-		return err
-	}
 	res, err := files.SweepOrphans(ctx, fstore, files.Sweep{Existing: st.ExistingRenderings, DryRun: *dryRun, Log: c.logger(stderr)})
 	if err != nil {
 		return err
