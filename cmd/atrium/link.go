@@ -186,19 +186,16 @@ func linkDeactivate(ctx context.Context, args []string, stdout io.Writer) error 
 	fs := newFlagSet("link deactivate", "link deactivate ID\n\n"+
 		"Switches a client link off for good; the next request with it gets 410. Deactivating twice is harmless.", stdout)
 	c.flags(fs, false)
-	if err := fs.Parse(args); err != nil {
+	id, err := parseLinkID(fs, args)
+	if err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("give exactly one link id")
 	}
 	st, err := c.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	l, err := st.DeactivateLink(ctx, fs.Arg(0), "")
+	l, err := st.DeactivateLink(ctx, id, "")
 	if err != nil {
 		return err
 	}
@@ -227,19 +224,9 @@ func linkUpdate(ctx context.Context, args []string, stdout io.Writer) error {
 	pin := fs.String("pin", "", "new `PIN` of 4 to 8 digits the client page asks for")
 	noPin := fs.Bool("no-pin", false, "remove the PIN")
 	feedback := fs.String("feedback", "", "`true` lets the client approve, ask for changes and write; false stops it")
-	// The id comes first, as the usage line shows it, or after the flags.
-	var id string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		id, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	id, err := parseLinkID(fs, args)
+	if err != nil {
 		return err
-	}
-	if id == "" && fs.NArg() == 1 {
-		id = fs.Arg(0)
-	} else if id == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("give exactly one link id")
 	}
 	ch := studio.LinkChange{At: time.Now().UTC()}
 	var bad []string
@@ -314,19 +301,16 @@ func linkRotate(ctx context.Context, args []string, stdout io.Writer) error {
 		"Gives a client link a new token and prints its new address. The old address answers 404 at once;\n"+
 		"the label, options, PIN and statistics stay.", stdout)
 	c.flags(fs, false)
-	if err := fs.Parse(args); err != nil {
+	id, err := parseLinkID(fs, args)
+	if err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("give exactly one link id")
 	}
 	st, secret, err := c.openStoreAndSecret(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	l, token, err := st.RotateLink(ctx, fs.Arg(0), secret)
+	l, token, err := st.RotateLink(ctx, id, secret)
 	if err != nil {
 		return err
 	}
@@ -377,4 +361,23 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// parseLinkID parses a link command's flags and its one link id, which may
+// come first, as the usage lines show it, or after the flags.
+func parseLinkID(fs *flag.FlagSet, args []string) (string, error) {
+	var id string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		id, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if id == "" && fs.NArg() == 1 {
+		id = fs.Arg(0)
+	} else if id == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return "", errors.New("give exactly one link id")
+	}
+	return id, nil
 }

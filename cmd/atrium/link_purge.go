@@ -18,12 +18,9 @@ func linkPurgeLog(ctx context.Context, args []string, stdout io.Writer) error {
 		"totals stay, as they hold no address. Cannot be undone: give --yes to confirm.", stdout)
 	c.flags(fs, false)
 	yes := fs.Bool("yes", false, "confirm: erase the log for good")
-	if err := fs.Parse(args); err != nil {
+	id, err := parseLinkID(fs, args)
+	if err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("give exactly one link id (flags go before it)")
 	}
 	if !*yes {
 		return errors.New("this erases the link's access log for good: run it again with --yes to confirm")
@@ -33,10 +30,10 @@ func linkPurgeLog(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	n, err := st.PurgeLinkLog(ctx, fs.Arg(0))
+	n, err := st.PurgeLinkLog(ctx, id)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "erased %d access log rows of link %s\n", n, fs.Arg(0))
+	fmt.Fprintf(stdout, "erased %d access log rows of link %s\n", n, id)
 	return nil
 }

@@ -63,7 +63,7 @@ func TestLinkPurgeLog(t *testing.T) {
 			if _, _, err := runCLI(t, "", "link", "purge-log", "--yes", "nope"); err == nil || !strings.Contains(err.Error(), "not found") {
 				t.Errorf("purge-log of an unknown link: %v", err)
 			}
-			out, _, err = runCLI(t, "", "link", "purge-log", "--yes", l.ID)
+			out, _, err = runCLI(t, "", "link", "purge-log", l.ID, "--yes") // the order the usage line shows
 			if err != nil || !strings.Contains(out, "erased 2 access log rows") {
 				t.Fatalf("purge-log: %v\n%s", err, out)
 			}
