@@ -80,44 +80,6 @@ func (s *Server) apiUpdateFeedback(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, f)
 }
 
-// apiUpdateLink edits a link: the fields of studio.LinkChange, any other
-// refused by name. An open client page sees a change of allowFeedback or
-// allowDownloads.
-func (s *Server) apiUpdateLink(w http.ResponseWriter, r *http.Request) {
-	id, b, err := pathAndBody(w, r, "Link")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b.Only(studio.LinkChangeFields...)
-	ch := studio.LinkChange{Label: b.Text("label"), AllowFeedback: b.Bool("allowFeedback"), AllowDownloads: b.Bool("allowDownloads"),
-		Active: b.Bool("active"),
-		By:     userFrom(r.Context()).ID, At: s.now().UTC(), Secret: s.cfg.Secret}
-	if b.Has("expiresAt") {
-		ch.Expires = b.Text("expiresAt") // null: never
-		if ch.Expires != nil && *ch.Expires == "" && !b.isNull("expiresAt") {
-			b.probs.Add("expiresAt", `expiresAt must be a date, an RFC 3339 time, or null for never.`)
-		}
-	}
-	if b.Has("pin") {
-		ch.PIN = b.Text("pin") // null: no PIN
-		if ch.PIN != nil && *ch.PIN == "" && !b.isNull("pin") {
-			b.probs.Add("pin", "pin must be 4 to 8 digits, or null to remove it.")
-		}
-	}
-	if err := b.Err(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	l, err := s.store.UpdateLink(r.Context(), id, ch)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.live.Publish(r.Context(), l.ProjectID)
-	httpx.WriteJSON(w, http.StatusOK, s.linkJSON(l))
-}
-
 // apiRotateLink gives a link a new token (store.RotateLink): the old URL
 // answers 404 from then on. The answer is the link with its new token, and
 // its url while it is active.
