@@ -53,13 +53,21 @@ func sweepLeftovers(tempDir, storageDir string, now time.Time, log *slog.Logger)
 // anyway; this keeps the table from growing.
 func expireSessions(ctx context.Context, st *store.Store, cfg web.Config, log *slog.Logger) {
 	cfg = cfg.Defaults()
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
+	every(ctx, time.Hour, func() {
 		now := cfg.Clock.Now()
 		if err := st.DeleteSessionsBefore(ctx, now.Add(-cfg.SessionIdle), now.Add(-cfg.SessionAbsolute)); err != nil && ctx.Err() == nil {
 			log.Warn("expiring sessions", "err", err)
 		}
+	})
+}
+
+// every runs do at once and then every interval, until ctx ends: the
+// shape of each housekeeping task of serve.
+func every(ctx context.Context, interval time.Duration, do func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		do()
 		select {
 		case <-ctx.Done():
 			return
@@ -73,21 +81,14 @@ func expireSessions(ctx context.Context, st *store.Store, cfg web.Config, log *s
 // at start and then daily, until ctx ends. Several instances may sweep at
 // once: each deletion is of an old file no row will ever name.
 func sweepOrphans(ctx context.Context, st *store.Store, fstore files.Storage, log *slog.Logger) {
-	t := time.NewTicker(24 * time.Hour)
-	defer t.Stop()
-	for {
+	every(ctx, 24*time.Hour, func() {
 		res, err := files.SweepOrphans(ctx, fstore, files.Sweep{Existing: st.ExistingRenderings, Log: log})
 		if err != nil && ctx.Err() == nil {
 			log.Warn("storage sweep", "err", err)
 		} else if res.Deleted > 0 || res.Uploads > 0 {
 			log.Info("storage sweep done", "objects", res.Objects, "deleted", res.Deleted, "bytes", res.Bytes, "uploads_aborted", res.Uploads)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // pruneAccessLog deletes access log rows older than days (0: keep them)
@@ -98,9 +99,7 @@ func pruneAccessLog(ctx context.Context, st *store.Store, days int, clock studio
 	if days <= 0 {
 		return
 	}
-	t := time.NewTicker(24 * time.Hour)
-	defer t.Stop()
-	for {
+	every(ctx, 24*time.Hour, func() {
 		cutoff := clock.Now().UTC().AddDate(0, 0, -days)
 		n, err := st.PruneAccessLog(ctx, cutoff)
 		switch {
@@ -109,10 +108,5 @@ func pruneAccessLog(ctx context.Context, st *store.Store, days int, clock studio
 		case n > 0:
 			log.Info("pruned the access log", "rows", n, "before", cutoff.Format(time.DateOnly))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
