@@ -13,7 +13,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"atrium/internal/live"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 )
@@ -199,13 +198,9 @@ func linkDeactivate(ctx context.Context, args []string, stdout io.Writer) error 
 	if err != nil {
 		return err
 	}
-	// Open client pages hear of it at once on PostgreSQL; on SQLite the
-	// server notices at its next heartbeat re-check (20 s at most).
-	if st.Dialect() == "postgres" {
-		if err := live.NotifyPostgres(ctx, c.DatabaseURL, live.DefaultChannel, l.ProjectID); err != nil {
-			fmt.Fprintf(stdout, "warning: open client pages were not told at once: %v\n", err)
-		}
-	}
+	// Open client pages hear of it at once on PostgreSQL (the store
+	// notifies in the change's transaction); on SQLite the server notices
+	// at its next heartbeat re-check (20 s at most).
 	fmt.Fprintf(stdout, "deactivated link %s (%s) at %s\n", l.ID, orDash(l.Label), fmtWhen(l.DeactivatedAt, "-"))
 	return nil
 }
@@ -285,7 +280,6 @@ func linkUpdate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c.tellPages(ctx, st, l.ProjectID, stdout)
 	state := l.StateName(time.Now())
 	fmt.Fprintf(stdout, "link %s (%s): %s, expires %s, PIN %s\n", l.ID, orDash(l.Label), state,
 		fmtWhen(l.ExpiresAt, "never"), map[bool]string{true: "set", false: "none"}[l.HasPIN()])
@@ -314,23 +308,11 @@ func linkRotate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	c.tellPages(ctx, st, l.ProjectID, stdout)
 	fmt.Fprintln(stdout, studio.LinkURL(c.BaseURL, token))
 	if state := l.StateName(time.Now()); state != studio.LinkActive {
 		fmt.Fprintf(stdout, "note: the link is %s; the new address works once it is active again\n", state)
 	}
 	return nil
-}
-
-// tellPages tells open client pages of a project that its links changed:
-// at once on PostgreSQL; on SQLite the server notices at its next
-// heartbeat re-check (20 s at most).
-func (c *config) tellPages(ctx context.Context, st *store.Store, projectID string, stdout io.Writer) {
-	if st.Dialect() == "postgres" {
-		if err := live.NotifyPostgres(ctx, c.DatabaseURL, live.DefaultChannel, projectID); err != nil {
-			fmt.Fprintf(stdout, "warning: open client pages were not told at once: %v\n", err)
-		}
-	}
 }
 
 func (c *config) openStoreAndSecret(ctx context.Context) (*store.Store, []byte, error) {
