@@ -70,10 +70,10 @@ type TeamMember struct {
 
 // Room is a space of the project; it owns one phase of each kind.
 type Room struct {
-	ID        string  `json:"id"`
-	ProjectID string  `json:"projectId"`
-	Name      string  `json:"name"`
-	Position  int     `json:"position"`
+	ID        string `json:"id"`
+	ProjectID string `json:"projectId"`
+	Name      string `json:"name"`
+	Position  int    `json:"position"`
 	// Hidden keeps the room, its phases and the renderings in it from
 	// every client (ProjectForClient leaves them out).
 	Hidden   bool    `json:"hidden"`
