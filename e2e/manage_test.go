@@ -56,6 +56,32 @@ func TestHideReorderDelete(t *testing.T) {
 		t.Errorf("the client page shows the hidden room")
 	}
 
+	// Work done in the hidden room: staff see both figures.
+	api := loginAPI(t, a)
+	var detail struct {
+		Rooms []struct {
+			Name   string `json:"name"`
+			Phases []struct {
+				ID string `json:"id"`
+			} `json:"phases"`
+		} `json:"rooms"`
+	}
+	api.do("GET", "/api/projects/"+a.Demo.ProjectID, nil, 200, &detail)
+	for _, r := range detail.Rooms {
+		if r.Name == cellar {
+			for _, ph := range r.Phases[:3] {
+				api.do("PATCH", "/api/phases/"+ph.ID, map[string]string{"status": "completed"}, 200, nil)
+			}
+		}
+	}
+	tb.navigate("reload the project", projectURL)
+	tb.waitFor("both figures", `/\d+% for the client, \d+% overall/.test(document.querySelector("[data-testid=progress-both]")?.innerText || "")`,
+		`document.querySelector(".overall")?.innerText`)
+	tb.shotViewport("both-figures")
+	if eval[bool](ct, "look for the hidden room", clientHas(cellar)) {
+		t.Errorf("the client page shows the hidden room after work on it")
+	}
+
 	// Shown: the client page gets it live; hidden again: it goes.
 	tb.mark("its Show button", "show", `(`+room+`)?.querySelector(`+jsString(selRoomVisibility)+`)`)
 	tb.step("show it to the client", chromedp.Click(chromedp.CSS(`[data-e2e="show"]`), chromedp.NodeVisible))
@@ -85,6 +111,33 @@ func TestHideReorderDelete(t *testing.T) {
 		`document.querySelector(`+jsString(selThumb)+`)?.closest("li, figure, article")?.innerText`)
 	tb.step("scroll to it", chromedp.ScrollIntoView(chromedp.CSS(`#rendering-`+target.ID)))
 	tb.shotViewport("moved-first")
+
+	// Drag and drop (admin.js): the client's last rendering dropped before
+	// the first becomes the client's first. The events are dispatched as a
+	// mouse drag would dispatch them.
+	order := clientRenderings(t, a)
+	last, first := order[len(order)-1], order[0]
+	eval[bool](tb, "drag the last rendering onto the first", `(() => {
+		window.__e2eBeforeDrop = true;
+		const from = document.getElementById("rendering-`+last.ID+`"), to = document.getElementById("rendering-`+first.ID+`");
+		const dt = new DataTransfer(), r = to.getBoundingClientRect();
+		const at = {bubbles: true, cancelable: true, dataTransfer: dt, clientX: r.left + 2, clientY: r.top + 2};
+		from.dispatchEvent(new DragEvent("dragstart", at));
+		to.dispatchEvent(new DragEvent("dragover", at));
+		to.dispatchEvent(new DragEvent("drop", at));
+		from.dispatchEvent(new DragEvent("dragend", at));
+		return true;
+	})()`)
+	for deadline := time.Now().Add(10 * time.Second); clientRenderings(t, a)[0].ID != last.ID; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the drop, the client's first rendering is %q, want %q", clientRenderings(t, a)[0].Title, last.Title)
+		}
+	}
+	ids := `[...document.querySelectorAll(` + jsString(selRenderingItem) + `)].map(li => li.id)`
+	tb.waitFor("the page reloads in the new order", `!window.__e2eBeforeDrop && document.readyState === "complete" &&
+		`+ids+`.indexOf("rendering-`+last.ID+`") === `+ids+`.indexOf("rendering-`+first.ID+`") - 1`, ids+`.join(" ")`)
+	ct.waitFor("the client page shows it first", `document.querySelector(`+jsString(selThumb)+`)?.closest("li, figure, article")?.innerText.includes(`+jsString(last.Title)+`)`,
+		`document.querySelector(`+jsString(selThumb)+`)?.closest("li, figure, article")?.innerText`)
 
 	// Delete that rendering: the first click only opens the confirmation.
 	tb.mark("its Delete summary", "del", `(`+rendering+`)?.querySelector(".rendering-manage details > summary")`)
