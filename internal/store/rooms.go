@@ -232,7 +232,8 @@ func (s *Store) Phase(ctx context.Context, id string) (*studio.Phase, string, er
 }
 
 // UpdatePhase saves a phase's editable fields; a change of status or
-// completion date (what clients see) bumps the project's updated_at. An
+// completion date (what clients see) bumps the project's updated_at,
+// unless the room is hidden from clients. An
 // unknown assignee is invalid input.
 func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID string) error {
 	tx, err := s.w.BeginTx(ctx, nil)
