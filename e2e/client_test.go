@@ -121,6 +121,7 @@ func checkNoOverflow(tb *tab, width int64) {
 
 // clientRendering is a rendering as the client API lists it.
 type clientRendering struct {
+	ID    string `json:"id"`
 	Title string `json:"title"`
 	Room  string `json:"room"`
 }

@@ -38,6 +38,15 @@ const (
 	selRoomName   = `form[action$="/rooms"] input[name="name"]`
 	selRoomSubmit = `form[action$="/rooms"] [type="submit"]`
 
+	// Hiding, ordering and deleting (admin_part_manage.html): the add-room
+	// form's "Keep hidden" checkbox, a room's Hide/Show button, a
+	// rendering's Up button, the project deletion form.
+	selRoomHidden          = `form[action$="/rooms"] input[name="hidden"]`
+	selRoomVisibility      = `form[action$="/visibility"] button`
+	selMoveUp              = `form[action$="/move"] button[value="up"]`
+	selDeleteProjectName   = `#delete-project input[name="name"]`
+	selDeleteProjectSubmit = `#delete-project button[type="submit"]`
+
 	// The rendering upload form and its progress bar.
 	selUploadFile     = `form[data-upload] input[type="file"]`
 	selUploadTitle    = `form[data-upload] input[name="title"]`

@@ -57,7 +57,7 @@ func (s *Store) AddClientFeedback(ctx context.Context, l *studio.Link, f *studio
 	}
 	title := ""
 	if f.RenderingID != "" {
-		err := tx.QueryRowContext(ctx, s.q(`SELECT title FROM renderings WHERE id = ? AND project_id = ? AND status = 'approved'`),
+		err := tx.QueryRowContext(ctx, s.q(`SELECT title FROM renderings r WHERE id = ? AND project_id = ? AND status = 'approved' AND `+shownToClients),
 			f.RenderingID, l.ProjectID).Scan(&title)
 		if errors.Is(err, sql.ErrNoRows) {
 			return studio.Invalid("renderingId", "No such rendering on this page.")

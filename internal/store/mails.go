@@ -204,7 +204,9 @@ func (s *Store) DispatchUpdates(ctx context.Context, now time.Time, every, quiet
 	}
 	defer tx.Rollback()
 	const since = `COALESCE(l.updates_sent_at, l.sent_at)`
-	const newer = `FROM renderings r WHERE r.project_id = l.project_id AND r.status = 'approved' AND r.approved_at > ` + since
+	// Renderings of hidden rooms are not news to clients.
+	const newer = `FROM renderings r WHERE r.project_id = l.project_id AND r.status = 'approved' AND ` + shownToClients +
+		` AND r.approved_at > ` + since
 	rows, err := tx.QueryContext(ctx, s.q(`SELECT l.id, l.token_gen, l.project_id, p.name, l.sent_to,
 		(SELECT COUNT(*) `+newer+`), (SELECT MAX(r.approved_at) `+newer+`)
 		FROM client_links l JOIN projects p ON p.id = l.project_id

@@ -146,12 +146,15 @@ func (s *Store) ProjectDetail(ctx context.Context, id string) (*studio.ProjectDe
 }
 
 // ProjectForClient loads what the client view is built from: the project,
-// its rooms and phases, and its approved renderings only.
+// its rooms not hidden with their phases, its approved renderings outside
+// hidden rooms, and the thread without the items about renderings of
+// hidden rooms. Nothing of a hidden room is in it, so nothing built from
+// it (page, JSON, events, ZIP) can show one.
 func (s *Store) ProjectForClient(ctx context.Context, id string) (*studio.ProjectDetail, error) {
 	return s.projectTree(ctx, id, true)
 }
 
-func (s *Store) projectTree(ctx context.Context, id string, approvedOnly bool) (*studio.ProjectDetail, error) {
+func (s *Store) projectTree(ctx context.Context, id string, forClient bool) (*studio.ProjectDetail, error) {
 	p, err := s.Project(ctx, id)
 	if err != nil {
 		return nil, err
@@ -160,14 +163,88 @@ func (s *Store) projectTree(ctx context.Context, id string, approvedOnly bool) (
 	if d.Rooms, err = s.rooms(ctx, id); err != nil {
 		return nil, err
 	}
-	if d.Renderings, err = s.renderings(ctx, id, approvedOnly); err != nil {
+	if d.Renderings, err = s.renderings(ctx, id, forClient); err != nil {
 		return nil, err
 	}
 	if d.Feedback, err = s.ProjectFeedback(ctx, id); err != nil {
 		return nil, err
 	}
 	d.OverallProgress = studio.OverallProgress(d.Rooms)
+	shown := studio.ClientRooms(d.Rooms)
+	d.ClientProgress = studio.OverallProgress(shown)
+	if forClient && len(shown) < len(d.Rooms) {
+		d.Rooms = shown
+		d.OverallProgress = d.ClientProgress
+		if d.Feedback, err = s.withoutHiddenRenderings(ctx, id, d.Feedback); err != nil {
+			return nil, err
+		}
+	}
 	return d, nil
+}
+
+// withoutHiddenRenderings drops the thread's items about renderings of the
+// project's hidden rooms.
+func (s *Store) withoutHiddenRenderings(ctx context.Context, projectID string, items []studio.Feedback) ([]studio.Feedback, error) {
+	ids, err := queryList(ctx, s, "hidden renderings", `SELECT r.id FROM renderings r JOIN rooms h ON h.id = r.room_id
+		WHERE r.project_id = ? AND h.hidden`, func(row interface{ Scan(...any) error }) (*string, error) {
+		var id string
+		return &id, row.Scan(&id)
+	}, projectID)
+	if err != nil {
+		return nil, err
+	}
+	hidden := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		hidden[id] = true
+	}
+	out := items[:0:0]
+	for _, f := range items {
+		if !hidden[f.RenderingID] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// DeleteProject removes a project and everything of it in one
+// transaction: rooms and phases, renderings, comments, team, feedback,
+// notices, mails, and its client links with their access log and
+// statistics (every table refers to projects or links ON DELETE CASCADE).
+// It goes through changeLink: the links die on every instance at once.
+// It returns the ids of the deleted renderings; the caller removes their
+// files once this has committed (what a failure leaves is swept later).
+func (s *Store) DeleteProject(ctx context.Context, id string) (renderingIDs []string, err error) {
+	err = s.changeLink(ctx, id, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id FROM renderings WHERE project_id = ? ORDER BY id`), id)
+		if err != nil {
+			return fmt.Errorf("store: delete project: %w", err)
+		}
+		for rows.Next() {
+			var rid string
+			if err := rows.Scan(&rid); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: delete project: %w", err)
+			}
+			renderingIDs = append(renderingIDs, rid)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: delete project: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM projects WHERE id = ?`), id)
+		if err != nil {
+			return fmt.Errorf("store: delete project: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Project")
+		}
+		// The activity trail records the deletion here, in this transaction.
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return renderingIDs, nil
 }
 
 // AddTeamMember puts a staff member on a project, or changes their role on it.

@@ -13,7 +13,11 @@ import (
 
 const renderingCols = `id, project_id, room_id, title, description, status, approved_at, approved_by, uploaded_by,
 	original_name, file_key, content_type, bytes, width, height, sha256, thumb_key, preview_key, internal_notes,
-	created_at, updated_at`
+	created_at, updated_at, position`
+
+// shownToClients is the condition on a rendering r that its room, if any,
+// is not hidden. Every lookup of the client side adds it.
+const shownToClients = `NOT EXISTS (SELECT 1 FROM rooms hr WHERE hr.id = r.room_id AND hr.hidden)`
 
 func scanRendering(row interface{ Scan(...any) error }) (*studio.Rendering, error) {
 	var r studio.Rendering
@@ -21,7 +25,7 @@ func scanRendering(row interface{ Scan(...any) error }) (*studio.Rendering, erro
 	var created, updated string
 	if err := row.Scan(&r.ID, &r.ProjectID, &room, &r.Title, &r.Description, &r.Status, &approvedAt, &approvedBy, &uploadedBy,
 		&r.OriginalName, &r.FileKey, &r.ContentType, &r.Bytes, &r.Width, &r.Height, &r.SHA256, &r.ThumbKey, &r.PreviewKey,
-		&r.InternalNotes, &created, &updated); err != nil {
+		&r.InternalNotes, &created, &updated, &r.Position); err != nil {
 		return nil, err
 	}
 	r.RoomID, r.ApprovedBy, r.UploadedBy = room.String, approvedBy.String, uploadedBy.String
@@ -46,17 +50,17 @@ func (s *Store) CreateRendering(ctx context.Context, r *studio.Rendering) error 
 		return err
 	}
 	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO renderings (`+renderingCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		r.ID, r.ProjectID, nullStr(r.RoomID), r.Title, r.Description, string(r.Status), fmtTimePtr(r.ApprovedAt),
 		nullStr(r.ApprovedBy), nullStr(r.UploadedBy), r.OriginalName, r.FileKey, r.ContentType, r.Bytes, r.Width, r.Height,
-		r.SHA256, r.ThumbKey, r.PreviewKey, r.InternalNotes, fmtTime(r.CreatedAt), fmtTime(r.UpdatedAt))
+		r.SHA256, r.ThumbKey, r.PreviewKey, r.InternalNotes, fmtTime(r.CreatedAt), fmtTime(r.UpdatedAt), r.Position)
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			return notFound("Project")
 		}
 		return fmt.Errorf("store: create rendering: %w", err)
 	}
-	if r.Status == studio.RenderingApproved {
+	if r.Status == studio.RenderingApproved && !s.roomHidden(ctx, tx, r.RoomID) {
 		if err := s.touchProject(ctx, tx, r.ProjectID); err != nil {
 			return fmt.Errorf("store: create rendering: %w", err)
 		}
@@ -93,11 +97,25 @@ func (s *Store) Rendering(ctx context.Context, id string) (*studio.Rendering, er
 	return r, nil
 }
 
-// ApprovedRendering finds a rendering only if it is approved and belongs to
-// the project: the one lookup the client side may make.
+// roomHidden reports whether roomID names a hidden room (a failed read
+// counts as hidden: the project's updated_at is then left alone).
+func (s *Store) roomHidden(ctx context.Context, tx *sql.Tx, roomID string) bool {
+	if roomID == "" {
+		return false
+	}
+	var hidden bool
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT hidden FROM rooms WHERE id = ?`), roomID).Scan(&hidden); err != nil {
+		return true
+	}
+	return hidden
+}
+
+// ApprovedRendering finds a rendering only if it is approved, belongs to
+// the project and is not in a hidden room: the one lookup the client side
+// may make.
 func (s *Store) ApprovedRendering(ctx context.Context, projectID, id string) (*studio.Rendering, error) {
-	r, err := scanRendering(s.r.QueryRowContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings
-		WHERE id = ? AND project_id = ? AND status = 'approved'`), id, projectID))
+	r, err := scanRendering(s.r.QueryRowContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings r
+		WHERE id = ? AND project_id = ? AND status = 'approved' AND `+shownToClients), id, projectID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Rendering")
 	}
@@ -107,12 +125,17 @@ func (s *Store) ApprovedRendering(ctx context.Context, projectID, id string) (*s
 	return r, nil
 }
 
-func (s *Store) renderings(ctx context.Context, projectID string, approvedOnly bool) ([]studio.Rendering, error) {
-	query := `SELECT ` + renderingCols + ` FROM renderings WHERE project_id = ?`
-	if approvedOnly {
-		query += ` AND status = 'approved'`
+// renderings lists a project's renderings in the order clients see them
+// (studio.SortRenderings); forClient keeps only the approved ones outside
+// hidden rooms.
+func (s *Store) renderings(ctx context.Context, projectID string, forClient bool) ([]studio.Rendering, error) {
+	query := `SELECT ` + renderingCols + ` FROM renderings r WHERE project_id = ?`
+	if forClient {
+		query += ` AND status = 'approved' AND ` + shownToClients
 	}
-	return queryList(ctx, s, "renderings", query+` ORDER BY created_at, id`, scanRendering, projectID)
+	list, err := queryList(ctx, s, "renderings", query+` ORDER BY created_at, id`, scanRendering, projectID)
+	studio.SortRenderings(list)
+	return list, err
 }
 
 // UpdateRendering saves a rendering's editable fields (status, approval,
@@ -136,16 +159,16 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error 
 		return fmt.Errorf("store: update rendering: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, s.q(`UPDATE renderings SET room_id = ?, title = ?, description = ?, status = ?,
-		approved_at = ?, approved_by = ?, internal_notes = ?, updated_at = ? WHERE id = ?`),
+		approved_at = ?, approved_by = ?, internal_notes = ?, updated_at = ?, position = ? WHERE id = ?`),
 		nullStr(r.RoomID), r.Title, r.Description, string(r.Status), fmtTimePtr(r.ApprovedAt), nullStr(r.ApprovedBy),
-		r.InternalNotes, fmtTime(r.UpdatedAt), r.ID)
+		r.InternalNotes, fmtTime(r.UpdatedAt), r.Position, r.ID)
 	if err != nil {
 		return fmt.Errorf("store: update rendering: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("Rendering")
 	}
-	if clientVisibleChange(old, r) {
+	if clientVisibleChange(old, r, s.roomHidden(ctx, tx, old.RoomID), s.roomHidden(ctx, tx, r.RoomID)) {
 		if err := s.touchProject(ctx, tx, r.ProjectID); err != nil {
 			return fmt.Errorf("store: update rendering: %w", err)
 		}
@@ -156,31 +179,107 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error 
 	return nil
 }
 
-// DeleteRendering removes a rendering's row; the caller removes its files.
-// This instance's cached links of the project forget their view's versions
-// at once (an approved rendering counts in them); other instances hear of
-// it from the caller's live notice.
-func (s *Store) DeleteRendering(ctx context.Context, id string) error {
-	var projectID string
-	err := s.w.QueryRowContext(ctx, s.q(`DELETE FROM renderings WHERE id = ? RETURNING project_id`), id).Scan(&projectID)
+// DeleteRendering removes a rendering's row in one transaction, and with
+// it the comments and feedback about it (ON DELETE CASCADE). It returns
+// the deleted rendering; the caller removes its files once this has
+// committed (files.DeleteRendering), and what a failure there leaves is
+// swept later (files.SweepOrphans: the row is gone). This instance's cached
+// links of the project forget their view's versions at once (an approved
+// rendering counts in them); other instances hear of it from the caller's
+// live notice.
+func (s *Store) DeleteRendering(ctx context.Context, id string) (*studio.Rendering, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: delete rendering: %w", err)
+	}
+	defer tx.Rollback()
+	rd, err := scanRendering(tx.QueryRowContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("Rendering")
+		return nil, notFound("Rendering")
 	}
 	if err != nil {
-		return fmt.Errorf("store: delete rendering: %w", err)
+		return nil, fmt.Errorf("store: delete rendering: %w", err)
 	}
-	s.links.Heard(projectID)
-	return nil
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM renderings WHERE id = ?`), id); err != nil {
+		return nil, fmt.Errorf("store: delete rendering: %w", err)
+	}
+	if rd.Status == studio.RenderingApproved && !s.roomHidden(ctx, tx, rd.RoomID) {
+		if err := s.touchProject(ctx, tx, rd.ProjectID); err != nil {
+			return nil, fmt.Errorf("store: delete rendering: %w", err)
+		}
+	}
+	// The activity trail records the deletion here, in this transaction.
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: delete rendering: %w", err)
+	}
+	s.links.Heard(rd.ProjectID)
+	return rd, nil
 }
 
-// clientVisibleChange reports whether an edit changes what clients see: an
-// approval given or withdrawn, or the text or room of an approved rendering.
-func clientVisibleChange(old, r *studio.Rendering) bool {
-	was, is := old.Status == studio.RenderingApproved, r.Status == studio.RenderingApproved
+// MoveRendering moves a rendering one place up (delta -1) or down (+1) in
+// the order clients see, and numbers the project's renderings 1, 2, ... in
+// the new order, in one transaction (studio.Moved).
+func (s *Store) MoveRendering(ctx context.Context, id string, delta int) (*studio.Rendering, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: move rendering: %w", err)
+	}
+	defer tx.Rollback()
+	var projectID string
+	err = tx.QueryRowContext(ctx, s.q(`SELECT project_id FROM renderings WHERE id = ?`), id).Scan(&projectID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Rendering")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: move rendering: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings WHERE project_id = ?`), projectID)
+	if err != nil {
+		return nil, fmt.Errorf("store: move rendering: %w", err)
+	}
+	var list []studio.Rendering
+	for rows.Next() {
+		rd, err := scanRendering(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: move rendering: %w", err)
+		}
+		list = append(list, *rd)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: move rendering: %w", err)
+	}
+	studio.SortRenderings(list)
+	ids, err := studio.Moved(list, id, delta)
+	if err != nil {
+		return nil, err
+	}
+	for i, rid := range ids {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE renderings SET position = ? WHERE id = ?`), i+1, rid); err != nil {
+			return nil, fmt.Errorf("store: move rendering: %w", err)
+		}
+	}
+	if err := s.touchProject(ctx, tx, projectID); err != nil {
+		return nil, fmt.Errorf("store: move rendering: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: move rendering: %w", err)
+	}
+	return s.Rendering(ctx, id)
+}
+
+// clientVisibleChange reports whether an edit changes what clients see:
+// a rendering shown or no longer shown (approval, or a move into or out of
+// a hidden room), or the text, room or position of a shown one.
+func clientVisibleChange(old, r *studio.Rendering, oldHidden, newHidden bool) bool {
+	was := old.Status == studio.RenderingApproved && !oldHidden
+	is := r.Status == studio.RenderingApproved && !newHidden
 	if was != is {
 		return true
 	}
-	return is && (old.Title != r.Title || old.Description != r.Description || old.RoomID != r.RoomID)
+	return is && (old.Title != r.Title || old.Description != r.Description || old.RoomID != r.RoomID ||
+		old.Position != r.Position)
 }
 
 func microPtr(t *time.Time) *time.Time {

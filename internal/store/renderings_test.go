@@ -73,7 +73,7 @@ func TestRenderings(t *testing.T) {
 		_, err = s.Rendering(ctx, NewID())
 		wantCode(t, "unknown rendering", err, studio.ECodeNotFound, "")
 
-		if err := s.DeleteRendering(ctx, ghost.ID); studio.ErrorCode(err) != studio.ECodeNotFound {
+		if _, err := s.DeleteRendering(ctx, ghost.ID); studio.ErrorCode(err) != studio.ECodeNotFound {
 			t.Errorf("delete unknown rendering: err = %v, want not_found", err)
 		}
 	})

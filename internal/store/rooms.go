@@ -12,6 +12,12 @@ import (
 // CreateRoom adds a room at the end of a project, with its five phases, in
 // one transaction.
 func (s *Store) CreateRoom(ctx context.Context, projectID, name string) (*studio.Room, error) {
+	return s.AddRoom(ctx, projectID, name, false)
+}
+
+// AddRoom is CreateRoom for a room that may start hidden from clients. A
+// hidden room leaves the project's updated_at alone: clients see nothing.
+func (s *Store) AddRoom(ctx context.Context, projectID, name string, hidden bool) (*studio.Room, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: create room: %w", err)
@@ -27,9 +33,9 @@ func (s *Store) CreateRoom(ctx context.Context, projectID, name string) (*studio
 	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(position), 0) + 1 FROM rooms WHERE project_id = ?`), projectID).Scan(&pos); err != nil {
 		return nil, fmt.Errorf("store: create room: %w", err)
 	}
-	room := &studio.Room{ID: NewID(), ProjectID: projectID, Name: name, Position: pos}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO rooms (id, project_id, name, position) VALUES (?, ?, ?, ?)`),
-		room.ID, projectID, name, pos); err != nil {
+	room := &studio.Room{ID: NewID(), ProjectID: projectID, Name: name, Position: pos, Hidden: hidden}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO rooms (id, project_id, name, position, hidden) VALUES (?, ?, ?, ?, ?)`),
+		room.ID, projectID, name, pos, hidden); err != nil {
 		return nil, fmt.Errorf("store: create room: %w", err)
 	}
 	for i, kind := range studio.PhaseKinds {
@@ -40,8 +46,10 @@ func (s *Store) CreateRoom(ctx context.Context, projectID, name string) (*studio
 		}
 		room.Phases = append(room.Phases, ph)
 	}
-	if err := s.touchProject(ctx, tx, projectID); err != nil {
-		return nil, fmt.Errorf("store: create room: %w", err)
+	if !hidden {
+		if err := s.touchProject(ctx, tx, projectID); err != nil {
+			return nil, fmt.Errorf("store: create room: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: create room: %w", err)
@@ -51,28 +59,47 @@ func (s *Store) CreateRoom(ctx context.Context, projectID, name string) (*studio
 
 // RenameRoom changes a room's name.
 func (s *Store) RenameRoom(ctx context.Context, id, name string) (*studio.Room, error) {
+	return s.UpdateRoom(ctx, id, studio.RoomInput{Name: &name})
+}
+
+// UpdateRoom applies in (name, hidden) to a room. A change clients can
+// see (hiding, showing, renaming a shown room) bumps the project's
+// updated_at, so that open client pages follow.
+func (s *Store) UpdateRoom(ctx context.Context, id string, in studio.RoomInput) (*studio.Room, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("store: rename room: %w", err)
+		return nil, fmt.Errorf("store: update room: %w", err)
 	}
 	defer tx.Rollback()
-	var projectID string
-	err = tx.QueryRowContext(ctx, s.q(`SELECT project_id FROM rooms WHERE id = ?`), id).Scan(&projectID)
+	var old studio.Room
+	err = tx.QueryRowContext(ctx, s.q(`SELECT id, project_id, name, position, hidden FROM rooms WHERE id = ?`), id).
+		Scan(&old.ID, &old.ProjectID, &old.Name, &old.Position, &old.Hidden)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Room")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: rename room: %w", err)
+		return nil, fmt.Errorf("store: update room: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE rooms SET name = ? WHERE id = ?`), name, id); err != nil {
-		return nil, fmt.Errorf("store: rename room: %w", err)
+	room := old
+	if err := in.Apply(&room, false); err != nil {
+		return nil, err
 	}
-	if err := s.touchProject(ctx, tx, projectID); err != nil {
-		return nil, fmt.Errorf("store: rename room: %w", err)
+	if _, err := tx.ExecContext(ctx, s.q(`UPDATE rooms SET name = ?, hidden = ? WHERE id = ?`), room.Name, room.Hidden, id); err != nil {
+		return nil, fmt.Errorf("store: update room: %w", err)
+	}
+	if old.Hidden != room.Hidden || (!room.Hidden && old.Name != room.Name) {
+		if err := s.touchProject(ctx, tx, room.ProjectID); err != nil {
+			return nil, fmt.Errorf("store: update room: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("store: rename room: %w", err)
+		return nil, fmt.Errorf("store: update room: %w", err)
 	}
+	return s.room(ctx, room.ProjectID, id)
+}
+
+// room reads one room of a project, with its phases and progress.
+func (s *Store) room(ctx context.Context, projectID, id string) (*studio.Room, error) {
 	rooms, err := s.rooms(ctx, projectID)
 	if err != nil {
 		return nil, err
@@ -85,10 +112,51 @@ func (s *Store) RenameRoom(ctx context.Context, id, name string) (*studio.Room, 
 	return nil, notFound("Room")
 }
 
+// DeleteRoom removes a room and its phases in one transaction; its
+// renderings stay, with no room. Those of a hidden room that were approved
+// go back to in review: with no room they would otherwise reach clients.
+// It returns the room's project.
+func (s *Store) DeleteRoom(ctx context.Context, id string) (projectID string, err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return "", fmt.Errorf("store: delete room: %w", err)
+	}
+	defer tx.Rollback()
+	var hidden bool
+	err = tx.QueryRowContext(ctx, s.q(`SELECT project_id, hidden FROM rooms WHERE id = ?`), id).Scan(&projectID, &hidden)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("Room")
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: delete room: %w", err)
+	}
+	if hidden {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE renderings SET status = 'in_review', approved_at = NULL, approved_by = NULL,
+			updated_at = ? WHERE room_id = ? AND status = 'approved'`), fmtTime(s.now()), id); err != nil {
+			return "", fmt.Errorf("store: delete room: %w", err)
+		}
+	}
+	// Phases go with the room (ON DELETE CASCADE), renderings lose it
+	// (ON DELETE SET NULL).
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM rooms WHERE id = ?`), id); err != nil {
+		return "", fmt.Errorf("store: delete room: %w", err)
+	}
+	if !hidden {
+		if err := s.touchProject(ctx, tx, projectID); err != nil {
+			return "", fmt.Errorf("store: delete room: %w", err)
+		}
+	}
+	// The activity trail records the deletion here, in this transaction.
+	if err := tx.Commit(); err != nil {
+		return "", fmt.Errorf("store: delete room: %w", err)
+	}
+	return projectID, nil
+}
+
 // rooms loads a project's rooms in order, each with its phases in order and
 // its progress. Two queries, whatever the number of rooms.
 func (s *Store) rooms(ctx context.Context, projectID string) ([]studio.Room, error) {
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT id, project_id, name, position FROM rooms WHERE project_id = ? ORDER BY position, id`), projectID)
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT id, project_id, name, position, hidden FROM rooms WHERE project_id = ? ORDER BY position, id`), projectID)
 	if err != nil {
 		return nil, fmt.Errorf("store: rooms: %w", err)
 	}
@@ -97,7 +165,7 @@ func (s *Store) rooms(ctx context.Context, projectID string) ([]studio.Room, err
 	index := map[string]int{}
 	for rows.Next() {
 		var r studio.Room
-		if err := rows.Scan(&r.ID, &r.ProjectID, &r.Name, &r.Position); err != nil {
+		if err := rows.Scan(&r.ID, &r.ProjectID, &r.Name, &r.Position, &r.Hidden); err != nil {
 			return nil, fmt.Errorf("store: rooms: %w", err)
 		}
 		r.Phases = []studio.Phase{}
@@ -164,7 +232,8 @@ func (s *Store) Phase(ctx context.Context, id string) (*studio.Phase, string, er
 }
 
 // UpdatePhase saves a phase's editable fields; a change of status or
-// completion date (what clients see) bumps the project's updated_at. An
+// completion date (what clients see) bumps the project's updated_at,
+// unless the room is hidden from clients. An
 // unknown assignee is invalid input.
 func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID string) error {
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -173,7 +242,9 @@ func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID str
 	}
 	defer tx.Rollback()
 	var oldStatus, oldCompleted string
-	err = tx.QueryRowContext(ctx, s.q(`SELECT status, completed_at FROM phases WHERE id = ?`), ph.ID).Scan(&oldStatus, &oldCompleted)
+	var hidden bool
+	err = tx.QueryRowContext(ctx, s.q(`SELECT ph.status, ph.completed_at, r.hidden FROM phases ph JOIN rooms r ON r.id = ph.room_id
+		WHERE ph.id = ?`), ph.ID).Scan(&oldStatus, &oldCompleted, &hidden)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound("Phase")
 	}
@@ -192,7 +263,7 @@ func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID str
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("Phase")
 	}
-	if oldStatus != string(ph.Status) || oldCompleted != ph.CompletedAt {
+	if !hidden && (oldStatus != string(ph.Status) || oldCompleted != ph.CompletedAt) {
 		if err := s.touchProject(ctx, tx, projectID); err != nil {
 			return fmt.Errorf("store: update phase: %w", err)
 		}

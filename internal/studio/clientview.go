@@ -3,7 +3,6 @@ package studio
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"sort"
 	"time"
 )
 
@@ -149,21 +148,24 @@ func NewClientStudio(s *Settings, urls ClientURLs) ClientStudio {
 }
 
 // NewClientView builds the sanitized view of project p for the holder of a
-// link. Only approved renderings are listed, newest approval first.
+// link. Only approved renderings are listed, in SortRenderings order
+// (position, then newest approval first). Hidden rooms are the caller's to
+// leave out (store.ProjectForClient does).
 // Renderings approved and phases completed since prev (the link's previous
 // visit, nil for none) are new. The thread is p.Feedback, shown only to a
 // link that takes part in it (AllowFeedback).
 func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev *time.Time) *ClientView {
+	rooms := ClientRooms(p.Rooms) // already so from the store; kept here too, as the allow-list
 	v := &ClientView{
 		Studio: NewClientStudio(s, urls),
 		Project: ClientProject{
 			Name:            p.Name,
 			ClientName:      p.ClientName,
 			TargetDate:      p.TargetDate,
-			OverallProgress: OverallProgress(p.Rooms),
+			OverallProgress: OverallProgress(rooms),
 			UpdatedAt:       p.UpdatedAt.UTC(),
 		},
-		Rooms:      make([]ClientRoom, 0, len(p.Rooms)),
+		Rooms:      make([]ClientRoom, 0, len(rooms)),
 		Renderings: []ClientRendering{},
 		Link: ClientLink{ExpiresAt: l.ExpiresAt, AllowFeedback: l.AllowFeedback, PreviousVisitAt: utcPtr(prev),
 			AllowDownloads: l.AllowDownloads},
@@ -176,8 +178,12 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev
 	if prev != nil {
 		prevDay = prev.UTC().Format(time.DateOnly)
 	}
-	roomNames := make(map[string]string, len(p.Rooms))
+	roomNames := make(map[string]string, len(rooms))
+	hiddenRoom := map[string]bool{}
 	for _, r := range p.Rooms {
+		hiddenRoom[r.ID] = r.Hidden
+	}
+	for _, r := range rooms {
 		roomNames[r.ID] = r.Name
 		cr := ClientRoom{Name: r.Name, Progress: Progress(r.Phases), Phases: make([]ClientPhase, 0, len(r.Phases))}
 		for _, ph := range r.Phases {
@@ -193,8 +199,10 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev
 		v.Rooms = append(v.Rooms, cr)
 	}
 	decisions := LatestDecisions(p.Feedback)
-	for _, r := range p.Renderings {
-		if r.Status != RenderingApproved || r.ApprovedAt == nil {
+	ordered := append([]Rendering(nil), p.Renderings...)
+	SortRenderings(ordered)
+	for _, r := range ordered {
+		if r.Status != RenderingApproved || r.ApprovedAt == nil || hiddenRoom[r.RoomID] {
 			continue
 		}
 		var decision *string
@@ -227,9 +235,6 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev
 		}
 		v.Feedback = clientThread(p.Feedback, s.Name, visible)
 	}
-	sort.SliceStable(v.Renderings, func(i, j int) bool {
-		return v.Renderings[i].ApprovedAt.After(v.Renderings[j].ApprovedAt)
-	})
 	return v
 }
 

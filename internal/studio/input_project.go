@@ -61,6 +61,36 @@ func RoomName(name *string) (string, error) {
 	return s, pr.Err()
 }
 
+// RoomInput is a new room, or a change to one: its name and whether it is
+// hidden from clients.
+type RoomInput struct {
+	Name   *string
+	Hidden *bool
+}
+
+// Apply applies in to room. A new room (create) needs its name; a change
+// needs at least one field, and may not empty the name.
+func (in RoomInput) Apply(room *Room, create bool) error {
+	var pr Problems
+	q := *room
+	switch {
+	case create:
+		set(&q.Name)(pr.required("name", in.Name, MaxName))
+	case in.Name == nil && in.Hidden == nil:
+		pr.Add("name", "Send name or hidden.")
+	default:
+		set(&q.Name)(pr.notEmpty("name", in.Name, MaxName))
+	}
+	if in.Hidden != nil {
+		q.Hidden = *in.Hidden
+	}
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	*room = q
+	return nil
+}
+
 // TeamInput puts a staff member on a project's team.
 type TeamInput struct {
 	UserID, Role *string
@@ -160,6 +190,8 @@ func (ch PhaseChange) Apply(ph *Phase, now time.Time) error {
 // upload (ApplyNew).
 type RenderingChange struct {
 	Status, Title, Description, RoomID, InternalNotes *string
+	// Position is where clients see it (SortRenderings): 0 to MaxPosition.
+	Position *int64
 }
 
 // Apply applies ch to rd: approving stamps approvedAt (now) and approvedBy
@@ -186,6 +218,13 @@ func (ch RenderingChange) Apply(rd *Rendering, userID string, now time.Time) err
 	set(&q.Description)(pr.text("description", ch.Description, MaxText))
 	set(&q.RoomID)(pr.ref("roomId", ch.RoomID, "No such room in this project."))
 	set(&q.InternalNotes)(pr.text("internalNotes", ch.InternalNotes, MaxNotes))
+	if ch.Position != nil {
+		if n := *ch.Position; n < 0 || n > MaxPosition {
+			pr.Add("position", "position must be a whole number from 0 to %d.", MaxPosition)
+		} else {
+			q.Position = int(n)
+		}
+	}
 	if err := pr.Err(); err != nil {
 		return err
 	}

@@ -51,6 +51,9 @@ type ProjectDetail struct {
 	Rooms      []Room       `json:"rooms"`
 	Renderings []Rendering  `json:"renderings"`
 	Comments   []Comment    `json:"comments"`
+	// ClientProgress is OverallProgress without the hidden rooms: the
+	// figure clients see.
+	ClientProgress int `json:"clientProgress"`
 	// Feedback is the project's client thread, oldest first (loaded for
 	// the client view and the staff page; the API has its own route).
 	Feedback []Feedback `json:"-"`
@@ -67,12 +70,15 @@ type TeamMember struct {
 
 // Room is a space of the project; it owns one phase of each kind.
 type Room struct {
-	ID        string  `json:"id"`
-	ProjectID string  `json:"projectId"`
-	Name      string  `json:"name"`
-	Position  int     `json:"position"`
-	Progress  int     `json:"progress"`
-	Phases    []Phase `json:"phases"`
+	ID        string `json:"id"`
+	ProjectID string `json:"projectId"`
+	Name      string `json:"name"`
+	Position  int    `json:"position"`
+	// Hidden keeps the room, its phases and the renderings in it from
+	// every client (ProjectForClient leaves them out).
+	Hidden   bool    `json:"hidden"`
+	Progress int     `json:"progress"`
+	Phases   []Phase `json:"phases"`
 }
 
 // Phase is one step of a room's work.
@@ -128,8 +134,11 @@ type Rendering struct {
 	ThumbKey      string          `json:"-"`
 	PreviewKey    string          `json:"-"`
 	InternalNotes string          `json:"internalNotes"`
-	CreatedAt     time.Time       `json:"createdAt"`
-	UpdatedAt     time.Time       `json:"updatedAt"`
+	// Position orders the client page: lower first, then newest first
+	// (SortRenderings). 0, a new rendering's, keeps newest first.
+	Position  int       `json:"position"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // Comment is internal discussion on a project or one of its renderings.

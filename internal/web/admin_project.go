@@ -153,17 +153,23 @@ func (s *Server) adminCreateRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The checkbox "Keep hidden from the client for now" sends true.
+	hidden := r.PostForm.Get("hidden") == "true"
 	name, err := studio.RoomName(formText(r.PostForm, "name"))
 	var room *studio.Room
 	if err == nil {
-		room, err = s.store.CreateRoom(r.Context(), id, name)
+		room, err = s.store.AddRoom(r.Context(), id, name, hidden)
 	}
 	if err != nil {
 		s.fail(w, r, err, formPage{Name: "room", Values: r.PostForm, Labels: roomLabels, Render: s.projectPage(id)})
 		return
 	}
 	s.live.Publish(r.Context(), id)
-	s.redirect(w, r, projectURL(id, "room-"+room.ID), "Room “"+room.Name+"” added with its five phases.")
+	msg := "Room “" + room.Name + "” added with its five phases."
+	if hidden {
+		msg = "Room “" + room.Name + "” added with its five phases, hidden from the client."
+	}
+	s.redirect(w, r, projectURL(id, "room-"+room.ID), msg)
 }
 
 func (s *Server) adminRenameRoom(w http.ResponseWriter, r *http.Request) {

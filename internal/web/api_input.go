@@ -131,6 +131,20 @@ func (b *body) Cents(name string) (set bool, cents *int64) {
 	return true, &n
 }
 
+// Int reads a whole-number field; nil when absent (or unreadable).
+func (b *body) Int(name string) *int64 {
+	raw, ok := b.fields[name]
+	if !ok {
+		return nil
+	}
+	var n int64
+	if err := json.Unmarshal(raw, &n); err != nil || b.isNull(name) {
+		b.probs.Add(name, "%s must be a whole number.", name)
+		return nil
+	}
+	return &n
+}
+
 // Bool reads a true or false field; nil when absent.
 func (b *body) Bool(name string) *bool {
 	raw, ok := b.fields[name]

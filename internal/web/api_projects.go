@@ -94,25 +94,31 @@ func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, p)
 }
 
+// roomInput reads a room's fields from a JSON body.
+func roomInput(b *body) studio.RoomInput {
+	b.Only("name", "hidden")
+	return studio.RoomInput{Name: b.Text("name"), Hidden: b.Bool("hidden")}
+}
+
 func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) {
 	id, b, err := pathAndBody(w, r, "Project")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	b.Only("name")
-	name, err := studio.RoomName(b.Required("name"))
-	if err := studio.Join(b.Err(), err); err != nil {
+	var room studio.Room
+	in := roomInput(b)
+	if err := studio.Join(b.Err(), in.Apply(&room, true)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	room, err := s.store.CreateRoom(r.Context(), id, name)
+	created, err := s.store.AddRoom(r.Context(), id, room.Name, room.Hidden)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.live.Publish(r.Context(), id)
-	httpx.WriteJSON(w, http.StatusCreated, room)
+	httpx.WriteJSON(w, http.StatusCreated, created)
 }
 
 func (s *Server) apiUpdateRoom(w http.ResponseWriter, r *http.Request) {
@@ -121,13 +127,14 @@ func (s *Server) apiUpdateRoom(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	b.Only("name")
-	name, err := studio.RoomName(b.Required("name"))
-	if err := studio.Join(b.Err(), err); err != nil {
+	in := roomInput(b)
+	// Checked here against a stand-in so that every field's error comes at
+	// once; the store applies it to the room itself.
+	if err := studio.Join(b.Err(), in.Apply(&studio.Room{}, false)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	room, err := s.store.RenameRoom(r.Context(), id, name)
+	room, err := s.store.UpdateRoom(r.Context(), id, in)
 	if err != nil {
 		s.fail(w, r, err)
 		return

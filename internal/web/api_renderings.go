@@ -215,9 +215,9 @@ func (s *Server) apiUpdateRendering(w http.ResponseWriter, r *http.Request) {
 
 // renderingChange reads a rendering edit from a JSON body.
 func renderingChange(b *body) studio.RenderingChange {
-	b.Only("status", "title", "description", "roomId", "internalNotes")
+	b.Only("status", "title", "description", "roomId", "internalNotes", "position")
 	return studio.RenderingChange{Status: b.Text("status"), Title: b.Text("title"), Description: b.Text("description"),
-		RoomID: b.Text("roomId"), InternalNotes: b.Text("internalNotes")}
+		RoomID: b.Text("roomId"), InternalNotes: b.Text("internalNotes"), Position: b.Int("position")}
 }
 
 // apiRenderingFile serves a rendering's original or a derived size to staff.

@@ -142,6 +142,30 @@ func TestNothingInternalLeaks(t *testing.T) {
 		admin.setStatus(ord.ID, "approved")
 		plant(ord.ID)
 
+		// A room hidden from clients: its name, its phases (completed, with
+		// notes and dates), an approved rendering in it and the studio's
+		// reply about that rendering reach no client, and its phases do not
+		// count in the client's progress.
+		var hiddenRoom struct {
+			ID     string  `json:"id"`
+			Phases []phase `json:"phases"`
+		}
+		mustOK("hidden room", admin.do("POST", "/api/projects/"+p.ID+"/rooms", map[string]any{"name": plant("ZQ-HIDDEN-ROOM"), "hidden": true})).decode(t, &hiddenRoom)
+		plant(hiddenRoom.ID)
+		for _, ph := range hiddenRoom.Phases {
+			plant(ph.ID)
+			mustOK("hidden phase", admin.do("PATCH", "/api/phases/"+ph.ID, map[string]any{"status": "completed", "completedAt": "2026-03-17",
+				"internalNotes": plant("ZQ-HIDDEN-PHASE-" + ph.Kind)}))
+		}
+		plant("2026-03-17")
+		hiddenRendering := admin.upload(p.ID, plant("ZQ-HIDDEN-RENDERING"), "h.jpg", pictureJPEG(t, 90, 60, ""),
+			map[string]string{"roomId": hiddenRoom.ID, "description": plant("ZQ-HIDDEN-DESC")})
+		admin.setStatus(hiddenRendering.ID, "approved")
+		plant(hiddenRendering.ID)
+		hidden = append(hidden, hiddenRendering.ID)
+		mustOK("reply about a hidden rendering", admin.do("POST", "/api/projects/"+p.ID+"/feedback",
+			map[string]any{"message": plant("ZQ-HIDDEN-REPLY"), "renderingId": hiddenRendering.ID}))
+
 		// Every client-facing answer, good and bad.
 		anon := e.anon()
 		base := "/api/client-progress/" + link.Token
@@ -206,6 +230,9 @@ func TestNothingInternalLeaks(t *testing.T) {
 		zipAll := get(base+"/download.zip", nil)
 		zipRoom := get(base+"/download.zip?room=Kitchen", nil)
 		get(base+"/download.zip?room=Attic", nil)
+		if r := get(base+"/download.zip?room=ZQ-HIDDEN-ROOM", nil); r.Status != 404 {
+			t.Errorf("the hidden room's ZIP: %d, want 404", r.Status)
+		}
 		// Not for this client: other renderings of the project, another
 		// project's approved one, an unknown id. All are simply not found.
 		for _, id := range append([]string{ord.ID, unknownID}, hidden...) {
@@ -271,6 +298,15 @@ func TestNothingInternalLeaks(t *testing.T) {
 		wantClientStudioOnly(t, get("/client-progress/"+strings.Repeat("Z", 32), nil))
 		get("/client-progress/"+link.Token+"/nothing", nil)
 		answers = append(answers, readSSE(t, e.URL+base+"/events", 700*time.Millisecond))
+		// Live: work on the hidden room while a page watches sends nothing
+		// of it (a rename, a rendering approved in it).
+		answers = append(answers, &resp{Body: readSSENext(t, e.URL+base+"/events", func() {
+			mustOK("rename hidden room", admin.do("PATCH", "/api/rooms/"+hiddenRoom.ID, map[string]any{"name": plant("ZQ-HIDDEN-RENAMED")}))
+			more := admin.upload(p.ID, plant("ZQ-HIDDEN-LIVE"), "l.jpg", pictureJPEG(t, 60, 40, ""), map[string]string{"roomId": hiddenRoom.ID})
+			admin.setStatus(more.ID, "approved")
+			plant(more.ID)
+			mustOK("touch", admin.do("PATCH", "/api/projects/"+p.ID, map[string]any{"targetDate": "2031-01-02"}))
+		}), raw: view.raw})
 		// A stream that ends with gone: the link is switched off while it
 		// is watched.
 		sse := readSSEWhile(t, e.URL+"/api/client-progress/"+watched.Token+"/events", func() {
@@ -348,6 +384,10 @@ func TestNothingInternalLeaks(t *testing.T) {
 		e.Clock.Advance(time.Second)
 		later := admin.upload(p.ID, "Kitchen Window", "w.jpg", pictureJPEG(t, 60, 40, ""), map[string]string{"roomId": room})
 		admin.setStatus(later.ID, "approved")
+		// Approved with it in the hidden room: not news to the client.
+		laterHidden := admin.upload(p.ID, plant("ZQ-HIDDEN-LATER"), "wh.jpg", pictureJPEG(t, 60, 40, ""), map[string]string{"roomId": hiddenRoom.ID})
+		admin.setStatus(laterHidden.ID, "approved")
+		plant(laterHidden.ID)
 		e.Clock.Advance(2 * time.Minute) // past the update's quiet minute
 		if err := e.Sender.Step(ctx); err != nil {
 			t.Fatal(err)
@@ -374,6 +414,11 @@ func TestNothingInternalLeaks(t *testing.T) {
 		if !subjects["Atelier Nord: follow Hillside Residence online"] || !subjects["New renderings to see: Hillside Residence"] {
 			t.Errorf("client mail subjects %v", subjects)
 		}
+		for _, m := range clientMail {
+			if m.Subject == "New renderings to see: Hillside Residence" && !strings.Contains(m.Text, "a new rendering") {
+				t.Errorf("the update counts the hidden room's rendering: %s", m.Text)
+			}
+		}
 
 		for what, r := range map[string]*resp{"JSON": view, "thumb": thumb, "preview": preview, "logo": logo, "download": download,
 			"PNG thumb": pngThumb, "PNG preview": pngPreview, "PNG download": pngDownload, "ZIP": zipAll, "room ZIP": zipRoom} {
@@ -391,7 +436,7 @@ func TestNothingInternalLeaks(t *testing.T) {
 		}
 		// The canaries would be found: the legitimate data is there, the
 		// thread included, with the studio's name on its replies.
-		for _, want := range []string{"Kitchen Island", "Hillside Residence", "Oak and marble.", "Atelier Nord",
+		for _, want := range []string{`"overallProgress":20`, "Kitchen Island", "Hillside Residence", "Oak and marble.", "Atelier Nord",
 			"We will send a new version.", `"from":"studio"`, "Tom", `"clientDecision":"changes_requested"`} {
 			if !bytes.Contains(view.Body, []byte(want)) {
 				t.Errorf("client JSON lacks %q: %s", want, view.Body)

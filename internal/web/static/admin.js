@@ -171,4 +171,52 @@
       }
     });
   }
+
+  // Drag and drop to reorder renderings: an enhancement of the Up and Down
+  // buttons, which do the same without JS and from the keyboard. The order
+  // dropped goes to the API as positions 1, 2, ... (PATCH
+  // /api/renderings/{id} {"position"}), then the page reloads to show it.
+  $all("ul.renderings").forEach(function (list) {
+    var dragged = null;
+    var items = function () { return $all("li.rendering", list); };
+    items().forEach(function (li) {
+      li.draggable = true;
+      li.addEventListener("dragstart", function (e) {
+        dragged = li;
+        li.classList.add("is-dragging");
+        if (e.dataTransfer) { e.dataTransfer.effectAllowed = "move"; e.dataTransfer.setData("text/plain", li.id); }
+      });
+      li.addEventListener("dragend", function () { li.classList.remove("is-dragging"); });
+      li.addEventListener("dragover", function (e) {
+        if (!dragged || dragged === li) return;
+        e.preventDefault();
+        var r = li.getBoundingClientRect();
+        // One column (a phone): above or below; a grid: left or right.
+        var after = li.offsetWidth > list.offsetWidth * 0.6 ? e.clientY > r.top + r.height / 2 : e.clientX > r.left + r.width / 2;
+        list.insertBefore(dragged, after ? li.nextSibling : li);
+      });
+    });
+    list.addEventListener("dragover", function (e) { if (dragged) e.preventDefault(); });
+    list.addEventListener("drop", function (e) {
+      if (!dragged) return;
+      e.preventDefault();
+      dragged.classList.remove("is-dragging");
+      dragged = null;
+      list.setAttribute("aria-busy", "true");
+      Promise.all(items().map(function (li, i) {
+        return fetch("/api/renderings/" + li.id.replace("rendering-", ""), {
+          method: "PATCH", credentials: "same-origin",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ position: i + 1 })
+        }).then(function (res) { if (!res.ok) throw new Error(res.status); });
+      })).then(function () { location.hash = "renderings"; location.reload(); }, function () {
+        list.removeAttribute("aria-busy");
+        var msg = document.createElement("p");
+        msg.className = "form-error";
+        msg.setAttribute("role", "alert");
+        msg.textContent = "The new order could not be saved completely. Reload the page to see the order as saved.";
+        list.parentNode.insertBefore(msg, list);
+      });
+    });
+  });
 })();
