@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -220,7 +221,19 @@ func (s *Server) adminUpdatePhase(w http.ResponseWriter, r *http.Request) {
 		err = s.store.UpdatePhase(r.Context(), ph, projectID)
 	}
 	if err != nil {
-		s.fail(w, r, err, formPage{Name: "phase:" + id, Values: f, Labels: phaseLabels, Render: s.projectPage(projectID)})
+		// Shown again in the room's phases form, under its field names.
+		prefix := id + "."
+		values, labels := url.Values{}, map[string]string{}
+		for k, v := range f {
+			values[prefix+k] = v
+		}
+		for k, v := range phaseLabels {
+			labels[prefix+k] = v
+		}
+		if se := (*studio.Error)(nil); errors.As(err, &se) && se.Code == studio.ECodeInvalidInput {
+			err = joinPhaseError(nil, se, prefix)
+		}
+		s.fail(w, r, err, formPage{Name: "phases:" + ph.RoomID, Values: values, Labels: labels, Render: s.projectPage(projectID)})
 		return
 	}
 	s.live.Publish(r.Context(), projectID)

@@ -103,6 +103,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/feedback/{id}", s.staffPage(s.adminResolveFeedback))
 	mux.HandleFunc("POST /admin/links/{id}", s.staffPage(s.adminUpdateLink))
 	mux.HandleFunc("POST /admin/rooms/{id}", s.staffPage(s.adminRenameRoom))
+	mux.HandleFunc("POST /admin/rooms/{id}/phases", s.staffPage(s.adminUpdateRoomPhases))
 	mux.HandleFunc("POST /admin/phases/{id}", s.staffPage(s.adminUpdatePhase))
 	mux.HandleFunc("POST /admin/renderings/{id}", s.staffPage(s.adminUpdateRendering))
 	mux.HandleFunc("POST /admin/renderings/{id}/status", s.staffPage(s.adminRenderingStatus))
