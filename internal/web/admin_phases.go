@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"atrium/internal/studio"
 )
@@ -16,10 +17,23 @@ import (
 // phaseFormChange reads one phase's fields from the room's phases form. The
 // completion date input stays on the form whatever the status; it only
 // means something for a completed phase.
+//
+// The form also carries what each phase was when the page was drawn
+// ("PHASEID.was": status|assignee|due|completed); a field left as it was
+// is not sent on, so that a page opened before someone else's edit of
+// another phase or field does not undo it.
 func phaseFormChange(f url.Values, prefix string) studio.PhaseChange {
-	ch := studio.PhaseChange{Status: formText(f, prefix+"status"), AssigneeID: formText(f, prefix+"assigneeId"), DueDate: formText(f, prefix+"dueDate")}
+	was := strings.Split(f.Get(prefix+"was"), "|")
+	field := func(i int, name string) *string {
+		v := formText(f, prefix+name)
+		if v != nil && len(was) == 4 && *v == was[i] {
+			return nil
+		}
+		return v
+	}
+	ch := studio.PhaseChange{Status: field(0, "status"), AssigneeID: field(1, "assigneeId"), DueDate: field(2, "dueDate")}
 	if f.Get(prefix+"status") == string(studio.StatusCompleted) {
-		ch.CompletedAt = formText(f, prefix+"completedAt")
+		ch.CompletedAt = field(3, "completedAt")
 	}
 	return ch
 }

@@ -123,6 +123,42 @@ func TestAdminRoomPhasesForm(t *testing.T) {
 	})
 }
 
+// A page opened before someone else saved a phase does not undo that
+// save: the form carries what each field was, and only the fields changed
+// on the page are applied.
+func TestAdminRoomPhasesStaleForm(t *testing.T) {
+	eachDB(t, func(t *testing.T, db string) {
+		e := newEnv(t, db, nil)
+		api := e.login(adminEmail)
+		c := e.adminSignIn(adminEmail)
+		p := api.newProject("Harbour Loft")
+		action := "/admin/rooms/" + p.Rooms[0].ID + "/phases"
+		page := string(c.get("/admin/projects/" + p.ID).Body)
+		stale := roomForm(p, map[string]string{"0.dueDate": "2027-05-05", "2.status": "completed"})
+		for _, ph := range p.Rooms[0].Phases {
+			was := ph.Status + "|" + ph.AssigneeID + "|" + ph.DueDate + "|" + ph.CompletedAt
+			if !strings.Contains(page, `name="`+ph.ID+`.was" value="`+was+`"`) {
+				t.Fatalf("the page does not carry phase %s as it was (%q)", ph.ID, was)
+			}
+			stale.Set(ph.ID+".was", was)
+		}
+		phs := p.Rooms[0].Phases
+		// Meanwhile, in another tab: FF&E skipped, Design assigned.
+		api.do("PATCH", "/api/phases/"+phs[4].ID, map[string]string{"status": "skipped"})
+		api.do("PATCH", "/api/phases/"+phs[0].ID, map[string]string{"assigneeId": e.Designer.ID})
+		if r := c.postForm(action, stale); r.Status != http.StatusSeeOther {
+			t.Fatalf("stale form: %d %s", r.Status, r.Body)
+		}
+		got := api.detail(p.ID).Rooms[0].Phases
+		if got[4].Status != "skipped" || got[0].AssigneeID != e.Designer.ID {
+			t.Errorf("the stale form undid the other tab's edits: %+v", got)
+		}
+		if got[0].DueDate != "2027-05-05" || got[2].Status != "completed" {
+			t.Errorf("the stale form's own edits were lost: %+v", got)
+		}
+	})
+}
+
 // The one-phase form (the "Mark Client Approval completed" button) shows
 // its errors in the room's form, with the other phases as they are stored.
 func TestAdminOnePhaseErrorInRoomForm(t *testing.T) {
