@@ -157,6 +157,7 @@
       var phase = fs.querySelector("legend").textContent.trim();
       var failed = function (message) {
         fieldNote(input, message, "error");
+        fs.classList.add("phase-invalid");
         toast(roomName + " · " + phase + ": not saved. " + message, "error", "phases");
       };
       return fetch("/api/phases/" + encodeURIComponent(id), {
@@ -171,11 +172,11 @@
             // completed clears the date.
             fs.setAttribute("data-status", data.status);
             fs.className = fs.className.replace(/\bphase-[a-z_]+/, "phase-" + data.status);
-            fs.classList.remove("has-error");
             var done = fs.querySelector("input[name$='.completedAt']");
             if (done && input !== done) done.value = data.completedAt || "";
             if (input.value === body[field]) setDirty(input, false);
             fieldNote(input, "Saved", "ok");
+            if (!fs.querySelector(".field-error")) fs.classList.remove("phase-invalid");
             if (done && input !== done && field === "status") fieldNote(done, "", "");
             setProgress(room && room.querySelector(".room-progress"), progressOf($all("fieldset[data-phase]", form)));
             setProgress(document.querySelector(".overall"), progressOf($all("form[data-phases] fieldset[data-phase]")));
