@@ -15,6 +15,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"atrium/internal/demo"
+	"atrium/internal/files"
+	"atrium/internal/store"
+	"atrium/internal/web"
 )
 
 // signIn signs the tab in as the demo admin through the sign-in form.
@@ -275,7 +278,7 @@ func TestAdminPhasesWithoutJS(t *testing.T) {
 // fails alone, and the new renderings appear without a reload.
 func TestAdminBatchUpload(t *testing.T) {
 	t.Parallel()
-	a := startApp(t)
+	a := startAppWith(t, func(c *web.Config, _ *store.Store, _ files.Storage) { c.MaxUploadBytes = 3 << 20 })
 	tb := newBrowser(t, "batch")
 	tb.step("set the viewport", chromedp.EmulateViewport(1366, 900))
 	tb.signIn(a)
@@ -351,6 +354,16 @@ func TestAdminBatchUpload(t *testing.T) {
 	}
 	tb.shotViewport("done")
 	tb.axe("done")
+
+	// A file over the size limit fails at once, without being sent.
+	huge := filepath.Join(dir, "huge.jpg")
+	if err := os.WriteFile(huge, make([]byte, 4<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.step("choose a file too large", chromedp.SetUploadFiles(chromedp.CSS(selUploadFile), []string{huge}, chromedp.NodeReady))
+	tb.step("upload", chromedp.Click(chromedp.CSS(`form[data-upload] [data-upload-submit]`), chromedp.NodeVisible))
+	tb.waitFor("the large file refused", `/larger than 3 MB: it was not sent/.test([...document.querySelectorAll('.upload-item[data-state="failed"]')].map(li => li.innerText).join(" "))`,
+		`document.querySelector("[data-upload-list]")?.innerText`)
 
 	// Files dropped on the renderings join the list, titled from their names.
 	eval[bool](tb, "drop a file on the renderings", `(() => {

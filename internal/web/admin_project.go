@@ -22,6 +22,7 @@ type projectView struct {
 	LinkForm        linkFormView
 	Uploaded        string // id of a rendering just uploaded (highlighted)
 	MaxUpload       string
+	MaxUploadBytes  int64 // for admin.js: a larger file fails at once, unsent
 	Today           string
 	Feedback        feedbackPart
 	StudioName      string // how replies are signed on the client page
@@ -69,6 +70,7 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, id string
 		Links:           links,
 		LinkForm:        newLinkForm(form),
 		MaxUpload:       humanSize(s.cfg.MaxUploadBytes),
+		MaxUploadBytes:  s.cfg.MaxUploadBytes,
 		Today:           s.now().UTC().Format(time.DateOnly),
 		Feedback:        newFeedbackPart(d),
 		StudioName:      settings.Name,

@@ -291,7 +291,15 @@
       var err = it.li.querySelector(".field-error");
       if (err) err.remove();
     }
+    var maxBytes = +form.getAttribute("data-max-bytes") || 0;
     function start(it) {
+      if (maxBytes && it.file.size > maxBytes) {
+        // The server would refuse it after the whole transfer: say so now.
+        running++;
+        set(it, "uploading", "");
+        setTimeout(function () { end(it, "", "The file is larger than " + form.getAttribute("data-max") + ": it was not sent."); }, 0);
+        return;
+      }
       running++;
       set(it, "uploading", "Uploading… 0%");
       var data = new FormData();
@@ -308,35 +316,36 @@
         it.bar.value = pct;
         it.note.textContent = pct < 100 ? "Uploading… " + pct + "%" : "Processing the image…";
       });
-      var end = function (id, message) {
-        running--;
-        if (id) {
-          it.bar.value = 100;
-          set(it, "done", "Uploaded as a draft");
-          uploaded.push(id);
-        } else {
-          it.bar.value = 0;
-          set(it, "failed", "Not uploaded");
-          var p = document.createElement("p");
-          p.className = "field-error";
-          p.textContent = message;
-          it.li.appendChild(p);
-        }
-        next();
-      };
+      var done = function (id, message) { end(it, id, message); };
       xhr.addEventListener("load", function () {
         var body = null;
         try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
-        if (xhr.status === 201 && body && body.id) return end(body.id);
-        if (xhr.status === 401) return end("", "You are signed out: sign in again in another tab, then upload again.");
-        end("", (body && body.error && body.error.message) || "The upload failed (" + xhr.status + "). Please try again.");
+        if (xhr.status === 201 && body && body.id) return done(body.id);
+        if (xhr.status === 401) return done("", "You are signed out: sign in again in another tab, then upload again.");
+        done("", (body && body.error && body.error.message) || "The upload failed (" + xhr.status + "). Please try again.");
       });
-      xhr.addEventListener("error", function () { end("", "The connection was lost during the upload. Please try again."); });
+      xhr.addEventListener("error", function () { done("", "The connection was lost during the upload. Please try again."); });
       xhr.send(data);
     }
+    function end(it, id, message) {
+      running--;
+      if (id) {
+        it.bar.value = 100;
+        set(it, "done", "Uploaded as a draft");
+        uploaded.push(id);
+      } else {
+        it.bar.value = 0;
+        set(it, "failed", "Not uploaded");
+        var p = document.createElement("p");
+        p.className = "field-error";
+        p.textContent = message;
+        it.li.appendChild(p);
+      }
+      next();
+    }
     function next() {
-      var queued = items.filter(function (it) { return it.state === "queued"; });
-      while (running < 2 && queued.length) start(queued.shift());
+      var queued = function () { return items.filter(function (it) { return it.state === "queued"; })[0]; };
+      while (running < 2 && queued()) start(queued());
       if (running) return;
       button.disabled = false;
       var failed = items.filter(function (it) { return it.state === "failed"; }).length;
