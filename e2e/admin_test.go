@@ -82,9 +82,13 @@ func TestAdminFlow(t *testing.T) {
 		}, 10);
 		return true;
 	})()`)
-	tb.step("choose the file and upload",
+	tb.step("choose the file", chromedp.SetUploadFiles(chromedp.CSS(selUploadFile), []string{img}, chromedp.NodeReady))
+	// Its title defaults to the file name, cleaned up; replace it.
+	tb.waitFor("the file's title", `document.querySelector(`+jsString(selUploadTitle)+`)?.value === "Kitchen morning"`,
+		`document.querySelector(`+jsString(selUploadTitle)+`)?.value`)
+	eval[bool](tb, "clear the title", `(document.querySelector(`+jsString(selUploadTitle)+`).value = "", true)`)
+	tb.step("title it and upload",
 		chromedp.SendKeys(chromedp.CSS(selUploadTitle), title, chromedp.NodeVisible),
-		chromedp.SetUploadFiles(chromedp.CSS(selUploadFile), []string{img}, chromedp.NodeReady),
 		chromedp.Click(chromedp.CSS(selUploadSubmit), chromedp.NodeVisible),
 	)
 	if tb.expect("the progress bar moves", `(() => { const p = document.querySelector(`+jsString(selUploadProgress)+`);

@@ -47,9 +47,10 @@ const (
 	selDeleteProjectName   = `#delete-project input[name="name"]`
 	selDeleteProjectSubmit = `#delete-project button[type="submit"]`
 
-	// The rendering upload form and its progress bar.
+	// The rendering upload form, the title of a chosen file (one row of the
+	// batch list, drawn by admin.js) and its progress bar.
 	selUploadFile     = `form[data-upload] input[type="file"]`
-	selUploadTitle    = `form[data-upload] input[name="title"]`
+	selUploadTitle    = `form[data-upload] .upload-item input[type="text"]`
 	selUploadSubmit   = `form[data-upload] [type="submit"]`
 	selUploadProgress = `form[data-upload] progress`
 

@@ -231,39 +231,30 @@ func (s *Store) Phase(ctx context.Context, id string) (*studio.Phase, string, er
 	return &ph, projectID, nil
 }
 
-// UpdatePhase saves a phase's editable fields; a change of status or
-// completion date (what clients see) bumps the project's updated_at,
-// unless the room is hidden from clients. An
-// unknown assignee is invalid input.
+// UpdatePhase saves a phase's editable fields (UpdatePhases of one).
 func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID string) error {
+	return s.UpdatePhases(ctx, projectID, []*studio.Phase{ph})
+}
+
+// UpdatePhases saves the editable fields of phases of one project in one
+// transaction: all of them or, on any error, none. A change of status or
+// completion date (what clients see) bumps the project's updated_at, unless
+// the room is hidden from clients. An unknown assignee is invalid input.
+func (s *Store) UpdatePhases(ctx context.Context, projectID string, phases []*studio.Phase) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: update phase: %w", err)
 	}
 	defer tx.Rollback()
-	var oldStatus, oldCompleted string
-	var hidden bool
-	err = tx.QueryRowContext(ctx, s.q(`SELECT ph.status, ph.completed_at, r.hidden FROM phases ph JOIN rooms r ON r.id = ph.room_id
-		WHERE ph.id = ?`), ph.ID).Scan(&oldStatus, &oldCompleted, &hidden)
-	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("Phase")
-	}
-	if err != nil {
-		return fmt.Errorf("store: update phase: %w", err)
-	}
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE phases SET status = ?, completed_at = ?, assignee_id = ?, due_date = ?,
-		cost_cents = ?, internal_notes = ? WHERE id = ?`),
-		string(ph.Status), ph.CompletedAt, nullStr(ph.AssigneeID), ph.DueDate, nullInt(ph.CostCents), ph.InternalNotes, ph.ID)
-	if err != nil {
-		if isForeignKeyViolation(err) {
-			return studio.Invalid("assigneeId", "No such staff member.")
+	touched := false
+	for _, ph := range phases {
+		changed, err := s.updatePhase(ctx, tx, ph, projectID)
+		if err != nil {
+			return err
 		}
-		return fmt.Errorf("store: update phase: %w", err)
+		touched = touched || changed
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("Phase")
-	}
-	if !hidden && (oldStatus != string(ph.Status) || oldCompleted != ph.CompletedAt) {
+	if touched {
 		if err := s.touchProject(ctx, tx, projectID); err != nil {
 			return fmt.Errorf("store: update phase: %w", err)
 		}
@@ -272,4 +263,54 @@ func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID str
 		return fmt.Errorf("store: update phase: %w", err)
 	}
 	return nil
+}
+
+// updatePhase writes one phase of the project in tx and reports whether
+// what clients see of it changed.
+func (s *Store) updatePhase(ctx context.Context, tx *sql.Tx, ph *studio.Phase, projectID string) (bool, error) {
+	var oldStatus, oldCompleted string
+	var hidden bool
+	err := tx.QueryRowContext(ctx, s.q(`SELECT ph.status, ph.completed_at, r.hidden FROM phases ph JOIN rooms r ON r.id = ph.room_id
+		WHERE ph.id = ? AND r.project_id = ?`), ph.ID, projectID).Scan(&oldStatus, &oldCompleted, &hidden)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, notFound("Phase")
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: update phase: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE phases SET status = ?, completed_at = ?, assignee_id = ?, due_date = ?,
+		cost_cents = ?, internal_notes = ? WHERE id = ?`),
+		string(ph.Status), ph.CompletedAt, nullStr(ph.AssigneeID), ph.DueDate, nullInt(ph.CostCents), ph.InternalNotes, ph.ID)
+	if err != nil {
+		if isForeignKeyViolation(err) {
+			return false, studio.Invalid("assigneeId", "No such staff member.")
+		}
+		return false, fmt.Errorf("store: update phase: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, notFound("Phase")
+	}
+	return !hidden && (oldStatus != string(ph.Status) || oldCompleted != ph.CompletedAt), nil
+}
+
+// Room finds a room with its phases in order and its progress.
+func (s *Store) Room(ctx context.Context, id string) (*studio.Room, error) {
+	var projectID string
+	err := s.r.QueryRowContext(ctx, s.q(`SELECT project_id FROM rooms WHERE id = ?`), id).Scan(&projectID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Room")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: room: %w", err)
+	}
+	rooms, err := s.rooms(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rooms {
+		if rooms[i].ID == id {
+			return &rooms[i], nil
+		}
+	}
+	return nil, notFound("Room")
 }

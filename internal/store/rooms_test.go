@@ -117,3 +117,54 @@ func TestUpdatePhase(t *testing.T) {
 		wantCode(t, "Phase(unknown)", err, studio.ECodeNotFound, "")
 	})
 }
+
+// A room's phases saved together are saved all or not at all.
+func TestUpdatePhasesIsAtomic(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		p := seedProject(t, s, "Hillside")
+		room := seedRoom(t, s, p.ID, "Kitchen")
+		other := seedRoom(t, s, seedProject(t, s, "Elsewhere").ID, "Hall")
+
+		got, err := s.Room(ctx, room.ID)
+		if err != nil || got.ProjectID != p.ID || len(got.Phases) != 5 {
+			t.Fatalf("Room = %+v, %v; want 5 phases of %s", got, err, p.ID)
+		}
+		phases := func(r *studio.Room) []*studio.Phase {
+			var out []*studio.Phase
+			for i := range r.Phases {
+				out = append(out, &r.Phases[i])
+			}
+			return out
+		}
+		edit := phases(got)
+		edit[0].Status, edit[0].CompletedAt = studio.StatusCompleted, "2026-10-02"
+		edit[1].Status = studio.StatusInProgress
+		edit[4].AssigneeID = NewID() // no such staff member: the whole save fails
+		wantCode(t, "one unknown assignee", s.UpdatePhases(ctx, p.ID, edit), studio.ECodeInvalidInput, "assigneeId")
+		if after, _ := s.Room(ctx, room.ID); after.Phases[0].Status != studio.StatusNotStarted || after.Phases[1].Status != studio.StatusNotStarted {
+			t.Errorf("a refused save changed phases: %+v", after.Phases[:2])
+		}
+
+		// A phase of another project is not found, and nothing is saved.
+		edit[4].AssigneeID = ""
+		stray := other.Phases[0]
+		stray.Status = studio.StatusSkipped
+		wantCode(t, "a phase of another project", s.UpdatePhases(ctx, p.ID, append(edit, &stray)), studio.ECodeNotFound, "")
+		if after, _ := s.Room(ctx, room.ID); after.Phases[0].Status != studio.StatusNotStarted {
+			t.Errorf("a refused save changed phase 0 to %s", after.Phases[0].Status)
+		}
+
+		if err := s.UpdatePhases(ctx, p.ID, edit); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := s.Room(ctx, room.ID)
+		if after.Phases[0].Status != studio.StatusCompleted || after.Phases[0].CompletedAt != "2026-10-02" ||
+			after.Phases[1].Status != studio.StatusInProgress || after.Progress != 20 {
+			t.Errorf("after save: %+v (progress %d)", after.Phases[:2], after.Progress)
+		}
+		_, err = s.Room(ctx, NewID())
+		wantCode(t, "Room(unknown)", err, studio.ECodeNotFound, "")
+	})
+}

@@ -14,7 +14,7 @@ import (
 // adminForm is a failed form submission, shown again with the values the
 // person entered and an error next to the offending field.
 type adminForm struct {
-	Name   string // which form of the page failed, e.g. "project" or "phase:ID"
+	Name   string // which form of the page failed, e.g. "project" or "phases:ROOMID"
 	Values url.Values
 	Errors map[string]string // by field; "" is the form's general error
 }
@@ -42,7 +42,7 @@ func (f *adminForm) Err(name, field string) string {
 // formPage is an admin form that failed, as fail shows it again: the page
 // that holds it and how its fields read for people.
 type formPage struct {
-	Name   string            // which form of the page, e.g. "project" or "phase:ID"
+	Name   string            // which form of the page, e.g. "project" or "phases:ROOMID"
 	Values url.Values        // what was entered, shown again; nil for none (passwords)
 	Labels map[string]string // the form's fields by their API name, as people read them
 	Render func(w http.ResponseWriter, r *http.Request, status int, form *adminForm)

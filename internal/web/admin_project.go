@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -21,6 +22,7 @@ type projectView struct {
 	LinkForm        linkFormView
 	Uploaded        string // id of a rendering just uploaded (highlighted)
 	MaxUpload       string
+	MaxUploadBytes  int64 // for admin.js: a larger file fails at once, unsent
 	Today           string
 	Feedback        feedbackPart
 	StudioName      string // how replies are signed on the client page
@@ -68,6 +70,7 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, id string
 		Links:           links,
 		LinkForm:        newLinkForm(form),
 		MaxUpload:       humanSize(s.cfg.MaxUploadBytes),
+		MaxUploadBytes:  s.cfg.MaxUploadBytes,
 		Today:           s.now().UTC().Format(time.DateOnly),
 		Feedback:        newFeedbackPart(d),
 		StudioName:      settings.Name,
@@ -226,7 +229,19 @@ func (s *Server) adminUpdatePhase(w http.ResponseWriter, r *http.Request) {
 		err = s.store.UpdatePhase(r.Context(), ph, projectID)
 	}
 	if err != nil {
-		s.fail(w, r, err, formPage{Name: "phase:" + id, Values: f, Labels: phaseLabels, Render: s.projectPage(projectID)})
+		// Shown again in the room's phases form, under its field names.
+		prefix := id + "."
+		values, labels := url.Values{}, map[string]string{}
+		for k, v := range f {
+			values[prefix+k] = v
+		}
+		for k, v := range phaseLabels {
+			labels[prefix+k] = v
+		}
+		if se := (*studio.Error)(nil); errors.As(err, &se) && se.Code == studio.ECodeInvalidInput {
+			err = joinPhaseError(nil, se, prefix)
+		}
+		s.fail(w, r, err, formPage{Name: "phases:" + ph.RoomID, Values: values, Labels: labels, Render: s.projectPage(projectID)})
 		return
 	}
 	s.live.Publish(r.Context(), projectID)

@@ -38,7 +38,7 @@ func (s *Server) adminUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, s.usersForm("edit:"+id, r.PostForm, userEditLabels))
 		return
 	}
-	s.redirect(w, r, "/admin/users", u.Name+" is saved.")
+	s.redirect(w, r, "/admin/users#user-"+u.ID, u.Name+" is saved.")
 }
 
 func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +57,7 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, s.usersForm("password:"+id, nil, userPasswordLabels))
 		return
 	}
-	s.redirect(w, r, "/admin/users", "New password set for "+u.Name+". Their sessions have ended; share the password privately.")
+	s.redirect(w, r, "/admin/users#user-"+u.ID, "New password set for "+u.Name+". Their sessions have ended; share the password privately.")
 }
 
 // adminDisableUser disables an account, ending its sessions. Without
@@ -99,10 +99,10 @@ func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request, id stri
 		return
 	}
 	if disabled {
-		s.redirect(w, r, "/admin/users", u.Name+" is disabled and signed out everywhere.")
+		s.redirect(w, r, "/admin/users#user-"+u.ID, u.Name+" is disabled and signed out everywhere.")
 		return
 	}
-	s.redirect(w, r, "/admin/users", u.Name+" can sign in again.")
+	s.redirect(w, r, "/admin/users#user-"+u.ID, u.Name+" can sign in again.")
 }
 
 type userConfirmView struct {
@@ -184,5 +184,5 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, formPage{Name: "user", Values: values, Labels: userLabels, Render: s.renderUsers})
 		return
 	}
-	s.redirect(w, r, "/admin/users", u.Name+" can now sign in as "+string(u.Role)+".")
+	s.redirect(w, r, "/admin/users#user-"+u.ID, u.Name+" can now sign in as "+string(u.Role)+".")
 }

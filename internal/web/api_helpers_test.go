@@ -25,6 +25,7 @@ type phase struct {
 	Status      string `json:"status"`
 	CompletedAt string `json:"completedAt"`
 	AssigneeID  string `json:"assigneeId"`
+	DueDate     string `json:"dueDate"`
 }
 
 type rendering struct {

@@ -109,6 +109,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/rooms/{id}", s.staffPage(s.adminRenameRoom))
 	mux.HandleFunc("POST /admin/rooms/{id}/visibility", s.staffPage(s.adminRoomVisibility))
 	mux.HandleFunc("POST /admin/rooms/{id}/delete", s.staffPage(s.adminDeleteRoom))
+	mux.HandleFunc("POST /admin/rooms/{id}/phases", s.staffPage(s.adminUpdateRoomPhases))
 	mux.HandleFunc("POST /admin/phases/{id}", s.staffPage(s.adminUpdatePhase))
 	mux.HandleFunc("POST /admin/renderings/{id}", s.staffPage(s.adminUpdateRendering))
 	mux.HandleFunc("POST /admin/renderings/{id}/status", s.staffPage(s.adminRenderingStatus))
