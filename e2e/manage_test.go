@@ -78,6 +78,18 @@ func TestHideReorderDelete(t *testing.T) {
 	tb.waitFor("both figures", `/\d+% for the client, \d+% overall/.test(document.querySelector("[data-testid=progress-both]")?.innerText || "")`,
 		`document.querySelector(".overall")?.innerText`)
 	tb.shotViewport("both-figures")
+
+	// A phase of the hidden room saved in place (no reload): the overall
+	// figure moves, the client's does not.
+	figures := `document.querySelector("[data-testid=progress-both]").innerText`
+	was := eval[string](tb, "the figures", figures)
+	eval[bool](tb, "complete the hidden room's fourth phase in place", `(() => {
+		const sel = (`+room+`).querySelectorAll("fieldset[data-phase] select[name$='.status']")[3];
+		sel.value = "completed";
+		sel.dispatchEvent(new Event("change", {bubbles: true}));
+		return true;
+	})()`)
+	tb.waitFor("the overall figure moves without a reload", figures+` !== `+jsString(was)+` && /^(\d+)% for the client/.exec(`+figures+`)[1] === /^(\d+)%/.exec(`+jsString(was)+`)[1]`, figures)
 	if eval[bool](ct, "look for the hidden room", clientHas(cellar)) {
 		t.Errorf("the client page shows the hidden room after work on it")
 	}

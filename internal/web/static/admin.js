@@ -179,7 +179,17 @@
             if (!fs.querySelector(".field-error")) fs.classList.remove("phase-invalid");
             if (done && input !== done && field === "status") fieldNote(done, "", "");
             setProgress(room && room.querySelector(".room-progress"), progressOf($all("fieldset[data-phase]", form)));
-            setProgress(document.querySelector(".overall"), progressOf($all("form[data-phases] fieldset[data-phase]")));
+            var all = progressOf($all("form[data-phases] fieldset[data-phase]"));
+            setProgress(document.querySelector(".overall"), all);
+            // Hidden rooms do not count for the client: both figures show
+            // while they differ.
+            var both = document.querySelector(".progress-both");
+            if (both) {
+              var client = progressOf($all("article.room:not([data-hidden]) form[data-phases] fieldset[data-phase]"));
+              both.querySelector("[data-client-progress]").textContent = client;
+              both.querySelector("[data-all-progress]").textContent = all;
+              both.hidden = client === all;
+            }
             toast(roomName + " · " + phase + ": " + labelOf(input).toLowerCase() + " saved.", "ok", "phases");
             return;
           }
