@@ -116,8 +116,10 @@ func (s *Store) renderings(ctx context.Context, projectID string, approvedOnly b
 }
 
 // UpdateRendering saves a rendering's editable fields (status, approval,
-// text, room, notes). Client-visible changes bump the project's updated_at.
-func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error {
+// text, room, notes), by a staff member (by, "" from the command line).
+// Client-visible changes bump the project's updated_at; a change of status
+// is recorded in the project's trail, in the same transaction.
+func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering, by string) error {
 	r.UpdatedAt = s.now()
 	r.ApprovedAt = microPtr(r.ApprovedAt)
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -150,6 +152,12 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error 
 			return fmt.Errorf("store: update rendering: %w", err)
 		}
 	}
+	if old.Status != r.Status {
+		subject := "“" + r.Title + "”: " + statusWords(old.Status) + " → " + statusWords(r.Status)
+		if err := s.recordActivityTx(ctx, tx, r.ProjectID, by, studio.ActionRenderingStatus, subject); err != nil {
+			return fmt.Errorf("store: update rendering: %w", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: update rendering: %w", err)
 	}
@@ -172,6 +180,9 @@ func (s *Store) DeleteRendering(ctx context.Context, id string) error {
 	s.links.Heard(projectID)
 	return nil
 }
+
+// statusWords is a rendering status as the trail writes it ("in review").
+func statusWords(st studio.RenderingStatus) string { return strings.ReplaceAll(string(st), "_", " ") }
 
 // clientVisibleChange reports whether an edit changes what clients see: an
 // approval given or withdrawn, or the text or room of an approved rendering.

@@ -163,17 +163,18 @@ func (s *Store) Phase(ctx context.Context, id string) (*studio.Phase, string, er
 	return &ph, projectID, nil
 }
 
-// UpdatePhase saves a phase's editable fields; a change of status or
-// completion date (what clients see) bumps the project's updated_at. An
-// unknown assignee is invalid input.
-func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID string) error {
+// UpdatePhase saves a phase's editable fields, by a staff member (by, ""
+// from the command line); a change of status or completion date (what
+// clients see) bumps the project's updated_at. What changed is recorded in
+// the project's trail, in the same transaction. An unknown assignee is
+// invalid input.
+func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID, by string) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: update phase: %w", err)
 	}
 	defer tx.Rollback()
-	var oldStatus, oldCompleted string
-	err = tx.QueryRowContext(ctx, s.q(`SELECT status, completed_at FROM phases WHERE id = ?`), ph.ID).Scan(&oldStatus, &oldCompleted)
+	old, err := scanPhase(tx.QueryRowContext(ctx, s.q(`SELECT `+phaseCols+` FROM phases ph WHERE ph.id = ?`), ph.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound("Phase")
 	}
@@ -192,13 +193,41 @@ func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID str
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("Phase")
 	}
-	if oldStatus != string(ph.Status) || oldCompleted != ph.CompletedAt {
+	if old.Status != ph.Status || old.CompletedAt != ph.CompletedAt {
 		if err := s.touchProject(ctx, tx, projectID); err != nil {
 			return fmt.Errorf("store: update phase: %w", err)
 		}
+	}
+	if err := s.recordPhaseChange(ctx, tx, projectID, by, old, ph); err != nil {
+		return fmt.Errorf("store: update phase: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: update phase: %w", err)
 	}
 	return nil
+}
+
+// recordPhaseChange records what changed between old and ph, if anything,
+// naming the room and the assignees as they are now.
+func (s *Store) recordPhaseChange(ctx context.Context, tx *sql.Tx, projectID, by string, old, ph *studio.Phase) error {
+	if studio.PhaseChangeSubject("", *old, *ph, nil) == "" {
+		return nil
+	}
+	var room string
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT name FROM rooms WHERE id = ?`), ph.RoomID).Scan(&room); err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, id := range []string{old.AssigneeID, ph.AssigneeID} {
+		if id == "" || old.AssigneeID == ph.AssigneeID {
+			continue
+		}
+		var name string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT name FROM users WHERE id = ?`), id).Scan(&name); err == nil {
+			names[id] = name
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	return s.recordActivityTx(ctx, tx, projectID, by, studio.ActionPhaseChanged, studio.PhaseChangeSubject(room, *old, *ph, names))
 }

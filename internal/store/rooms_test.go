@@ -80,7 +80,7 @@ func TestUpdatePhase(t *testing.T) {
 		cost := int64(125_00)
 		ph.Status, ph.CompletedAt = studio.StatusCompleted, "2026-10-02"
 		ph.AssigneeID, ph.DueDate, ph.CostCents, ph.InternalNotes = ana.ID, "2026-10-15", &cost, "client was slow"
-		if err := s.UpdatePhase(ctx, ph, p.ID); err != nil {
+		if err := s.UpdatePhase(ctx, ph, p.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		got, _, err := s.Phase(ctx, ph.ID)
@@ -94,7 +94,7 @@ func TestUpdatePhase(t *testing.T) {
 
 		// Clearing the optional references stores NULLs again.
 		got.AssigneeID, got.CostCents, got.Status, got.CompletedAt = "", nil, studio.StatusInProgress, ""
-		if err := s.UpdatePhase(ctx, got, p.ID); err != nil {
+		if err := s.UpdatePhase(ctx, got, p.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		cleared, _, _ := s.Phase(ctx, ph.ID)
@@ -104,7 +104,7 @@ func TestUpdatePhase(t *testing.T) {
 
 		bad := *cleared
 		bad.AssigneeID = NewID()
-		wantCode(t, "unknown assignee", s.UpdatePhase(ctx, &bad, p.ID), studio.ECodeInvalidInput, "assigneeId")
+		wantCode(t, "unknown assignee", s.UpdatePhase(ctx, &bad, p.ID, ""), studio.ECodeInvalidInput, "assigneeId")
 		// The refused update left the phase as it was.
 		if after, _, _ := s.Phase(ctx, ph.ID); after.AssigneeID != "" {
 			t.Errorf("refused update changed the assignee to %q", after.AssigneeID)
@@ -112,7 +112,7 @@ func TestUpdatePhase(t *testing.T) {
 
 		unknown := *cleared
 		unknown.ID = NewID()
-		wantCode(t, "unknown phase", s.UpdatePhase(ctx, &unknown, p.ID), studio.ECodeNotFound, "")
+		wantCode(t, "unknown phase", s.UpdatePhase(ctx, &unknown, p.ID, ""), studio.ECodeNotFound, "")
 		_, _, err = s.Phase(ctx, NewID())
 		wantCode(t, "Phase(unknown)", err, studio.ECodeNotFound, "")
 	})

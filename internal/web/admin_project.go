@@ -135,7 +135,7 @@ func (s *Server) adminUpdateProject(w http.ResponseWriter, r *http.Request) {
 	in, moneyErr := projectFormInput(r.PostForm)
 	err = studio.Join(in.Apply(p, false), moneyErr)
 	if err == nil {
-		err = s.store.UpdateProject(r.Context(), p)
+		err = s.store.UpdateProject(r.Context(), p, userFrom(r.Context()).ID)
 	}
 	if err != nil {
 		s.fail(w, r, err, formPage{Name: "project", Values: r.PostForm, Labels: projectLabels, Render: s.projectPage(id)})
@@ -217,7 +217,7 @@ func (s *Server) adminUpdatePhase(w http.ResponseWriter, r *http.Request) {
 	}
 	err = ch.Apply(ph, s.now())
 	if err == nil {
-		err = s.store.UpdatePhase(r.Context(), ph, projectID)
+		err = s.store.UpdatePhase(r.Context(), ph, projectID, userFrom(r.Context()).ID)
 	}
 	if err != nil {
 		s.fail(w, r, err, formPage{Name: "phase:" + id, Values: f, Labels: phaseLabels, Render: s.projectPage(projectID)})

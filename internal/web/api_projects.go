@@ -86,7 +86,7 @@ func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.UpdateProject(r.Context(), p); err != nil {
+	if err := s.store.UpdateProject(r.Context(), p, userFrom(r.Context()).ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -161,7 +161,7 @@ func (s *Server) apiUpdatePhase(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.UpdatePhase(r.Context(), ph, projectID); err != nil {
+	if err := s.store.UpdatePhase(r.Context(), ph, projectID, userFrom(r.Context()).ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
