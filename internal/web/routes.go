@@ -21,6 +21,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/projects", s.staffAPI(s.apiCreateProject))
 	mux.HandleFunc("GET /api/projects/{id}", s.staffAPI(s.apiProject))
 	mux.HandleFunc("PATCH /api/projects/{id}", s.staffAPI(s.apiUpdateProject))
+	mux.HandleFunc("GET /api/projects/{id}/activity", s.staffAPI(s.apiProjectActivity))
 	mux.HandleFunc("POST /api/projects/{id}/rooms", s.staffAPI(s.apiCreateRoom))
 	mux.HandleFunc("PATCH /api/rooms/{id}", s.staffAPI(s.apiUpdateRoom))
 	mux.HandleFunc("PATCH /api/phases/{id}", s.staffAPI(s.apiUpdatePhase))
