@@ -24,6 +24,8 @@ type projectView struct {
 	Today           string
 	Feedback        feedbackPart
 	StudioName      string // how replies are signed on the client page
+	Activity        []studio.Activity
+	ActivityTotal   int
 }
 
 func (s *Server) adminProject(w http.ResponseWriter, r *http.Request) {
@@ -59,7 +61,14 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, id string
 		s.fail(w, r, err)
 		return
 	}
+	activity, activityTotal, err := s.store.ProjectActivity(ctx, id, 1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v := &projectView{
+		Activity:        activity[:min(len(activity), recentActivity)],
+		ActivityTotal:   activityTotal,
 		P:               d,
 		Staff:           staff,
 		StaffNames:      map[string]string{},

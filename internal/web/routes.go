@@ -95,6 +95,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/projects", s.staffPage(s.adminCreateProject))
 	mux.HandleFunc("GET /admin/projects/{id}", s.staffPage(s.adminProject))
 	mux.HandleFunc("POST /admin/projects/{id}", s.staffPage(s.adminUpdateProject))
+	mux.HandleFunc("POST /admin/projects/{id}/archive", s.staffPage(s.adminArchiveProject))
+	mux.HandleFunc("GET /admin/projects/{id}/activity", s.staffPage(s.adminProjectActivity))
 	mux.HandleFunc("POST /admin/projects/{id}/rooms", s.staffPage(s.adminCreateRoom))
 	mux.HandleFunc("POST /admin/projects/{id}/team", s.staffPage(s.adminAddTeamMember))
 	mux.HandleFunc("POST /admin/projects/{id}/comments", s.staffPage(s.adminCreateComment))
