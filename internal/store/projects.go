@@ -134,7 +134,7 @@ func (s *Store) ListProjects(ctx context.Context, q studio.ProjectQuery) ([]stud
 		where, args = append(where, `p.search_key LIKE ? ESCAPE '\'`), append(args, "%"+likeEscaper.Replace(f)+"%")
 	}
 	if q.MineOf != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM project_team t WHERE t.project_id = p.id AND t.user_id = ?)")
+		where = append(where, "p.id IN (SELECT t.project_id FROM project_team t WHERE t.user_id = ?)")
 		args = append(args, q.MineOf)
 	}
 	cond := ""

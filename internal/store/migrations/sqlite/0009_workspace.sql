@@ -9,10 +9,12 @@ ALTER TABLE projects ADD COLUMN archived BOOLEAN NOT NULL DEFAULT FALSE;
 -- way on both databases.
 ALTER TABLE projects ADD COLUMN search_key TEXT;
 
--- One index per sort of the list, led by the status filter.
-CREATE INDEX projects_list_updated ON projects(archived, updated_at DESC, id);
-CREATE INDEX projects_list_name ON projects(archived, search_key, id);
-CREATE INDEX projects_list_target ON projects(archived, target_date, id);
+-- One index per sort of the list, in its order (store.ListProjects),
+-- ending with what the filters read: a page is read in order without a
+-- sort, whatever the status, and the count reads the index alone.
+CREATE INDEX projects_by_updated ON projects(updated_at DESC, id, archived, search_key);
+CREATE INDEX projects_by_name ON projects(search_key, id, archived);
+CREATE INDEX projects_by_target ON projects(target_date = '', target_date, search_key, id, archived);
 -- "My projects": a staff member's team rows.
 CREATE INDEX project_team_user ON project_team(user_id, project_id);
 
