@@ -99,7 +99,7 @@ func seedProjects10k(b testing.TB, s *Store) string {
 		if i%4 != 0 {
 			target = fmt.Sprintf("2027-%02d-%02d", i%12+1, i%28+1)
 		}
-		at := fmtTime(s.now().Add(-time.Duration(i)*time.Second))
+		at := fmtTime(s.now().Add(-time.Duration(i) * time.Second))
 		exec(`INSERT INTO projects (id, name, client_name, target_date, created_at, updated_at, archived, search_key)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, name, client, target, at, at, i%10 == 9, studio.ProjectSearchKey(name, client))
 		exec(`INSERT INTO project_team (project_id, user_id, role_on_project) VALUES (?, ?, ?)`, id, staff[i%len(staff)], "designer")
