@@ -38,7 +38,7 @@ type option struct{ Value, Label string }
 func newProjectFind(q studio.ProjectQuery, total int) projectFind {
 	f := projectFind{Q: q, Mine: q.MineOf != "", Total: total, Pages: q.Pages(total),
 		Filtered: q.Q != "" || q.Status != studio.ProjectStatusActive || q.MineOf != "",
-		Sorts: []option{{studio.ProjectSortUpdated, "Recently updated"}, {studio.ProjectSortName, "Name"},
+		Sorts: []option{{studio.ProjectSortUpdated, "Last updated"}, {studio.ProjectSortName, "Name"},
 			{studio.ProjectSortTarget, "Target date"}},
 		Statuses: []option{{studio.ProjectStatusActive, "Active"}, {studio.ProjectStatusArchived, "Archived"},
 			{studio.ProjectStatusAll, "All"}},
