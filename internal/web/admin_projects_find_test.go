@@ -93,6 +93,14 @@ func TestAdminArchiveAndActivity(t *testing.T) {
 			t.Errorf("unknown project: %d, want 404", r.Status)
 		}
 
+		// A link's switch on the admin page is recorded with who flipped it.
+		var l struct{ ID string }
+		api.do("POST", "/api/client-access", map[string]any{"projectId": p.ID, "label": "Jane"}).decode(t, &l)
+		if r := c.postForm("/admin/links/"+l.ID, url.Values{"allowFeedback": {"0"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("feedback off: %d %s", r.Status, r.Body)
+		}
+		wantBody(t, c.get("/admin/projects/"+p.ID+"/activity"), "Link changed</span> · “Jane”: feedback off<br><span class=\"muted small\">by Dan Designer")
+
 		// The trail's own pages.
 		for range 60 {
 			api.do("PATCH", "/api/phases/"+p.Rooms[0].Phases[1].ID, map[string]any{"internalNotes": fmt.Sprint(len(p.Name), strings.Repeat("x", 3))})
@@ -100,7 +108,7 @@ func TestAdminArchiveAndActivity(t *testing.T) {
 		}
 		full := c.get("/admin/projects/" + p.ID + "/activity")
 		wantBody(t, full, "Page 1 of 2", `rel="next"`, "notes edited")
-		wantBody(t, c.get("/admin/projects/"+p.ID), "All activity (62 entries)")
+		wantBody(t, c.get("/admin/projects/"+p.ID), "All activity (64 entries)")
 		wantBody(t, c.get("/admin/projects/"+p.ID+"/activity?page=2"), "Phase changed", "Project archived", `rel="prev"`)
 		if r := c.get("/admin/projects/" + p.ID + "/activity?page=x"); r.Status != 400 {
 			t.Errorf("page=x: %d, want 400", r.Status)
