@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"atrium/internal/studio"
@@ -133,13 +134,21 @@ func (s *Store) ListProjects(ctx context.Context, q studio.ProjectQuery) ([]stud
 	if f := studio.Fold(q.Q); f != "" {
 		where, args = append(where, `p.search_key LIKE ? ESCAPE '\'`), append(args, "%"+likeEscaper.Replace(f)+"%")
 	}
+	// "Mine", written twice alike: the count reads the person's team rows
+	// (IN, from the team index), the page walks the sort's index and stops
+	// after a page (EXISTS); each form is the faster one there, by 3 to 50
+	// times on SQLite.
+	countWhere, listWhere := where, where
 	if q.MineOf != "" {
-		where = append(where, "p.id IN (SELECT t.project_id FROM project_team t WHERE t.user_id = ?)")
+		countWhere = append(slices.Clip(where), "p.id IN (SELECT t.project_id FROM project_team t WHERE t.user_id = ?)")
+		listWhere = append(slices.Clip(where), "EXISTS (SELECT 1 FROM project_team t WHERE t.project_id = p.id AND t.user_id = ?)")
 		args = append(args, q.MineOf)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+	whereSQL := func(conds []string) string {
+		if len(conds) == 0 {
+			return ""
+		}
+		return " WHERE " + strings.Join(conds, " AND ")
 	}
 	order := "p.updated_at DESC, p.id"
 	switch q.Sort {
@@ -149,10 +158,10 @@ func (s *Store) ListProjects(ctx context.Context, q studio.ProjectQuery) ([]stud
 		order = "p.target_date = '', p.target_date, p.search_key, p.id"
 	}
 	var total int
-	if err := s.r.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM projects p`+cond), args...).Scan(&total); err != nil {
+	if err := s.r.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM projects p`+whereSQL(countWhere)), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: projects: %w", err)
 	}
-	projects, err := queryList(ctx, s, "projects", `SELECT `+prefixed("p.", projectCols)+` FROM projects p`+cond+
+	projects, err := queryList(ctx, s, "projects", `SELECT `+prefixed("p.", projectCols)+` FROM projects p`+whereSQL(listWhere)+
 		` ORDER BY `+order+` LIMIT ? OFFSET ?`, scanProject, append(args, q.PerPage, q.Offset())...)
 	if err != nil {
 		return nil, 0, err
