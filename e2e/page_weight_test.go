@@ -158,7 +158,7 @@ func weightServer(t *testing.T) (url, token string, counter *testsupport.ByteCou
 		must(st.CreateRendering(ctx, r))
 		at := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
 		r.Status, r.ApprovedAt, r.ApprovedBy = studio.RenderingApproved, &at, u.ID
-		must(st.UpdateRendering(ctx, r))
+		must(st.UpdateRendering(ctx, r, ""))
 	}
 	secret := []byte("weight test secret")
 	_, token, err = st.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID, Label: "Jane", CreatedBy: u.ID}, secret, time.Now())

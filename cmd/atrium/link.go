@@ -304,7 +304,7 @@ func linkRotate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	l, token, err := st.RotateLink(ctx, id, secret)
+	l, token, err := st.RotateLink(ctx, id, secret, "")
 	if err != nil {
 		return err
 	}

@@ -134,7 +134,7 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 			if err := ch.Apply(&ph, now); err != nil {
 				return nil, fmt.Errorf("demo: phase: %w", err)
 			}
-			if err := st.UpdatePhase(ctx, &ph, p.ID); err != nil {
+			if err := st.UpdatePhase(ctx, &ph, p.ID, ""); err != nil {
 				return nil, err
 			}
 		}
@@ -183,7 +183,7 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 			if err := (studio.RenderingChange{Status: ptr(string(rp.status))}).Apply(r, admin.ID, at); err != nil {
 				return nil, err
 			}
-			if err := st.UpdateRendering(ctx, r); err != nil {
+			if err := st.UpdateRendering(ctx, r, ""); err != nil {
 				return nil, err
 			}
 		}
@@ -217,7 +217,7 @@ func Seed(ctx context.Context, st *store.Store, fs files.Storage, tmpDir string,
 		if err := (studio.PhaseChange{Status: ptr(string(studio.StatusInProgress))}).Apply(&ph, now); err != nil {
 			return nil, err
 		}
-		if err := st.UpdatePhase(ctx, &ph, q.ID); err != nil {
+		if err := st.UpdatePhase(ctx, &ph, q.ID, ""); err != nil {
 			return nil, err
 		}
 	}

@@ -63,7 +63,7 @@ func seedBenchProject(b *testing.B, s *Store) *studio.Project {
 				ph.CompletedAt = "2026-10-02"
 			}
 			ph.AssigneeID = users[j%len(users)].ID
-			if err := s.UpdatePhase(ctx, &ph, p.ID); err != nil {
+			if err := s.UpdatePhase(ctx, &ph, p.ID, ""); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -12,7 +12,7 @@ func approveRendering(t *testing.T, s *Store, r *studio.Rendering) {
 	t.Helper()
 	now := s.now()
 	r.Status, r.ApprovedAt = studio.RenderingApproved, &now
-	if err := s.UpdateRendering(context.Background(), r); err != nil {
+	if err := s.UpdateRendering(context.Background(), r, ""); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -52,7 +52,7 @@ func TestHiddenRoomNeverReachesClients(t *testing.T) {
 		ph := hidden.Phases[0]
 		ph.Status = studio.StatusCompleted
 		ph.CompletedAt = "2026-11-02"
-		if err := s.UpdatePhase(ctx, &ph, pid); err != nil {
+		if err := s.UpdatePhase(ctx, &ph, pid, ""); err != nil {
 			t.Fatal(err)
 		}
 		secret := approvedRendering(t, s, pid, hidden.ID, "Attic reveal", at)
@@ -175,7 +175,7 @@ func TestDeleteRoomKeepsRenderings(t *testing.T) {
 		secret := approvedRendering(t, s, p.ID, attic.ID, "Attic", at)
 		before := updatedAt(t, s, p.ID)
 
-		if pid, err := s.DeleteRoom(ctx, kitchen.ID); err != nil || pid != p.ID {
+		if pid, err := s.DeleteRoom(ctx, kitchen.ID, ""); err != nil || pid != p.ID {
 			t.Fatalf("delete room: %q, %v", pid, err)
 		}
 		var phases int
@@ -191,7 +191,7 @@ func TestDeleteRoomKeepsRenderings(t *testing.T) {
 		}
 		// A hidden room's approved renderings would reach clients with no
 		// room: they go back to review.
-		if _, err := s.DeleteRoom(ctx, attic.ID); err != nil {
+		if _, err := s.DeleteRoom(ctx, attic.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		if rd, _ := s.Rendering(ctx, secret.ID); rd.RoomID != "" || rd.Status != studio.RenderingInReview || rd.ApprovedAt != nil {
@@ -200,8 +200,22 @@ func TestDeleteRoomKeepsRenderings(t *testing.T) {
 		if d, _ := s.ProjectForClient(ctx, p.ID); len(d.Renderings) != 1 || d.Renderings[0].ID != island.ID {
 			t.Errorf("client renderings after the deletions: %+v", d.Renderings)
 		}
-		_, err = s.DeleteRoom(ctx, kitchen.ID)
+		_, err = s.DeleteRoom(ctx, kitchen.ID, "")
 		wantCode(t, "delete twice", err, studio.ECodeNotFound, "")
+		// Each deletion is in the trail, once.
+		trail, _, err := s.ProjectActivity(ctx, p.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deleted := map[string]int{}
+		for _, a := range trail {
+			if a.Action == studio.ActionRoomDeleted {
+				deleted[a.Subject]++
+			}
+		}
+		if deleted[kitchen.Name] != 1 || deleted[attic.Name] != 1 || len(deleted) != 2 {
+			t.Errorf("room deletions in the trail: %v", deleted)
+		}
 	})
 }
 
@@ -217,12 +231,15 @@ func TestDeleteRendering(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := updatedAt(t, s, l.ProjectID)
-		got, err := s.DeleteRendering(ctx, rd.ID)
+		got, err := s.DeleteRendering(ctx, rd.ID, "")
 		if err != nil || got.ID != rd.ID || got.FileKey != rd.FileKey {
 			t.Fatalf("delete: %+v, %v", got, err)
 		}
 		if _, err := s.Rendering(ctx, rd.ID); studio.ErrorCode(err) != studio.ECodeNotFound {
 			t.Errorf("deleted rendering still found: %v", err)
+		}
+		if trail, _, _ := s.ProjectActivity(ctx, l.ProjectID, 1); len(trail) == 0 || trail[0].Action != studio.ActionRenderingDeleted || trail[0].Subject != "Island" {
+			t.Errorf("the trail's newest entry: %+v; want the deletion of Island", trail)
 		}
 		if items, _ := s.ProjectFeedback(ctx, l.ProjectID); len(items) != 0 {
 			t.Errorf("feedback about the deleted rendering: %+v", items)
@@ -381,7 +398,7 @@ func TestRenderingOrder(t *testing.T) {
 		// A position set by hand (the API's PATCH).
 		rd, _ := s.Rendering(ctx, b.ID)
 		rd.Position = 0
-		if err := s.UpdateRendering(ctx, rd); err != nil {
+		if err := s.UpdateRendering(ctx, rd, ""); err != nil {
 			t.Fatal(err)
 		}
 		if got := order(); got != "DBAC" {

@@ -148,7 +148,13 @@ func (c *LinkCache) put(digest string, gen uint64, read time.Time, cl *ClientLin
 // Every store method that changes a client link's state (deactivation,
 // and later editing, rotating or deleting links or their project) must go
 // through here; TestLinkWritesInvalidate holds the store to it.
-func (s *Store) changeLink(ctx context.Context, projectID string, fn func(tx *sql.Tx) error) error {
+//
+// act is the change's entry in the project's activity trail, recorded in
+// the same transaction after fn: every caller says who made the change and
+// what it was, or, with an empty action, that fn records its own entry
+// (or none: a change nobody made, such as a lock that another request
+// already took).
+func (s *Store) changeLink(ctx context.Context, projectID string, act activityEntry, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: change link: %w", err)
@@ -156,6 +162,11 @@ func (s *Store) changeLink(ctx context.Context, projectID string, fn func(tx *sq
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
 		return err
+	}
+	if act.action != "" {
+		if err := s.recordActivityTx(ctx, tx, projectID, act.by, act.action, act.subject); err != nil {
+			return fmt.Errorf("store: change link: %w", err)
+		}
 	}
 	if s.dialect == postgres {
 		if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, live.DefaultChannel, projectID); err != nil {

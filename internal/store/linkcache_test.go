@@ -400,7 +400,7 @@ func TestLinkCacheDropsRotatedTokens(t *testing.T) {
 	if _, err := b.LinkForClient(ctx, l.TokenDigest); err != nil {
 		t.Fatal(err)
 	}
-	rotated, token, err := a.RotateLink(ctx, l.ID, []byte("test secret test secret test secret"))
+	rotated, token, err := a.RotateLink(ctx, l.ID, []byte("test secret test secret test secret"), "")
 	if err != nil || rotated.TokenGen != 1 || rotated.TokenDigest != studio.TokenDigest(token) || rotated.Label != l.Label {
 		t.Fatalf("rotate: %+v %q %v", rotated, token, err)
 	}

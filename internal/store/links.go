@@ -53,12 +53,18 @@ func (s *Store) IssueLink(ctx context.Context, in studio.LinkInput, secret []byt
 	return l, token, nil
 }
 
-// CreateLink inserts a client link. l.ID, TokenDigest and TokenHint must be
+// CreateLink inserts a client link, and its "link created" entry in the
+// project's trail (by l.CreatedBy). l.ID, TokenDigest and TokenHint must be
 // set: the token is derived from the id outside the database.
 func (s *Store) CreateLink(ctx context.Context, l *studio.Link) error {
 	l.CreatedAt = s.now()
 	l.Active = true
-	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO client_links (id, project_id, label, token_digest, token_hint,
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: create link: %w", err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO client_links (id, project_id, label, token_digest, token_hint,
 		created_by, created_at, expires_at, active, allow_feedback, allow_downloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		l.ID, l.ProjectID, l.Label, l.TokenDigest, l.TokenHint, nullStr(l.CreatedBy), fmtTime(l.CreatedAt),
 		fmtTimePtr(l.ExpiresAt), true, l.AllowFeedback, l.AllowDownloads)
@@ -68,7 +74,21 @@ func (s *Store) CreateLink(ctx context.Context, l *studio.Link) error {
 		}
 		return fmt.Errorf("store: create link: %w", err)
 	}
+	subject := studio.LinkName(l) + ", expires " + dayOrNever(l.ExpiresAt)
+	if err := s.recordActivityTx(ctx, tx, l.ProjectID, l.CreatedBy, studio.ActionLinkCreated, subject); err != nil {
+		return fmt.Errorf("store: create link: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: create link: %w", err)
+	}
 	return nil
+}
+
+func dayOrNever(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.UTC().Format(time.DateOnly)
 }
 
 // Link finds a link by id, without its statistics.
@@ -210,6 +230,7 @@ func (s *Store) UpdateLink(ctx context.Context, id string, ch studio.LinkChange)
 	if err != nil {
 		return nil, err
 	}
+	old := *l
 	if err := ch.Apply(l); err != nil {
 		return nil, err
 	}
@@ -242,7 +263,7 @@ func (s *Store) UpdateLink(ctx context.Context, id string, ch studio.LinkChange)
 	}
 	if len(set) > 0 {
 		query := `UPDATE client_links SET ` + strings.Join(set, ", ") + ` WHERE id = ?`
-		err := s.changeLink(ctx, l.ProjectID, func(tx *sql.Tx) error {
+		err := s.changeLink(ctx, l.ProjectID, linkChangeEntry(ch.By, &old, l), func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, s.q(query), append(args, id)...); err != nil {
 				return fmt.Errorf("store: update link: %w", err)
 			}
@@ -259,7 +280,7 @@ func (s *Store) UpdateLink(ctx context.Context, id string, ch studio.LinkChange)
 // studio.LinkTokenGen) and returns the link, with its statistics, and the
 // token. The old token finds nothing from the moment this commits, on
 // every instance (changeLink). Label, options and statistics stay.
-func (s *Store) RotateLink(ctx context.Context, id string, secret []byte) (*studio.Link, string, error) {
+func (s *Store) RotateLink(ctx context.Context, id string, secret []byte, by string) (*studio.Link, string, error) {
 	if len(secret) == 0 {
 		return nil, "", studio.Errorf(studio.ECodeInternal, "No server secret is configured.")
 	}
@@ -268,7 +289,8 @@ func (s *Store) RotateLink(ctx context.Context, id string, secret []byte) (*stud
 		return nil, "", err
 	}
 	var token string
-	err = s.changeLink(ctx, l.ProjectID, func(tx *sql.Tx) error {
+	act := activityEntry{by, studio.ActionLinkRotated, studio.LinkName(l) + ": new address, the old one no longer works"}
+	err = s.changeLink(ctx, l.ProjectID, act, func(tx *sql.Tx) error {
 		var gen int
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT l.token_gen FROM client_links l WHERE l.id = ?`+s.forUpdateOf("l")), id).Scan(&gen); err != nil {
 			return err
@@ -284,6 +306,26 @@ func (s *Store) RotateLink(ctx context.Context, id string, secret []byte) (*stud
 	}
 	l, err = s.LinkWithStats(ctx, id)
 	return l, token, err
+}
+
+// linkChangeEntry is the trail's entry for an edit of a link from old to
+// new by a staff member: deactivated or reactivated when that changed,
+// else changed, with what changed in words; no entry when nothing did.
+func linkChangeEntry(by string, old, new *studio.Link) activityEntry {
+	subject := studio.LinkChangeSubject(old, new)
+	action := studio.ActionLinkChanged
+	switch {
+	case old.Active && !new.Active:
+		action = studio.ActionLinkDeactivated
+	case !old.Active && new.Active:
+		action = studio.ActionLinkReactivated
+	case subject == "":
+		return activityEntry{}
+	}
+	if subject == "" {
+		subject = studio.LinkName(new)
+	}
+	return activityEntry{by, action, subject}
 }
 
 // Links lists links, newest first, with their statistics; projectID ""
@@ -324,7 +366,7 @@ func (s *Store) DeactivateLink(ctx context.Context, id, by string) (*studio.Link
 	if !l.Active {
 		return l, nil
 	}
-	err = s.changeLink(ctx, l.ProjectID, func(tx *sql.Tx) error {
+	err = s.changeLink(ctx, l.ProjectID, activityEntry{by, studio.ActionLinkDeactivated, studio.LinkName(l)}, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, s.q(`UPDATE client_links SET active = ?, deactivated_at = ?, deactivated_by = ?
 			WHERE id = ? AND active = ?`), false, fmtTime(s.now()), nullStr(by), id, true)
 		return err

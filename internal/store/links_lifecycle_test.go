@@ -55,7 +55,7 @@ func TestLinkUpdateAndRotate(t *testing.T) {
 		if err := s.InsertAccessEvents(ctx, []studio.AccessEvent{{LinkID: l.ID, ProjectID: p.ID, Action: studio.ActionView, IP: "192.0.2.1", UserAgent: "ua", At: now}}); err != nil {
 			t.Fatal(err)
 		}
-		r, newToken, err := s.RotateLink(ctx, l.ID, secret)
+		r, newToken, err := s.RotateLink(ctx, l.ID, secret, "")
 		if err != nil || newToken == token || r.Token(secret) != newToken || r.AccessCount != 1 || r.Label != "Jane" {
 			t.Fatalf("rotate: %+v %q %v", r, newToken, err)
 		}
@@ -65,7 +65,7 @@ func TestLinkUpdateAndRotate(t *testing.T) {
 		if cl, err := s.LinkForClient(ctx, studio.TokenDigest(newToken)); err != nil || cl.Link.ID != l.ID {
 			t.Errorf("new token: %+v, %v", cl, err)
 		}
-		if _, _, err := s.RotateLink(ctx, NewID(), secret); studio.ErrorCode(err) != studio.ECodeNotFound {
+		if _, _, err := s.RotateLink(ctx, NewID(), secret, ""); studio.ErrorCode(err) != studio.ECodeNotFound {
 			t.Errorf("rotate unknown: %v", err)
 		}
 	})

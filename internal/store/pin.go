@@ -51,10 +51,11 @@ func (s *Store) RecordPINFailure(ctx context.Context, l *studio.Link, ip string,
 	if n < studio.PINLockAfter || l.LockedAt != nil {
 		return false, nil
 	}
-	err = s.changeLink(ctx, l.ProjectID, func(tx *sql.Tx) error {
-		var label, project string
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT l.label, p.name FROM client_links l JOIN projects p ON p.id = l.project_id
-			WHERE l.id = ?`+s.forUpdateOf("l")), l.ID).Scan(&label, &project); err != nil {
+	// The entry is recorded below, only if this call locks the link.
+	err = s.changeLink(ctx, l.ProjectID, activityEntry{}, func(tx *sql.Tx) error {
+		var label, hint, project string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT l.label, l.token_hint, p.name FROM client_links l JOIN projects p ON p.id = l.project_id
+			WHERE l.id = ?`+s.forUpdateOf("l")), l.ID).Scan(&label, &hint, &project); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE client_links SET locked_at = ? WHERE id = ? AND locked_at IS NULL`), fmtTime(now), l.ID)
@@ -65,6 +66,14 @@ func (s *Store) RecordPINFailure(ctx context.Context, l *studio.Link, ip string,
 			return err // locked already, by another request
 		}
 		locked = true
+		named := "…" + hint
+		if label != "" {
+			named = "“" + label + "”"
+		}
+		if err := s.recordActivityTx(ctx, tx, l.ProjectID, actorSystem, studio.ActionLinkLocked,
+			fmt.Sprintf("%s: locked after %d wrong PINs in a day", named, n)); err != nil {
+			return err
+		}
 		what := "A link"
 		if label != "" {
 			what = "The link \"" + label + "\""

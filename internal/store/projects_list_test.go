@@ -44,7 +44,7 @@ func TestProjectCreateAndUpdate(t *testing.T) {
 		budget := int64(0)
 		got.BudgetCents = &budget
 		got.Address = "2 Hill Rd"
-		if err := s.UpdateProject(ctx, got); err != nil {
+		if err := s.UpdateProject(ctx, got, ""); err != nil {
 			t.Fatal(err)
 		}
 		again, _ := s.Project(ctx, p.ID)
@@ -52,7 +52,7 @@ func TestProjectCreateAndUpdate(t *testing.T) {
 			t.Errorf("after update: budget=%v address=%q, want 0 and 2 Hill Rd", again.BudgetCents, again.Address)
 		}
 		again.BudgetCents = nil
-		if err := s.UpdateProject(ctx, again); err != nil {
+		if err := s.UpdateProject(ctx, again, ""); err != nil {
 			t.Fatal(err)
 		}
 		if final, _ := s.Project(ctx, p.ID); final.BudgetCents != nil {
@@ -64,7 +64,7 @@ func TestProjectCreateAndUpdate(t *testing.T) {
 		if err := s.CreateProject(ctx, orphan); err != nil {
 			t.Errorf("project without creator: %v", err)
 		}
-		wantCode(t, "update unknown project", s.UpdateProject(ctx, &studio.Project{ID: NewID(), Name: "x", ClientName: "y"}),
+		wantCode(t, "update unknown project", s.UpdateProject(ctx, &studio.Project{ID: NewID(), Name: "x", ClientName: "y"}, ""),
 			studio.ECodeNotFound, "")
 		_, err = s.ProjectDetail(ctx, NewID())
 		wantCode(t, "detail of unknown project", err, studio.ECodeNotFound, "")
@@ -97,7 +97,7 @@ func TestProjectsListWithProgress(t *testing.T) {
 		roomC := seedRoom(t, s, c.ID, "Hall")
 		for _, ph := range roomC.Phases {
 			ph.Status = studio.StatusSkipped
-			if err := s.UpdatePhase(ctx, &ph, c.ID); err != nil {
+			if err := s.UpdatePhase(ctx, &ph, c.ID, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -111,7 +111,7 @@ func TestProjectsListWithProgress(t *testing.T) {
 			if st == studio.StatusCompleted {
 				ph.CompletedAt = "2026-11-01"
 			}
-			if err := s.UpdatePhase(ctx, &ph, b.ID); err != nil {
+			if err := s.UpdatePhase(ctx, &ph, b.ID, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -30,7 +30,7 @@ func TestProjectRoundTrip(t *testing.T) {
 		}
 		ph := room.Phases[0]
 		ph.Status, ph.CompletedAt = studio.StatusCompleted, "2026-10-02"
-		if err := s.UpdatePhase(ctx, &ph, p.ID); err != nil {
+		if err := s.UpdatePhase(ctx, &ph, p.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		d, err := s.ProjectDetail(ctx, p.ID)

@@ -139,8 +139,10 @@ func (s *Store) renderings(ctx context.Context, projectID string, forClient bool
 }
 
 // UpdateRendering saves a rendering's editable fields (status, approval,
-// text, room, notes). Client-visible changes bump the project's updated_at.
-func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error {
+// text, room, notes), by a staff member (by, "" from the command line).
+// Client-visible changes bump the project's updated_at; a change of status
+// is recorded in the project's trail, in the same transaction.
+func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering, by string) error {
 	r.UpdatedAt = s.now()
 	r.ApprovedAt = microPtr(r.ApprovedAt)
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -173,6 +175,12 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error 
 			return fmt.Errorf("store: update rendering: %w", err)
 		}
 	}
+	if old.Status != r.Status {
+		subject := "“" + r.Title + "”: " + statusWords(old.Status) + " → " + statusWords(r.Status)
+		if err := s.recordActivityTx(ctx, tx, r.ProjectID, by, studio.ActionRenderingStatus, subject); err != nil {
+			return fmt.Errorf("store: update rendering: %w", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: update rendering: %w", err)
 	}
@@ -187,7 +195,9 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering) error 
 // links of the project forget their view's versions at once (an approved
 // rendering counts in them); other instances hear of it from the caller's
 // live notice.
-func (s *Store) DeleteRendering(ctx context.Context, id string) (*studio.Rendering, error) {
+//
+// The deletion, by staff member by, is recorded in the project's trail.
+func (s *Store) DeleteRendering(ctx context.Context, id, by string) (*studio.Rendering, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: delete rendering: %w", err)
@@ -208,7 +218,9 @@ func (s *Store) DeleteRendering(ctx context.Context, id string) (*studio.Renderi
 			return nil, fmt.Errorf("store: delete rendering: %w", err)
 		}
 	}
-	// The activity trail records the deletion here, in this transaction.
+	if err := s.recordActivityTx(ctx, tx, rd.ProjectID, by, studio.ActionRenderingDeleted, rd.Title); err != nil {
+		return nil, fmt.Errorf("store: delete rendering: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: delete rendering: %w", err)
 	}
@@ -268,6 +280,9 @@ func (s *Store) MoveRendering(ctx context.Context, id string, delta int) (*studi
 	}
 	return s.Rendering(ctx, id)
 }
+
+// statusWords is a rendering status as the trail writes it ("in review").
+func statusWords(st studio.RenderingStatus) string { return strings.ReplaceAll(string(st), "_", " ") }
 
 // clientVisibleChange reports whether an edit changes what clients see:
 // a rendering shown or no longer shown (approval, or a move into or out of

@@ -54,7 +54,7 @@ func TestRenderings(t *testing.T) {
 		approvedAt := clock.Truncate(time.Microsecond)
 		got.Title, got.Description, got.RoomID, got.InternalNotes = "Island v2", "", "", "second pass"
 		got.Status, got.ApprovedAt, got.ApprovedBy = studio.RenderingApproved, &approvedAt, ana.ID
-		if err := s.UpdateRendering(ctx, got); err != nil {
+		if err := s.UpdateRendering(ctx, got, ""); err != nil {
 			t.Fatal(err)
 		}
 		upd, _ := s.Rendering(ctx, r.ID)
@@ -66,14 +66,14 @@ func TestRenderings(t *testing.T) {
 			t.Errorf("updatedAt %v not after createdAt %v", upd.UpdatedAt, upd.CreatedAt)
 		}
 		upd.RoomID = foreign.ID
-		wantCode(t, "move to a room of another project", s.UpdateRendering(ctx, upd), studio.ECodeInvalidInput, "roomId")
+		wantCode(t, "move to a room of another project", s.UpdateRendering(ctx, upd, ""), studio.ECodeInvalidInput, "roomId")
 		ghost := fakeRendering(p.ID, "", "Ghost")
-		wantCode(t, "update unknown rendering", s.UpdateRendering(ctx, ghost), studio.ECodeNotFound, "")
+		wantCode(t, "update unknown rendering", s.UpdateRendering(ctx, ghost, ""), studio.ECodeNotFound, "")
 
 		_, err = s.Rendering(ctx, NewID())
 		wantCode(t, "unknown rendering", err, studio.ECodeNotFound, "")
 
-		if _, err := s.DeleteRendering(ctx, ghost.ID); studio.ErrorCode(err) != studio.ECodeNotFound {
+		if _, err := s.DeleteRendering(ctx, ghost.ID, ""); studio.ErrorCode(err) != studio.ECodeNotFound {
 			t.Errorf("delete unknown rendering: err = %v, want not_found", err)
 		}
 	})
@@ -138,7 +138,7 @@ func TestApprovedRenderingOnlyOfItsProject(t *testing.T) {
 		// Withdrawing the approval hides it from the client lookup at once.
 		r := byStatus[studio.RenderingApproved]
 		r.Status, r.ApprovedAt = studio.RenderingRejected, nil
-		if err := s.UpdateRendering(ctx, r); err != nil {
+		if err := s.UpdateRendering(ctx, r, ""); err != nil {
 			t.Fatal(err)
 		}
 		_, err = s.ApprovedRendering(ctx, p.ID, r.ID)
@@ -230,7 +230,7 @@ func TestTimesRoundTrip(t *testing.T) {
 		}
 		approved = at.Add(time.Hour + time.Nanosecond)
 		r.ApprovedAt = &approved
-		if err := s.UpdateRendering(ctx, r); err != nil {
+		if err := s.UpdateRendering(ctx, r, ""); err != nil {
 			t.Fatal(err)
 		}
 		gotR, _ = s.Rendering(ctx, r.ID)

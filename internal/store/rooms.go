@@ -115,15 +115,17 @@ func (s *Store) room(ctx context.Context, projectID, id string) (*studio.Room, e
 // DeleteRoom removes a room and its phases in one transaction; its
 // renderings stay, with no room. Those of a hidden room that were approved
 // go back to in review: with no room they would otherwise reach clients.
-// It returns the room's project.
-func (s *Store) DeleteRoom(ctx context.Context, id string) (projectID string, err error) {
+// It returns the room's project. The deletion, by staff member by, is
+// recorded in the project's trail.
+func (s *Store) DeleteRoom(ctx context.Context, id, by string) (projectID string, err error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return "", fmt.Errorf("store: delete room: %w", err)
 	}
 	defer tx.Rollback()
 	var hidden bool
-	err = tx.QueryRowContext(ctx, s.q(`SELECT project_id, hidden FROM rooms WHERE id = ?`), id).Scan(&projectID, &hidden)
+	var name string
+	err = tx.QueryRowContext(ctx, s.q(`SELECT project_id, hidden, name FROM rooms WHERE id = ?`), id).Scan(&projectID, &hidden, &name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", notFound("Room")
 	}
@@ -146,7 +148,9 @@ func (s *Store) DeleteRoom(ctx context.Context, id string) (projectID string, er
 			return "", fmt.Errorf("store: delete room: %w", err)
 		}
 	}
-	// The activity trail records the deletion here, in this transaction.
+	if err := s.recordActivityTx(ctx, tx, projectID, by, studio.ActionRoomDeleted, name); err != nil {
+		return "", fmt.Errorf("store: delete room: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return "", fmt.Errorf("store: delete room: %w", err)
 	}
@@ -231,16 +235,19 @@ func (s *Store) Phase(ctx context.Context, id string) (*studio.Phase, string, er
 	return &ph, projectID, nil
 }
 
-// UpdatePhase saves a phase's editable fields (UpdatePhases of one).
-func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID string) error {
-	return s.UpdatePhases(ctx, projectID, []*studio.Phase{ph})
+// UpdatePhase saves a phase's editable fields (UpdatePhases of one), by a
+// staff member (by, "" from the command line).
+func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID, by string) error {
+	return s.UpdatePhases(ctx, projectID, []*studio.Phase{ph}, by)
 }
 
 // UpdatePhases saves the editable fields of phases of one project in one
 // transaction: all of them or, on any error, none. A change of status or
 // completion date (what clients see) bumps the project's updated_at, unless
-// the room is hidden from clients. An unknown assignee is invalid input.
-func (s *Store) UpdatePhases(ctx context.Context, projectID string, phases []*studio.Phase) error {
+// the room is hidden from clients. What changed is recorded in the
+// project's trail, in the same transaction. An unknown assignee is invalid
+// input.
+func (s *Store) UpdatePhases(ctx context.Context, projectID string, phases []*studio.Phase, by string) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: update phase: %w", err)
@@ -248,7 +255,7 @@ func (s *Store) UpdatePhases(ctx context.Context, projectID string, phases []*st
 	defer tx.Rollback()
 	touched := false
 	for _, ph := range phases {
-		changed, err := s.updatePhase(ctx, tx, ph, projectID)
+		changed, err := s.updatePhase(ctx, tx, ph, projectID, by)
 		if err != nil {
 			return err
 		}
@@ -265,17 +272,19 @@ func (s *Store) UpdatePhases(ctx context.Context, projectID string, phases []*st
 	return nil
 }
 
-// updatePhase writes one phase of the project in tx and reports whether
-// what clients see of it changed.
-func (s *Store) updatePhase(ctx context.Context, tx *sql.Tx, ph *studio.Phase, projectID string) (bool, error) {
-	var oldStatus, oldCompleted string
-	var hidden bool
-	err := tx.QueryRowContext(ctx, s.q(`SELECT ph.status, ph.completed_at, r.hidden FROM phases ph JOIN rooms r ON r.id = ph.room_id
-		WHERE ph.id = ? AND r.project_id = ?`), ph.ID, projectID).Scan(&oldStatus, &oldCompleted, &hidden)
+// updatePhase writes one phase of the project in tx, records the change in
+// the trail and reports whether what clients see of it changed.
+func (s *Store) updatePhase(ctx context.Context, tx *sql.Tx, ph *studio.Phase, projectID, by string) (bool, error) {
+	old, err := scanPhase(tx.QueryRowContext(ctx, s.q(`SELECT `+phaseCols+` FROM phases ph JOIN rooms r ON r.id = ph.room_id
+		WHERE ph.id = ? AND r.project_id = ?`), ph.ID, projectID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, notFound("Phase")
 	}
 	if err != nil {
+		return false, fmt.Errorf("store: update phase: %w", err)
+	}
+	var hidden bool
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT hidden FROM rooms WHERE id = ?`), old.RoomID).Scan(&hidden); err != nil {
 		return false, fmt.Errorf("store: update phase: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, s.q(`UPDATE phases SET status = ?, completed_at = ?, assignee_id = ?, due_date = ?,
@@ -290,7 +299,10 @@ func (s *Store) updatePhase(ctx context.Context, tx *sql.Tx, ph *studio.Phase, p
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, notFound("Phase")
 	}
-	return !hidden && (oldStatus != string(ph.Status) || oldCompleted != ph.CompletedAt), nil
+	if err := s.recordPhaseChange(ctx, tx, projectID, by, old, ph); err != nil {
+		return false, fmt.Errorf("store: update phase: %w", err)
+	}
+	return !hidden && (old.Status != ph.Status || old.CompletedAt != ph.CompletedAt), nil
 }
 
 // Room finds a room with its phases in order and its progress.
@@ -313,4 +325,29 @@ func (s *Store) Room(ctx context.Context, id string) (*studio.Room, error) {
 		}
 	}
 	return nil, notFound("Room")
+}
+
+// recordPhaseChange records what changed between old and ph, if anything,
+// naming the room and the assignees as they are now.
+func (s *Store) recordPhaseChange(ctx context.Context, tx *sql.Tx, projectID, by string, old, ph *studio.Phase) error {
+	if studio.PhaseChangeSubject("", *old, *ph, nil) == "" {
+		return nil
+	}
+	var room string
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT name FROM rooms WHERE id = ?`), old.RoomID).Scan(&room); err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, id := range []string{old.AssigneeID, ph.AssigneeID} {
+		if id == "" || old.AssigneeID == ph.AssigneeID {
+			continue
+		}
+		var name string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT name FROM users WHERE id = ?`), id).Scan(&name); err == nil {
+			names[id] = name
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+	}
+	return s.recordActivityTx(ctx, tx, projectID, by, studio.ActionPhaseChanged, studio.PhaseChangeSubject(room, *old, *ph, names))
 }

@@ -80,7 +80,7 @@ func TestUpdatePhase(t *testing.T) {
 		cost := int64(125_00)
 		ph.Status, ph.CompletedAt = studio.StatusCompleted, "2026-10-02"
 		ph.AssigneeID, ph.DueDate, ph.CostCents, ph.InternalNotes = ana.ID, "2026-10-15", &cost, "client was slow"
-		if err := s.UpdatePhase(ctx, ph, p.ID); err != nil {
+		if err := s.UpdatePhase(ctx, ph, p.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		got, _, err := s.Phase(ctx, ph.ID)
@@ -94,7 +94,7 @@ func TestUpdatePhase(t *testing.T) {
 
 		// Clearing the optional references stores NULLs again.
 		got.AssigneeID, got.CostCents, got.Status, got.CompletedAt = "", nil, studio.StatusInProgress, ""
-		if err := s.UpdatePhase(ctx, got, p.ID); err != nil {
+		if err := s.UpdatePhase(ctx, got, p.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		cleared, _, _ := s.Phase(ctx, ph.ID)
@@ -104,7 +104,7 @@ func TestUpdatePhase(t *testing.T) {
 
 		bad := *cleared
 		bad.AssigneeID = NewID()
-		wantCode(t, "unknown assignee", s.UpdatePhase(ctx, &bad, p.ID), studio.ECodeInvalidInput, "assigneeId")
+		wantCode(t, "unknown assignee", s.UpdatePhase(ctx, &bad, p.ID, ""), studio.ECodeInvalidInput, "assigneeId")
 		// The refused update left the phase as it was.
 		if after, _, _ := s.Phase(ctx, ph.ID); after.AssigneeID != "" {
 			t.Errorf("refused update changed the assignee to %q", after.AssigneeID)
@@ -112,7 +112,7 @@ func TestUpdatePhase(t *testing.T) {
 
 		unknown := *cleared
 		unknown.ID = NewID()
-		wantCode(t, "unknown phase", s.UpdatePhase(ctx, &unknown, p.ID), studio.ECodeNotFound, "")
+		wantCode(t, "unknown phase", s.UpdatePhase(ctx, &unknown, p.ID, ""), studio.ECodeNotFound, "")
 		_, _, err = s.Phase(ctx, NewID())
 		wantCode(t, "Phase(unknown)", err, studio.ECodeNotFound, "")
 	})
@@ -142,7 +142,7 @@ func TestUpdatePhasesIsAtomic(t *testing.T) {
 		edit[0].Status, edit[0].CompletedAt = studio.StatusCompleted, "2026-10-02"
 		edit[1].Status = studio.StatusInProgress
 		edit[4].AssigneeID = NewID() // no such staff member: the whole save fails
-		wantCode(t, "one unknown assignee", s.UpdatePhases(ctx, p.ID, edit), studio.ECodeInvalidInput, "assigneeId")
+		wantCode(t, "one unknown assignee", s.UpdatePhases(ctx, p.ID, edit, ""), studio.ECodeInvalidInput, "assigneeId")
 		if after, _ := s.Room(ctx, room.ID); after.Phases[0].Status != studio.StatusNotStarted || after.Phases[1].Status != studio.StatusNotStarted {
 			t.Errorf("a refused save changed phases: %+v", after.Phases[:2])
 		}
@@ -151,12 +151,12 @@ func TestUpdatePhasesIsAtomic(t *testing.T) {
 		edit[4].AssigneeID = ""
 		stray := other.Phases[0]
 		stray.Status = studio.StatusSkipped
-		wantCode(t, "a phase of another project", s.UpdatePhases(ctx, p.ID, append(edit, &stray)), studio.ECodeNotFound, "")
+		wantCode(t, "a phase of another project", s.UpdatePhases(ctx, p.ID, append(edit, &stray), ""), studio.ECodeNotFound, "")
 		if after, _ := s.Room(ctx, room.ID); after.Phases[0].Status != studio.StatusNotStarted {
 			t.Errorf("a refused save changed phase 0 to %s", after.Phases[0].Status)
 		}
 
-		if err := s.UpdatePhases(ctx, p.ID, edit); err != nil {
+		if err := s.UpdatePhases(ctx, p.ID, edit, ""); err != nil {
 			t.Fatal(err)
 		}
 		after, _ := s.Room(ctx, room.ID)

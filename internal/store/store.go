@@ -189,7 +189,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("store: migrate %s: %w", name, err)
 		}
 	}
-	return nil
+	// What SQL cannot compute alike on both databases is filled in here.
+	return s.fillSearchKeys(ctx)
 }
 
 func (s *Store) applyMigration(ctx context.Context, version int, body string) error {

@@ -46,30 +46,30 @@ func TestUpdatedAtMovesOnlyOnClientVisibleChanges(t *testing.T) {
 				ph.InternalNotes = "secret"
 				c := int64(5)
 				ph.CostCents = &c
-				return s.UpdatePhase(ctx, &ph, p.ID)
+				return s.UpdatePhase(ctx, &ph, p.ID, "")
 			}, false},
 			{"phase status", func() error {
 				ph := room.Phases[0]
 				ph.Status, ph.CompletedAt = studio.StatusCompleted, "2026-11-01"
-				return s.UpdatePhase(ctx, &ph, p.ID)
+				return s.UpdatePhase(ctx, &ph, p.ID, "")
 			}, true},
-			{"draft title", func() error { r.Title = "Island v2"; return s.UpdateRendering(ctx, r) }, false},
+			{"draft title", func() error { r.Title = "Island v2"; return s.UpdateRendering(ctx, r, "") }, false},
 			{"approval", func() error {
 				at := clock
 				r.Status, r.ApprovedAt = studio.RenderingApproved, &at
-				return s.UpdateRendering(ctx, r)
+				return s.UpdateRendering(ctx, r, "")
 			}, true},
-			{"approved rendering notes", func() error { r.InternalNotes = "secret"; return s.UpdateRendering(ctx, r) }, false},
+			{"approved rendering notes", func() error { r.InternalNotes = "secret"; return s.UpdateRendering(ctx, r, "") }, false},
 			{"project notes and budget", func() error {
 				got, _ := s.Project(ctx, p.ID)
 				b := int64(99)
 				got.InternalNotes, got.BudgetCents = "secret", &b
-				return s.UpdateProject(ctx, got)
+				return s.UpdateProject(ctx, got, "")
 			}, false},
 			{"project name", func() error {
 				got, _ := s.Project(ctx, p.ID)
 				got.Name = "Harbor Loft"
-				return s.UpdateProject(ctx, got)
+				return s.UpdateProject(ctx, got, "")
 			}, true},
 		}
 		for _, st := range steps {

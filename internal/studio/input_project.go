@@ -13,6 +13,8 @@ type ProjectInput struct {
 	// BudgetSet says the budget was sent; a nil BudgetCents clears it.
 	BudgetSet   bool
 	BudgetCents *int64
+	// Archived, when sent, archives (true) or unarchives the project.
+	Archived *bool
 }
 
 // Apply applies in to p. A new project (create) needs its name and its
@@ -37,6 +39,9 @@ func (in ProjectInput) Apply(p *Project, create bool) error {
 	// Dates are YYYY-MM-DD, so text order is date order.
 	if q.StartDate != "" && q.TargetDate != "" && q.TargetDate < q.StartDate && !pr.Has("startDate") {
 		pr.Add("targetDate", "targetDate must not be before startDate.")
+	}
+	if in.Archived != nil {
+		q.Archived = *in.Archived
 	}
 	if err := pr.Err(); err != nil {
 		return err

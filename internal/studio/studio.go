@@ -42,6 +42,8 @@ type Project struct {
 	CreatedAt       time.Time `json:"createdAt"`
 	UpdatedAt       time.Time `json:"updatedAt"`
 	OverallProgress int       `json:"overallProgress"`
+	// Archived projects leave the default list; their links keep working.
+	Archived bool `json:"archived"`
 }
 
 // ProjectDetail is a project with everything staff see on its page.

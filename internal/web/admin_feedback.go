@@ -123,7 +123,7 @@ func (s *Server) adminUpdateLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var ch studio.LinkChange
+	ch := studio.LinkChange{By: userFrom(r.Context()).ID, At: s.now().UTC()}
 	if v, ok := r.PostForm["allowFeedback"]; ok {
 		on := v[0] == "1"
 		ch.AllowFeedback = &on

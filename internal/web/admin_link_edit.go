@@ -84,7 +84,7 @@ func (s *Server) adminReactivateLink(w http.ResponseWriter, r *http.Request) {
 // at once. The panel then shows the new address, ready to copy.
 func (s *Server) adminRotateLink(w http.ResponseWriter, r *http.Request) {
 	s.linkAction(w, r, "rotate", func(l *studio.Link) (string, error) {
-		if _, _, err := s.store.RotateLink(r.Context(), l.ID, s.cfg.Secret); err != nil {
+		if _, _, err := s.store.RotateLink(r.Context(), l.ID, s.cfg.Secret, userFrom(r.Context()).ID); err != nil {
 			return "", err
 		}
 		return linkName(l) + " has a new address; the old one no longer works. Copy the new one and send it to your client.", nil

@@ -65,6 +65,7 @@ var adminFuncs = template.FuncMap{
 	"iso":           fmtISO,
 	"shortDay":      func(t time.Time) string { return t.UTC().Format("2 Jan") },
 	"decisionLabel": studio.DecisionLabel,
+	"activityLabel": studio.ActivityLabel,
 	"money":         fmtMoney,
 	"moneyInput":    moneyInput,
 	"initial": func(name string) string {

@@ -79,7 +79,7 @@ func (s *Server) adminUpdateRoomPhases(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, bad, page)
 		return
 	}
-	if err := s.store.UpdatePhases(r.Context(), room.ProjectID, phases); err != nil {
+	if err := s.store.UpdatePhases(r.Context(), room.ProjectID, phases, userFrom(r.Context()).ID); err != nil {
 		s.fail(w, r, err, page)
 		return
 	}

@@ -26,6 +26,8 @@ type projectView struct {
 	Today           string
 	Feedback        feedbackPart
 	StudioName      string // how replies are signed on the client page
+	Activity        []studio.Activity
+	ActivityTotal   int
 }
 
 func (s *Server) adminProject(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +63,14 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, id string
 		s.fail(w, r, err)
 		return
 	}
+	activity, activityTotal, err := s.store.ProjectActivity(ctx, id, 1)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v := &projectView{
+		Activity:        activity[:min(len(activity), recentActivity)],
+		ActivityTotal:   activityTotal,
 		P:               d,
 		Staff:           staff,
 		StaffNames:      map[string]string{},
@@ -138,7 +147,7 @@ func (s *Server) adminUpdateProject(w http.ResponseWriter, r *http.Request) {
 	in, moneyErr := projectFormInput(r.PostForm)
 	err = studio.Join(in.Apply(p, false), moneyErr)
 	if err == nil {
-		err = s.store.UpdateProject(r.Context(), p)
+		err = s.store.UpdateProject(r.Context(), p, userFrom(r.Context()).ID)
 	}
 	if err != nil {
 		s.fail(w, r, err, formPage{Name: "project", Values: r.PostForm, Labels: projectLabels, Render: s.projectPage(id)})
@@ -226,7 +235,7 @@ func (s *Server) adminUpdatePhase(w http.ResponseWriter, r *http.Request) {
 	}
 	err = ch.Apply(ph, s.now())
 	if err == nil {
-		err = s.store.UpdatePhase(r.Context(), ph, projectID)
+		err = s.store.UpdatePhase(r.Context(), ph, projectID, userFrom(r.Context()).ID)
 	}
 	if err != nil {
 		// Shown again in the room's phases form, under its field names.

@@ -21,19 +21,27 @@ var projectLabels = map[string]string{
 type projectsView struct {
 	adminChrome
 	Projects []studio.Project
+	Find     projectFind
 }
 
 func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 	s.renderProjects(w, r, http.StatusOK, nil)
 }
 
+// renderProjects shows the project list as the URL's query asks (the
+// API's parameters: admin_projects_find.go), and the new project form.
 func (s *Server) renderProjects(w http.ResponseWriter, r *http.Request, status int, form *adminForm) {
-	list, err := s.store.Projects(r.Context())
+	q, err := projectQuery(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v := &projectsView{Projects: list}
+	list, total, err := s.store.ListProjects(r.Context(), q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := &projectsView{Projects: list, Find: newProjectFind(q, total)}
 	v.Title, v.Nav, v.Form = "Projects", "projects", form
 	s.adminRender(w, r, status, "admin_projects.html", v)
 }

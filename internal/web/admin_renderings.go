@@ -76,7 +76,7 @@ func (s *Server) changeRendering(w http.ResponseWriter, r *http.Request, form st
 		RoomID: field("roomId"), InternalNotes: field("internalNotes")}
 	err = ch.Apply(rd, userFrom(r.Context()).ID, s.now().UTC())
 	if err == nil {
-		err = s.store.UpdateRendering(r.Context(), rd)
+		err = s.store.UpdateRendering(r.Context(), rd, userFrom(r.Context()).ID)
 	}
 	if err != nil {
 		s.fail(w, r, err, formPage{Name: form + id, Values: r.PostForm, Labels: renderingLabels, Render: s.projectPage(rd.ProjectID)})

@@ -30,7 +30,7 @@ func (s *Server) deleteRendering(r *http.Request) (*studio.Rendering, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd, err := s.store.DeleteRendering(r.Context(), id)
+	rd, err := s.store.DeleteRendering(r.Context(), id, userFrom(r.Context()).ID)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (s *Server) deleteRoom(r *http.Request) (projectID string, err error) {
 	if err != nil {
 		return "", err
 	}
-	if projectID, err = s.store.DeleteRoom(r.Context(), id); err != nil {
+	if projectID, err = s.store.DeleteRoom(r.Context(), id, userFrom(r.Context()).ID); err != nil {
 		return "", err
 	}
 	s.live.Publish(r.Context(), projectID)

@@ -89,7 +89,7 @@ func (s *Server) apiRotateLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	l, token, err := s.store.RotateLink(r.Context(), id, s.cfg.Secret)
+	l, token, err := s.store.RotateLink(r.Context(), id, s.cfg.Secret, userFrom(r.Context()).ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

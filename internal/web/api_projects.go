@@ -2,27 +2,47 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
 
+// apiProjects answers a search of the project list: one page and the
+// total (studio.ParseProjectQuery says what is taken).
 func (s *Server) apiProjects(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.Projects(r.Context())
+	q, err := projectQuery(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"projects": list})
+	list, total, err := s.store.ListProjects(r.Context(), q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"projects": list, "total": total})
 }
 
-// projectInput reads a project's fields from a JSON body.
+// projectQuery reads the list's query parameters, for the API and the
+// admin's list alike. A query string that is not URL encoding is refused
+// rather than half read.
+func projectQuery(r *http.Request) (studio.ProjectQuery, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return studio.ProjectQuery{}, studio.Invalid("query", "The query string is not valid URL encoding.")
+	}
+	return studio.ParseProjectQuery(v, userFrom(r.Context()).ID)
+}
+
+// projectInput reads a project's fields from a JSON body. archived is
+// taken on edits only (a new project is active).
 func projectInput(b *body) studio.ProjectInput {
-	b.Only("name", "clientName", "clientEmail", "address", "budgetCents", "internalNotes", "startDate", "targetDate")
+	b.Only("name", "clientName", "clientEmail", "address", "budgetCents", "internalNotes", "startDate", "targetDate", "archived")
 	in := studio.ProjectInput{
 		Name: b.Text("name"), ClientName: b.Text("clientName"), ClientEmail: b.Text("clientEmail"),
 		Address: b.Text("address"), InternalNotes: b.Text("internalNotes"),
-		StartDate: b.Text("startDate"), TargetDate: b.Text("targetDate"),
+		StartDate: b.Text("startDate"), TargetDate: b.Text("targetDate"), Archived: b.Bool("archived"),
 	}
 	in.BudgetSet, in.BudgetCents = b.Cents("budgetCents")
 	return in
@@ -36,7 +56,11 @@ func (s *Server) apiCreateProject(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &studio.Project{CreatedBy: userFrom(r.Context()).ID}
 	in := projectInput(b)
-	if err := studio.Join(b.Err(), in.Apply(p, true)); err != nil {
+	var archivedErr error
+	if in.Archived != nil {
+		archivedErr = studio.Invalid("archived", "A new project is active: archive it once it is created.")
+	}
+	if err := studio.Join(b.Err(), in.Apply(p, true), archivedErr); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -86,7 +110,7 @@ func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.UpdateProject(r.Context(), p); err != nil {
+	if err := s.store.UpdateProject(r.Context(), p, userFrom(r.Context()).ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -168,7 +192,7 @@ func (s *Server) apiUpdatePhase(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.UpdatePhase(r.Context(), ph, projectID); err != nil {
+	if err := s.store.UpdatePhase(r.Context(), ph, projectID, userFrom(r.Context()).ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -12,7 +12,7 @@ func TestProjectsAPI(t *testing.T) {
 		e := newEnv(t, db, nil)
 		c := e.login(adminEmail)
 		run(t, c, []scenario{
-			{name: "empty list", method: "GET", path: "/api/projects", status: 200, substr: []string{`{"projects":[]}`}},
+			{name: "empty list", method: "GET", path: "/api/projects", status: 200, substr: []string{`{"projects":[],"total":0}`}},
 			{name: "create", method: "POST", path: "/api/projects", status: 201, body: map[string]any{
 				"name": "Hillside", "clientName": "Jane Doe", "clientEmail": "jane@example.com", "address": "1 Hill Rd",
 				"budgetCents": 1500000, "internalNotes": "likes oak", "startDate": "2026-10-01", "targetDate": "2027-03-01"},

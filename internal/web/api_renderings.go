@@ -205,7 +205,7 @@ func (s *Server) apiUpdateRendering(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.UpdateRendering(r.Context(), rd); err != nil {
+	if err := s.store.UpdateRendering(r.Context(), rd, userFrom(r.Context()).ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

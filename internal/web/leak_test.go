@@ -166,6 +166,27 @@ func TestNothingInternalLeaks(t *testing.T) {
 		mustOK("reply about a hidden rendering", admin.do("POST", "/api/projects/"+p.ID+"/feedback",
 			map[string]any{"message": plant("ZQ-HIDDEN-REPLY"), "renderingId": hiddenRendering.ID}))
 
+		// The project is archived: its links keep working (every answer
+		// below is of an archived project), and neither the flag nor its
+		// activity trail (actors, actions, what changed) reaches a client.
+		// The trail holds each canary, or the check below proves nothing.
+		// (link_deactivated is also the code of a dead link's answer: not a canary.)
+		mustOK("archive", admin.do("PATCH", "/api/projects/"+p.ID, map[string]any{"archived": true}))
+		mustOK("cost", admin.do("PATCH", "/api/phases/"+p.Rooms[0].Phases[1].ID, map[string]any{"costCents": 24680}))
+		plant("24680")
+		trail := mustOK("activity", admin.do("GET", "/api/projects/"+p.ID+"/activity", nil))
+		for _, c := range []string{studio.ActionPhaseChanged, studio.ActionRenderingStatus, studio.ActionLinkCreated,
+			studio.ActionProjectArchived, "notes edited", "cost changed", "assignee none → Zq Staffname Quill",
+			`"archived":true`, `"actorId"`} {
+			if !bytes.Contains(trail.Body, []byte(c)) && !strings.Contains(string(mustOK("project", admin.do("GET", "/api/projects/"+p.ID, nil)).Body), c) {
+				t.Errorf("the trail and the project lack the canary %q: %s", c, trail.Body)
+			}
+			plant(c)
+		}
+		for _, action := range []string{studio.ActionPhaseChanged, studio.ActionLinkCreated, studio.ActionProjectArchived} {
+			plant(studio.ActivityLabel(action))
+		}
+
 		// Every client-facing answer, good and bad.
 		anon := e.anon()
 		base := "/api/client-progress/" + link.Token

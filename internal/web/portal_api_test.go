@@ -335,7 +335,7 @@ func clientJSONFollowsChanges(t *testing.T, db string) {
 			}
 		}
 		// An approved rendering deleted outright (no project timestamp moves).
-		if _, err := e.Store.DeleteRendering(context.Background(), f.draft.ID); err != nil {
+		if _, err := e.Store.DeleteRendering(context.Background(), f.draft.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		if r := anon.do("GET", path, nil); bytes.Contains(r.Body, []byte(f.draft.ID)) {

@@ -77,7 +77,7 @@ func portalSeedProject(t testing.TB, st *store.Store, fs files.Storage, userID s
 			if status == studio.StatusCompleted {
 				ph.CompletedAt = fmt.Sprintf("2026-10-%02d", 2+pi+ri)
 			}
-			must(st.UpdatePhase(ctx, &ph, p.ID))
+			must(st.UpdatePhase(ctx, &ph, p.ID, ""))
 			room.Phases[pi] = ph
 		}
 		s.rooms = append(s.rooms, room)
@@ -112,7 +112,7 @@ func portalSeedProject(t testing.TB, st *store.Store, fs files.Storage, userID s
 		if j < o.approved {
 			at := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC).Add(time.Duration(j) * time.Hour)
 			r.Status, r.ApprovedAt, r.ApprovedBy = studio.RenderingApproved, &at, userID
-			must(st.UpdateRendering(ctx, r))
+			must(st.UpdateRendering(ctx, r, ""))
 			s.approved = append(s.approved, r)
 		} else {
 			s.drafts = append(s.drafts, r)
