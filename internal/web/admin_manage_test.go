@@ -49,11 +49,11 @@ func TestAdminHideMoveDelete(t *testing.T) {
 				}
 			}
 		}
-		wantBody(t, c.get(base), "20% for the client, 30% overall")
+		wantBody(t, c.get(base), `<p class="small muted progress-both" data-testid="progress-both"><span data-client-progress>20</span>% for the client, <span data-all-progress>30</span>% overall</p>`)
 
 		r = c.postForm("/admin/rooms/"+cellar+"/visibility", url.Values{"hidden": {"false"}})
 		wantBody(t, c.follow(r), "“Wine cellar” is shown to the client again.")
-		if strings.Contains(string(c.get(base).Body), "for the client,") {
+		if !strings.Contains(string(c.get(base).Body), `data-testid="progress-both" hidden>`) {
 			t.Error("both figures shown while they are equal")
 		}
 		if r := c.postForm("/admin/rooms/"+cellar+"/visibility", url.Values{"hidden": {"maybe"}}); r.Status != 400 {
