@@ -30,8 +30,9 @@ import (
 //
 //	go test ./e2e -run '^$' -bench ClientPagePaint -benchtime 1x
 //
-// or bench/paint.sh, which prints the medians as a table. ATRIUM_PAINT_RUNS
-// sets the cold runs per device (at least and by default 5).
+// or bench/paint.sh, which prints the medians as a table, and with BASE=ref
+// those of another build measured in the same run. ATRIUM_PAINT_RUNS sets
+// the cold runs per device (at least and by default 5).
 
 // paintDevice is one device of the benchmark.
 type paintDevice struct {
@@ -76,7 +77,7 @@ const paintMetrics = `(() => {
   let bytes = nav ? nav.transferSize : 0;
   for (const r of performance.getEntriesByType("resource")) if (r.responseEnd <= lcp) bytes += r.transferSize;
   const el = last && last.element;
-  const pending = [...document.images].filter(i => { const b = i.getBoundingClientRect(); return b.bottom > 0 && b.top < innerHeight && b.width > 0 && !i.complete; }).length;
+  const pending = [...document.images].filter(i => { const b = i.getBoundingClientRect(); return b.bottom > 0 && b.top < innerHeight && b.width > 0 && !(i.complete && i.naturalWidth > 0); }).length;
   return JSON.stringify({pending, lcp, fcp: fcp ? fcp.startTime : 0, cls, bytes, done: document.readyState === "complete", entries: lcps.length,
     element: el ? el.tagName + " " + (last.url ? new URL(last.url).pathname.split("/").slice(-2).join("/") : "") : ""});
 })()`
@@ -94,6 +95,15 @@ type networkConditions struct {
 
 // slowPhone is the issue's profile.
 var slowPhone = networkConditions{Latency: 150, DownloadThroughput: 200_000, UploadThroughput: 93_750}
+
+// cpuSlowdown is the profile's CPU throttling rate, 4, or
+// $ATRIUM_PAINT_CPU (1 measures what the network alone costs).
+func cpuSlowdown() float64 {
+	if v, err := strconv.ParseFloat(os.Getenv("ATRIUM_PAINT_CPU"), 64); err == nil && v >= 1 {
+		return v
+	}
+	return 4
+}
 
 // measurePaint loads url once, cold, in a browser of its own.
 func measurePaint(exe, url string, d paintDevice) (paintSample, error) {
@@ -126,7 +136,7 @@ func measurePaint(exe, url string, d paintDevice) (paintSample, error) {
 			if _, err := cdp.Call(ctx, t, emulateNetworkConditions, slowPhone); err != nil {
 				return fmt.Errorf("emulate network conditions: %w", err)
 			}
-			if _, err := cdp.Call(ctx, t, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: 4}); err != nil {
+			if _, err := cdp.Call(ctx, t, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: cpuSlowdown()}); err != nil {
 				return err
 			}
 			if d.noJS {
@@ -155,6 +165,7 @@ func measurePaint(exe, url string, d paintDevice) (paintSample, error) {
 	// element has painted for half a second.
 	var s paintSample
 	last, since := -1, time.Now()
+	var loaded time.Time // when the load event was first seen
 	for {
 		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](paintMetrics))
 		if err == nil && raw != "" {
@@ -164,7 +175,12 @@ func measurePaint(exe, url string, d paintDevice) (paintSample, error) {
 		if err != nil && ctx.Err() != nil {
 			return s, fmt.Errorf("%s: %w (last: %+v)", d.name, err, s)
 		}
-		if s.Done && s.LCP > 0 && s.Pending == 0 {
+		if s.Done && loaded.IsZero() {
+			loaded = time.Now()
+		}
+		// A lazy image that has not started is not complete, nor has it a
+		// natural width: wait for it, but not for ever (a broken image).
+		if s.Done && s.LCP > 0 && (s.Pending == 0 || time.Since(loaded) > 15*time.Second) {
 			if s.Entries != last {
 				last, since = s.Entries, time.Now()
 			} else if time.Since(since) >= 500*time.Millisecond {
@@ -187,22 +203,41 @@ func BenchmarkClientPagePaint(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("ATRIUM_PAINT_RUNS")); err == nil && n > runs {
 		runs = n
 	}
+	// ATRIUM_PAINT_BASELINE is the client link of another server (another
+	// build, with the demo: bench/paint.sh BASE=ref starts one) to measure
+	// in the same run, run for run.
+	baseline := os.Getenv("ATRIUM_PAINT_BASELINE")
 	for _, d := range paintDevices {
 		b.Run(d.name, func(b *testing.B) {
-			var samples []paintSample
-			for range runs {
-				s, err := measurePaint(exe, a.ClientURL(), d)
+			var samples, before []paintSample
+			measure := func(what, url string, into *[]paintSample) {
+				s, err := measurePaint(exe, url, d)
 				if err != nil {
 					b.Fatal(err)
 				}
-				b.Logf("%s: LCP %.0f ms (%s), FCP %.0f ms, CLS %.3f, %d bytes before LCP", d.name, s.LCP, s.Element, s.FCP, s.CLS, s.Bytes)
-				samples = append(samples, s)
+				b.Logf("%s%s: LCP %.0f ms (%s), FCP %.0f ms, CLS %.4f, %d bytes before LCP", what, d.name, s.LCP, s.Element, s.FCP, s.CLS, s.Bytes)
+				*into = append(*into, s)
+			}
+			for range runs {
+				// Turn about with the baseline, so that load from other
+				// work on the machine weighs on both alike.
+				if baseline != "" {
+					measure("before ", baseline, &before)
+				}
+				measure("", a.ClientURL(), &samples)
 			}
 			m := paintMedian(samples)
 			b.ReportMetric(m.LCP, "lcp-ms")
 			b.ReportMetric(m.FCP, "fcp-ms")
 			b.ReportMetric(m.CLS, "cls")
 			b.ReportMetric(float64(m.Bytes), "bytes-before-lcp")
+			if baseline != "" {
+				mb := paintMedian(before)
+				b.ReportMetric(mb.LCP, "before-lcp-ms")
+				b.ReportMetric(mb.FCP, "before-fcp-ms")
+				b.ReportMetric(mb.CLS, "before-cls")
+				b.ReportMetric(float64(mb.Bytes), "before-bytes-before-lcp")
+			}
 		})
 	}
 }

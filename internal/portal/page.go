@@ -122,7 +122,7 @@ func (t *portalTile) Srcset() string {
 
 // imageBase is what the gallery's image URLs start with on a page served
 // at reqPath: relative to the page ("TOKEN/", which resolves to
-// /client-progress/TOKEN/...), 57 bytes shorter a URL than the API's, five
+// /client-progress/TOKEN/...), 36 bytes shorter a URL than the API's, four
 // URLs a tile; where the page answers another path (the feedback form's
 // POST shows it again with its error), from the root.
 func imageBase(reqPath string, urls studio.ClientURLs) string {
