@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -260,5 +261,39 @@ func paintMedian(ss []paintSample) paintSample {
 		FCP:   med(func(s paintSample) float64 { return s.FCP }),
 		CLS:   med(func(s paintSample) float64 { return s.CLS }),
 		Bytes: int64(med(func(s paintSample) float64 { return float64(s.Bytes) })),
+	}
+}
+
+// TestClientPagePaintProfile runs the benchmark's measurement once, on the
+// phone, in the normal test run: the profile is applied (no page paints
+// within two round trips of 150 ms), the first tile's thumbnail is the
+// largest paint, nothing shifts, and the bytes before it are the page's and
+// a few thumbnails', not the gallery's.
+func TestClientPagePaintProfile(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("drives Chromium")
+	}
+	exe := chromiumPath()
+	if exe == "" {
+		need(t, "chromium not found: install Debian's chromium or set ATRIUM_CHROMIUM")
+	}
+	a := startApp(t)
+	s, err := measurePaint(exe, a.ClientURL(), paintDevices[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("phone: LCP %.0f ms (%s), FCP %.0f ms, CLS %.4f, %d bytes before LCP", s.LCP, s.Element, s.FCP, s.CLS, s.Bytes)
+	if s.FCP < 300 || s.LCP < s.FCP {
+		t.Errorf("FCP %.0f ms, LCP %.0f ms: the slow profile was not applied", s.FCP, s.LCP)
+	}
+	if !strings.HasPrefix(s.Element, "IMG ") || !strings.HasSuffix(s.Element, "/t") {
+		t.Errorf("largest paint %q, want the first tile's thumbnail", s.Element)
+	}
+	if s.CLS != 0 {
+		t.Errorf("CLS %.4f, want 0", s.CLS)
+	}
+	if s.Bytes <= 0 || s.Bytes > 150_000 {
+		t.Errorf("%d bytes before LCP, want the page and a few thumbnails", s.Bytes)
 	}
 }
