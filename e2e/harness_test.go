@@ -62,14 +62,21 @@ type app struct {
 
 // startApp starts the real server in-process on a fresh SQLite database,
 // wired as cmd/atrium wires it, and seeds the demo studio.
-func startApp(t *testing.T) *app {
+func startApp(t testing.TB) *app {
 	t.Helper()
 	return startAppWith(t, nil)
 }
 
 // startAppWith is startApp whose tweak may change the server's config
 // (for example give it a mail sender) once the store and files are open.
-func startAppWith(t *testing.T, tweak func(*web.Config, *store.Store, files.Storage)) *app {
+func startAppWith(t testing.TB, tweak func(*web.Config, *store.Store, files.Storage)) *app {
+	t.Helper()
+	return startAppDemo(t, demo.Options{Width: 1200, Height: 800}, tweak)
+}
+
+// startAppDemo is startAppWith with the demo's options (the size of its
+// renderings: smaller than the demo's own, to seed faster).
+func startAppDemo(t testing.TB, opt demo.Options, tweak func(*web.Config, *store.Store, files.Storage)) *app {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -94,7 +101,7 @@ func startAppWith(t *testing.T, tweak func(*web.Config, *store.Store, files.Stor
 	rand.Read(secret)
 
 	start := time.Now()
-	res, err := demo.Seed(ctx, st, fs, tmp, secret, demo.Options{Width: 1200, Height: 800})
+	res, err := demo.Seed(ctx, st, fs, tmp, secret, opt)
 	if err != nil {
 		t.Fatalf("demo.Seed: %v", err)
 	}

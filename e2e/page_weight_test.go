@@ -77,7 +77,7 @@ func TestClientPageFirstView(t *testing.T) {
 			var kinds []string
 			if err == nil {
 				kinds, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](
-					`[innerWidth + "x" + innerHeight + "@" + devicePixelRatio].concat(performance.getEntriesByType("resource").filter(e => e.name.includes("/renderings/")).map(e => e.name.split("/").pop()))`))
+					`[innerWidth + "x" + innerHeight + "@" + devicePixelRatio].concat(performance.getEntriesByType("resource").filter(e => /\/[0-9a-f]{32}\/\w+$/.test(e.name)).map(e => e.name.split("/").pop()))`))
 			}
 			stop()
 			cancel() // closes the browser and with it the event stream
@@ -97,7 +97,7 @@ func TestClientPageFirstView(t *testing.T) {
 				t.Errorf("%s: %d bytes, over the %d budget", v.name, sent, budgetFirstView)
 			}
 			for _, k := range kinds {
-				if k != "thumb" {
+				if k != "t" && k != "s" { // the page's short URLs: thumbnail, small thumbnail
 					t.Errorf("%s: the gallery fetched a %s, want thumbnails only", v.name, k)
 					break
 				}

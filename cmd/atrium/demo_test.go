@@ -94,7 +94,7 @@ func testDemo(t *testing.T, bucket *testsupport.S3Bucket) {
 	}
 
 	page := get(t, link, http.StatusOK)
-	if n := strings.Count(page, "/thumb"); n < 4 {
+	if n := strings.Count(page, `/t" srcset="`); n < 4 { // <img src="TOKEN/ID/t" srcset=…>
 		t.Errorf("the client page shows %d thumbnails, want several", n)
 	}
 	var view struct {

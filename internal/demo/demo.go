@@ -273,7 +273,11 @@ func drawRendering(ctx context.Context, fs files.Storage, tmpDir, id string, roo
 	if err := jpeg.Encode(&buf, scene(opt.Width, opt.Height, room, variant), &jpeg.Options{Quality: 90}); err != nil {
 		return nil, err
 	}
-	return ingest(ctx, fs, tmpDir, files.RenderingKeyPrefix(id), &buf)
+	ing, err := ingest(ctx, fs, tmpDir, files.RenderingKeyPrefix(id), &buf)
+	if err == nil {
+		_, err = files.MakeSmall(ctx, fs, ing.Thumb.Key) // as an upload makes it
+	}
+	return ing, err
 }
 
 // addRendering records a rendering whose picture is stored already.

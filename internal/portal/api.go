@@ -3,6 +3,7 @@ package portal
 import (
 	"net/http"
 
+	"atrium/internal/files"
 	"atrium/internal/httpx"
 	"atrium/internal/studio"
 )
@@ -48,23 +49,26 @@ func (s *Server) clientJSON(r *http.Request, c *clientReq) ([]byte, error) {
 	return body, nil
 }
 
-// Image sizes a client may fetch under a token.
-const (
-	sizeThumb   = "thumb"
-	sizePreview = "preview"
-)
+// Image sizes a client may fetch under a token, by their names in the
+// JSON's URLs and by the one-letter names of the page's tiles, which repeat
+// them in every srcset (page.go).
+var imageSizes = map[string]string{
+	"small": "small", "s": "small", // 360 px (files.SmallKey), made on first request if missing
+	"thumb": "thumb", "t": "thumb", // 480 px
+	"preview": "preview", "p": "preview", // 1600 px
+}
 
-// Image serves an approved rendering's thumbnail or preview. The
-// gallery fetches many at once, so images are neither logged nor counted;
-// they pass the same link checks as everything else.
+// Image serves an approved rendering's small thumbnail, thumbnail or
+// preview. The gallery fetches many at once, so images are neither logged
+// nor counted; they pass the same link checks as everything else.
 func (s *Server) Image(w http.ResponseWriter, r *http.Request) {
 	c, err := s.resolveClientImage(w, r)
 	if err != nil {
 		s.Fail(w, r, err)
 		return
 	}
-	size := r.PathValue("size")
-	if size != sizeThumb && size != sizePreview {
+	size, ok := imageSizes[r.PathValue("size")]
+	if !ok {
 		s.Fail(w, r, studio.Errorf(studio.ECodeNotFound, "Not found."))
 		return
 	}
@@ -73,11 +77,22 @@ func (s *Server) Image(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	key := rd.ThumbKey
-	if size == sizePreview {
-		key = rd.PreviewKey
+	etag := s.clientETag(size + "\x00" + rd.SHA256)
+	switch size {
+	case "small":
+		obj, err := files.OpenSmall(r.Context(), s.files, rd.ThumbKey)
+		if err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		defer obj.Close()
+		w.Header().Set("Content-Type", "image/jpeg")
+		s.serveClientContent(w, r, obj, etag, nil)
+	case "preview":
+		s.serveClientObject(w, r, rd.PreviewKey, "image/jpeg", etag)
+	default:
+		s.serveClientObject(w, r, rd.ThumbKey, "image/jpeg", etag)
 	}
-	s.serveClientObject(w, r, key, "image/jpeg", s.clientETag(size+"\x00"+rd.SHA256))
 }
 
 // clientRendering finds the approved rendering id of the link's project;

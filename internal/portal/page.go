@@ -95,8 +95,53 @@ func (p *portalPage) GallerySizes() string { return gallerySizes }
 type portalTile struct {
 	studio.ClientRendering
 	Alt            string
-	ThumbW, ThumbH int // of the thumbnail; also the tile's width/height attributes
+	Img            string // the images' URL less the size letter: "TOKEN/ID/" (see imageBase)
+	SmallW         int    // of the small thumbnail; 0 when the thumbnail is no larger
+	ThumbW, ThumbH int    // of the thumbnail; also the tile's width/height attributes
 	PreviewW       int
+	Eager          bool // in the first row at the widest layout: not lazy
+	First          bool // the first tile: fetchpriority=high and the preload header
+}
+
+// eagerTiles is how many tiles load without loading="lazy": the first row
+// of the widest gallery (three columns, portal.css), which is in view on a
+// laptop; on a phone (two columns) the first two are. A lazy image waits
+// for layout, so an image in view that is lazy starts late; one below the
+// view that is eager costs bytes the reader may never scroll to.
+const eagerTiles = 3
+
+// Srcset is the tile's srcset: the small thumbnail (if smaller), the
+// thumbnail and the preview, by the one-letter sizes of the image route.
+func (t *portalTile) Srcset() string {
+	s := ""
+	if t.SmallW > 0 {
+		s = t.Img + "s " + strconv.Itoa(t.SmallW) + "w,"
+	}
+	return s + t.Img + "t " + strconv.Itoa(t.ThumbW) + "w," + t.Img + "p " + strconv.Itoa(t.PreviewW) + "w"
+}
+
+// imageBase is what the gallery's image URLs start with on a page served
+// at reqPath: relative to the page ("TOKEN/", which resolves to
+// /client-progress/TOKEN/...), 36 bytes shorter a URL than the API's, four
+// URLs a tile; where the page answers another path (the feedback form's
+// POST shows it again with its error), from the root.
+func imageBase(reqPath string, urls studio.ClientURLs) string {
+	if reqPath == urls.Page() {
+		return urls.Token + "/"
+	}
+	return urls.Page() + "/"
+}
+
+// preloadLink is the Link header that announces the first tile's image
+// before the HTML is parsed, with the tile's srcset and sizes so that the
+// browser preloads the very candidate the <img> then takes. Relative URLs
+// in a Link header resolve against the page's URL, like the HTML's.
+func (p *portalPage) preloadLink() string {
+	if len(p.Tiles) == 0 {
+		return ""
+	}
+	t := &p.Tiles[0]
+	return "<" + t.Img + "t>; rel=preload; as=image; fetchpriority=high; imagesrcset=\"" + t.Srcset() + "\"; imagesizes=\"" + gallerySizes + "\""
 }
 
 // gallerySizes is the sizes attribute of the gallery's images, which
@@ -111,7 +156,7 @@ type portalTile struct {
 // (docs/PERFORMANCE.md). The full-screen viewer always shows the preview.
 const gallerySizes = "(min-width:620px) 240px,160px"
 
-func newPortalPage(v *studio.ClientView, version string, urls studio.ClientURLs) *portalPage {
+func newPortalPage(v *studio.ClientView, version string, urls studio.ClientURLs, imgBase string) *portalPage {
 	p := &portalPage{
 		V:         v,
 		Title:     v.Project.Name + " · " + v.Studio.Name,
@@ -124,12 +169,15 @@ func newPortalPage(v *studio.ClientView, version string, urls studio.ClientURLs)
 		p.Title = v.Project.Name
 	}
 	for i, r := range v.Renderings {
-		t := portalTile{ClientRendering: r, Alt: renderingAlt(r)}
+		t := portalTile{ClientRendering: r, Alt: renderingAlt(r), Img: imgBase + r.ID + "/", Eager: i < eagerTiles, First: i == 0}
 		w, h := r.Width, r.Height
 		if w <= 0 || h <= 0 { // not known: a 3:2 image larger than the preview
 			w, h = 2400, 1600
 		}
 		t.PreviewW, _, t.ThumbW, t.ThumbH = files.DerivedSizes(w, h)
+		if sw, _ := files.SmallSize(t.ThumbW, t.ThumbH); sw < t.ThumbW {
+			t.SmallW = sw
+		}
 		p.Tiles[i] = t
 	}
 	p.FormURL = urls.FeedbackForm()
@@ -224,7 +272,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, c *clientReq
 		s.Fail(w, r, err)
 		return
 	}
-	p := newPortalPage(v, version, c.URLs)
+	p := newPortalPage(v, version, c.URLs, imageBase(r.URL.Path, c.URLs))
 	p.Form = form
 	if form == nil {
 		p.Form = &feedbackForm{}
@@ -248,7 +296,10 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, c *clientReq
 			return
 		}
 	}
-	httpx.WriteHTML(w, status, buf.Bytes())
+	if l := p.preloadLink(); l != "" {
+		w.Header().Set("Link", l)
+	}
+	httpx.WriteHTMLCompressed(w, r, status, buf.Bytes())
 }
 
 // errorPage is the data of error.html.

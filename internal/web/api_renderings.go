@@ -58,10 +58,14 @@ func (s *Server) createUploadedRendering(w http.ResponseWriter, r *http.Request,
 		rd.FileKey, rd.ContentType, rd.Bytes = ing.Key, ing.ContentType, ing.Bytes
 		rd.Width, rd.Height, rd.SHA256 = ing.Width, ing.Height, ing.SHA256
 		rd.ThumbKey, rd.PreviewKey = ing.Thumb.Key, ing.Preview.Key
-		err = s.store.CreateRendering(r.Context(), rd)
+		// The gallery's small thumbnail (files.SmallKey); were it missing,
+		// the first client to ask would have it made.
+		if _, err = files.MakeSmall(r.Context(), s.files, ing.Thumb.Key); err == nil {
+			err = s.store.CreateRendering(r.Context(), rd)
+		}
 	}
 	if err != nil && ing != nil {
-		s.removeFiles(ing.Key, ing.Thumb.Key, ing.Preview.Key)
+		s.removeFiles(ing.Key, ing.Thumb.Key, files.SmallKey(ing.Thumb.Key), ing.Preview.Key)
 	}
 	return rd, err
 }

@@ -242,7 +242,7 @@ func TestRenderingUploadRejects(t *testing.T) {
 		t.Errorf("files remain in storage: %v", left)
 	}
 
-	// After all that, a good upload still works and stores three files.
+	// After all that, a good upload still works and stores four files.
 	if r := c.uploadParts(p.ID, title, filePart("view.jpg", jpg)); r.Status != 201 {
 		t.Fatalf("good upload after failures: %d %s", r.Status, r.Body)
 	}
@@ -252,8 +252,8 @@ func TestRenderingUploadRejects(t *testing.T) {
 			files++
 		}
 	}
-	if files != 3 {
-		t.Errorf("storage holds %d files after one upload, want 3 (original, preview, thumb): %v", files, leftovers(t, e.FilesDir))
+	if files != 4 {
+		t.Errorf("storage holds %d files after one upload, want 4 (original, preview, thumb, small): %v", files, leftovers(t, e.FilesDir))
 	}
 }
 

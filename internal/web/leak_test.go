@@ -240,10 +240,13 @@ func TestNothingInternalLeaks(t *testing.T) {
 			t.Errorf("theme %s: %d", m, r.Status)
 		}
 		thumb := get(base+"/renderings/"+approved.ID+"/thumb", nil)
+		small := get(base+"/renderings/"+approved.ID+"/small", nil)
+		pageSmall := get("/client-progress/"+link.Token+"/"+approved.ID+"/s", nil) // the page's short URL
 		preview := get(base+"/renderings/"+approved.ID+"/preview", nil)
 		logo := get(base+"/logo", nil)
 		download := get(base+"/download/"+approved.ID, nil)
 		pngThumb := get(base+"/renderings/"+approvedPNG.ID+"/thumb", nil)
+		pngSmall := get(base+"/renderings/"+approvedPNG.ID+"/small", nil)
 		pngPreview := get(base+"/renderings/"+approvedPNG.ID+"/preview", nil)
 		pngDownload := get(base+"/download/"+approvedPNG.ID, nil)
 		get(base+"/download/"+approved.ID, map[string]string{"Range": "bytes=100-"})
@@ -441,7 +444,7 @@ func TestNothingInternalLeaks(t *testing.T) {
 			}
 		}
 
-		for what, r := range map[string]*resp{"JSON": view, "thumb": thumb, "preview": preview, "logo": logo, "download": download,
+		for what, r := range map[string]*resp{"JSON": view, "thumb": thumb, "small": small, "page small": pageSmall, "PNG small": pngSmall, "preview": preview, "logo": logo, "download": download,
 			"PNG thumb": pngThumb, "PNG preview": pngPreview, "PNG download": pngDownload, "ZIP": zipAll, "room ZIP": zipRoom} {
 			if r.Status != 200 {
 				t.Fatalf("%s: %d %s", what, r.Status, r.Body)
@@ -483,7 +486,7 @@ func TestNothingInternalLeaks(t *testing.T) {
 		if _, names := readZip(t, zipRoom.Body); !slices.Equal(names, []string{"Kitchen Island.jpg"}) {
 			t.Errorf("room ZIP entries %q", names)
 		}
-		for what, r := range map[string]*resp{"download": download, "thumb": thumb, "preview": preview, "logo": logo, "ZIP": zipAll} {
+		for what, r := range map[string]*resp{"download": download, "thumb": thumb, "small": small, "preview": preview, "logo": logo, "ZIP": zipAll} {
 			for _, meta := range []string{"ZQ-EXIF-SOURCE", "ZQ-EXIF-LOGO", "Exif\x00\x00"} {
 				if bytes.Contains(r.Body, []byte(meta)) {
 					t.Errorf("%s keeps source metadata %q", what, meta)
@@ -505,7 +508,7 @@ func TestNothingInternalLeaks(t *testing.T) {
 			t.Errorf("PNG profile name %q", name)
 		}
 		for what, b := range map[string][]byte{"JPEG profile": jp, "PNG profile": pp, "download": download.Body, "PNG download": pngDownload.Body,
-			"thumb": thumb.Body, "preview": preview.Body, "PNG thumb": pngThumb.Body, "PNG preview": pngPreview.Body, "ZIP": zipAll.Body} {
+			"thumb": thumb.Body, "small": small.Body, "PNG small": pngSmall.Body, "preview": preview.Body, "PNG thumb": pngThumb.Body, "PNG preview": pngPreview.Body, "ZIP": zipAll.Body} {
 			for _, c := range profileText {
 				if bytes.Contains(b, []byte(c)) || bytes.Contains(b, utf16BE(c)) {
 					t.Errorf("%s holds %q", what, c)

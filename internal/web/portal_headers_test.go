@@ -33,7 +33,7 @@ func TestClientHeadersOnEveryAnswer(t *testing.T) {
 	// A range outside the file: 416 in the JSON envelope, with the headers
 	// ServeContent's own answer drops.
 	for _, p := range []string{base + "/download/" + f.approved.ID, base + "/renderings/" + f.approved.ID + "/thumb",
-		base + "/renderings/" + f.approved.ID + "/preview", base + "/logo"} {
+		base + "/renderings/" + f.approved.ID + "/preview", base + "/renderings/" + f.approved.ID + "/small", base + "/logo"} {
 		for _, rng := range []string{"bytes=99999999-", "bytes=abc"} {
 			r := c.send("GET", p, "", nil, map[string]string{"Range": rng})
 			check(t, scenario{name: "range " + rng, method: "GET", path: p, status: 416, code: studio.ECodeRangeUnsatisfiable}, r)

@@ -252,7 +252,7 @@ func TestClientPage(t *testing.T) {
 		`<li class="step step--in_progress">`, "In progress", `<li class="step step--not_started">`, "Not started",
 		`<li class="step step--skipped">`, "Skipped",
 		"Oak and travertine, view 1.", `alt="Rendering: Approved view 1, Kitchen"`,
-		`loading="lazy"`, `width="480" height="320"`, ` 480w, `, ` 1600w"`, `sizes="`,
+		`fetchpriority="high"`, `width="480" height="320"`, ` 360w,`, ` 480w,`, ` 1600w"`, `sizes="`,
 		"This private link works until <time datetime=\"" + exp.Format(time.DateOnly) + "\">",
 		`href="mailto:hello@maison.test"`, `href="tel:+14155550100"`, "+1 415 555 0100",
 		`href="/static/theme/8b5e3c.v1.css"`,
@@ -261,7 +261,7 @@ func TestClientPage(t *testing.T) {
 	for _, a := range s.approved {
 		urls := studio.ClientURLs{Token: s.token}
 		want = append(want, a.Title, `href="`+urls.Download(a.ID)+`" aria-label="Download `, `href="`+urls.Preview(a.ID)+`"`,
-			`src="`+urls.Thumb(a.ID)+`"`)
+			`src="`+s.token+"/"+a.ID+`/t"`) // relative to the page: /client-progress/TOKEN/ID/t
 	}
 	for _, w := range want {
 		if !strings.Contains(body, w) {

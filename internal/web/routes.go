@@ -78,6 +78,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /client-progress/{token}", s.portal.Page)
 	mux.HandleFunc("GET /client-progress/", s.portal.Page)                          // 404 page, counted as a failed lookup
 	mux.HandleFunc("POST /client-progress/{token}/feedback", s.portal.FeedbackForm) // the page's form: 303 back
+	mux.HandleFunc("GET /client-progress/{token}/{id}/{size}", s.portal.Image)      // the gallery's images, by short relative URLs (portal/page.go)
 	mux.HandleFunc("GET /api/client-progress/{token}/events", s.portal.Events)
 	mux.HandleFunc("GET /static/theme/{file}", s.portal.Theme) // the studio's accent colour as CSS
 

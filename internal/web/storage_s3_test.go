@@ -89,10 +89,22 @@ func TestDownloadsFromS3(t *testing.T) {
 		if r := anon.send("GET", base+"/download/"+f.approved.ID, "", nil, map[string]string{"If-None-Match": whole.Header.Get("ETag")}); r.Status != 304 {
 			t.Errorf("If-None-Match: %d, want 304", r.Status)
 		}
-		for _, size := range []string{"thumb", "preview"} {
+		for _, size := range []string{"thumb", "small", "preview"} {
 			if r := anon.do("GET", base+"/renderings/"+f.approved.ID+"/"+size, nil); r.Status != 200 || !bytes.HasPrefix(r.Body, []byte("\xff\xd8")) {
 				t.Errorf("client %s: %d", size, r.Status)
 			}
+		}
+		// The small thumbnail of a rendering stored before it existed is
+		// made on the first request, in the bucket too.
+		smallKey := files.SmallKey("renderings/" + f.approved.ID + "/thumb.jpg")
+		if err := st.Delete(context.Background(), smallKey); err != nil {
+			t.Fatal(err)
+		}
+		if r := anon.do("GET", "/client-progress/"+f.link.Token+"/"+f.approved.ID+"/s", nil); r.Status != 200 || !bytes.HasPrefix(r.Body, []byte("\xff\xd8")) {
+			t.Errorf("small thumbnail made on demand: %d", r.Status)
+		}
+		if _, err := st.Stat(context.Background(), smallKey); err != nil {
+			t.Errorf("small thumbnail made on demand, not kept in the bucket: %v", err)
 		}
 
 		staff := f.staff.send("GET", "/api/renderings/"+f.approved.ID+"/file?size=original", "", nil, map[string]string{"Range": "bytes=0-99"})
