@@ -22,6 +22,9 @@ import (
 // Codes are the shipped locales, English first: the fallback.
 var Codes = []string{"en", "fr", "de", "es", "it", "nl"}
 
+// Names are the locales in their own language, for the staff's choice.
+var Names = map[string]string{"en": "English", "fr": "Français", "de": "Deutsch", "es": "Español", "it": "Italiano", "nl": "Nederlands"}
+
 // Default is the locale of a studio that chose none.
 const Default = "en"
 

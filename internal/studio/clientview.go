@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"sort"
 	"time"
+
+	"atrium/internal/locale"
 )
 
 // ClientView is everything a client may see, and nothing more. It is built
@@ -74,6 +76,8 @@ type ClientLink struct {
 	// ZIP of every approved original, "" when downloads are off.
 	AllowDownloads bool   `json:"allowDownloads"`
 	DownloadAllURL string `json:"downloadAllUrl"`
+	// Locale is the page's language: the link's, else the studio's.
+	Locale string `json:"locale"`
 }
 
 // ClientFeedback is an item of the thread a client sees: what clients
@@ -166,7 +170,7 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev
 		Rooms:      make([]ClientRoom, 0, len(p.Rooms)),
 		Renderings: []ClientRendering{},
 		Link: ClientLink{ExpiresAt: l.ExpiresAt, AllowFeedback: l.AllowFeedback, PreviousVisitAt: utcPtr(prev),
-			AllowDownloads: l.AllowDownloads},
+			AllowDownloads: l.AllowDownloads, Locale: locale.Effective(l.Locale, s.Locale)},
 		Feedback: []ClientFeedback{},
 	}
 	if l.AllowDownloads {
