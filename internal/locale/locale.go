@@ -78,6 +78,18 @@ func For(code string) *L {
 // args into it; plural messages choose their form from the first number.
 func (l *L) T(key string, args ...any) string { return l.p.Sprintf(key, args...) }
 
+// Raw is the text of message key, unformatted: a message that is not
+// in the catalog (a sentence from elsewhere) comes back as it is.
+func (l *L) Raw(key string) string {
+	if e, ok := messages[key]; ok && e[l.Code] != "" && l.Code != Default {
+		return e[l.Code]
+	}
+	return key
+}
+
+// PluralForms are the one and other forms of plural message key.
+func (l *L) PluralForms(key string) [2]string { return plurals[key][l.Code] }
+
 // Has reports whether the catalog of l holds key of its own.
 func Has(code, key string) bool {
 	_, ok := messages[key]
