@@ -62,10 +62,10 @@ type Server struct {
 	files  files.Storage
 	live   live.Broker
 	log    *slog.Logger
-	lookup Limiter          // failed token lookups by client address
-	access *store.AccessLog // client access rows, group-committed (link.go)
-	views  viewCache        // encoded client JSON by link (cache.go)
-	sse    streams          // the open client event streams (events.go)
+	lookup Limiter                       // failed token lookups by client address
+	access *store.AccessLog              // client access rows, group-committed (link.go)
+	views  viewCache                     // encoded client JSON by link (cache.go)
+	sse    streams                       // the open client event streams (events.go)
 	pages  map[string]*template.Template // by locale
 	// requests counts link requests per client address (request_link.go).
 	requests requestLimit
