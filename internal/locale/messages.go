@@ -29,7 +29,6 @@ var messages = table([][6]string{
 	{"Download all originals", "Télécharger tous les originaux", "Alle Originale herunterladen", "Descargar todos los originales", "Scarica tutti gli originali", "Alle originelen downloaden"},
 	{"New", "Nouveau", "Neu", "Nuevo", "Nuovo", "Nieuw"},
 	{"Download", "Télécharger", "Herunterladen", "Descargar", "Scarica", "Downloaden"},
-	{"Download %s", "Télécharger %s", "%s herunterladen", "Descargar %s", "Scarica %s", "%s downloaden"},
 	{"Renderings will appear here as soon as the studio shares them with you.", "Les rendus apparaîtront ici dès que le studio les partagera avec vous.", "Visualisierungen erscheinen hier, sobald das Studio sie mit Ihnen teilt.", "Los renders aparecerán aquí en cuanto el estudio los comparta con usted.", "I render appariranno qui non appena lo studio li condividerà con voi.", "Renders verschijnen hier zodra de studio ze met u deelt."},
 	{"Room by room", "Pièce par pièce", "Raum für Raum", "Estancia por estancia", "Ambiente per ambiente", "Ruimte voor ruimte"},
 	{"Each room moves through five steps, from the first concept to furnishing.", "Chaque pièce passe par cinq étapes, du premier concept à l’ameublement.", "Jeder Raum durchläuft fünf Schritte, vom ersten Konzept bis zur Einrichtung.", "Cada estancia pasa por cinco etapas, del primer concepto al mobiliario.", "Ogni ambiente attraversa cinque fasi, dal primo concept all’arredo.", "Elke ruimte doorloopt vijf stappen, van het eerste concept tot de inrichting."},
@@ -42,7 +41,6 @@ var messages = table([][6]string{
 	{"This private link works until", "Ce lien privé fonctionne jusqu’au", "Dieser private Link gilt bis", "Este enlace privado funciona hasta el", "Questo link privato funziona fino al", "Deze privélink werkt tot"},
 	{"This private link does not expire.", "Ce lien privé n’expire pas.", "Dieser private Link läuft nicht ab.", "Este enlace privado no caduca.", "Questo link privato non scade.", "Deze privélink verloopt niet."},
 	{"It is meant for you alone: anyone with the link can see this page.", "Il est réservé à vous seul : toute personne qui a le lien peut voir cette page.", "Er ist nur für Sie bestimmt: Wer den Link hat, kann diese Seite sehen.", "Es solo para usted: cualquiera con el enlace puede ver esta página.", "È riservato a voi: chiunque abbia il link può vedere questa pagina.", "Hij is alleen voor u bedoeld: iedereen met de link kan deze pagina zien."},
-	{"Rendering: %s", "Rendu : %s", "Visualisierung: %s", "Render: %s", "Render: %s", "Render: %s"},
 	// Phases, statuses, decisions.
 	{"Design Concept", "Concept", "Designkonzept", "Concepto de diseño", "Concept di design", "Ontwerpconcept"},
 	{"3D Rendering", "Rendu 3D", "3D-Visualisierung", "Render 3D", "Render 3D", "3D-render"},
