@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"embed"
 	htmltemplate "html/template"
-	"time"
 	"strings"
 	texttemplate "text/template"
+	"time"
 	"unicode"
 
 	"atrium/internal/locale"
