@@ -18,7 +18,7 @@ var messages = table([][6]string{
 	{"Skip to content", "Aller au contenu", "Zum Inhalt springen", "Ir al contenido", "Vai al contenuto", "Naar de inhoud"},
 	// The client page.
 	{"Prepared for", "Préparé pour", "Erstellt für", "Preparado para", "Preparato per", "Gemaakt voor"},
-	{"overall progress", "avancement global", "Gesamtfortschritt", "progreso total", "avanzamento totale", "totale voortgang"},
+	{"overall progress", "avancement global", "Fortschritt", "progreso total", "avanzamento totale", "totale voortgang"},
 	{"Target completion", "Livraison prévue", "Geplante Fertigstellung", "Finalización prevista", "Completamento previsto", "Geplande oplevering"},
 	{"Last update", "Dernière mise à jour", "Letzte Aktualisierung", "Última actualización", "Ultimo aggiornamento", "Laatste update"},
 	{"Rooms", "Pièces", "Räume", "Estancias", "Ambienti", "Ruimtes"},
