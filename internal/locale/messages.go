@@ -93,6 +93,10 @@ var messages = table([][6]string{
 	{"Send approval", "Envoyer l’approbation", "Freigabe senden", "Enviar aprobación", "Invia approvazione", "Goedkeuring versturen"},
 	{"Send request", "Envoyer la demande", "Anfrage senden", "Enviar solicitud", "Invia richiesta", "Verzoek versturen"},
 	{"New message from %s", "Nouveau message de %s", "Neue Nachricht von %s", "Nuevo mensaje de %s", "Nuovo messaggio da %s", "Nieuw bericht van %s"},
+	// The no-JS feedback form's errors (the domain's messages).
+	{"Write a message, or approve or ask for changes on a rendering.", "Écrivez un message, ou approuvez un rendu ou demandez des modifications.", "Schreiben Sie eine Nachricht, oder geben Sie eine Visualisierung frei oder fragen Sie Änderungen an.", "Escriba un mensaje, o apruebe un render o pida cambios.", "Scrivete un messaggio, oppure approvate un render o chiedete modifiche.", "Schrijf een bericht, of keur een render goed of vraag om wijzigingen."},
+	{"name must be one line.", "Le nom doit tenir sur une ligne.", "Der Name muss in eine Zeile passen.", "El nombre debe ocupar una sola línea.", "Il nome deve stare su una riga.", "De naam moet op één regel passen."},
+	{"The form could not be read. Please try again.", "Le formulaire n’a pas pu être lu. Veuillez réessayer.", "Das Formular konnte nicht gelesen werden. Bitte versuchen Sie es erneut.", "No se pudo leer el formulario. Inténtelo de nuevo.", "Non è stato possibile leggere il modulo. Riprovate.", "Het formulier kon niet worden gelezen. Probeer het opnieuw."},
 	// Error, expired and PIN pages.
 	{"Error %d", "Erreur %d", "Fehler %d", "Error %d", "Errore %d", "Fout %d"},
 	{"Link not found", "Lien introuvable", "Link nicht gefunden", "Enlace no encontrado", "Link non trovato", "Link niet gevonden"},

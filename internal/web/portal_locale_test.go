@@ -121,6 +121,12 @@ func TestClientPageLocales(t *testing.T) {
 	if r.Status != 404 || !strings.Contains(string(r.Body), "Ce lien ne mène nulle part") || r.Header.Get("Content-Language") != "fr" {
 		t.Errorf("unknown link: %d %q %s", r.Status, r.Header.Get("Content-Language"), r.Body)
 	}
+	// The no-JS feedback form's error is in the page's language.
+	a.do("PATCH", "/api/client-access/"+s.link.ID, map[string]any{"locale": "fr"})
+	r = c.send("POST", page+"/feedback", "application/x-www-form-urlencoded", strings.NewReader("message=+"), nil)
+	if r.Status != 400 || !strings.Contains(string(r.Body), "Écrivez un message") {
+		t.Errorf("French form error: %d %s", r.Status, r.Body)
+	}
 	// A deactivated German link's page is German.
 	a.do("PATCH", "/api/client-access/"+s.link.ID, map[string]any{"locale": "de", "active": false})
 	r = c.do("GET", page, nil)
