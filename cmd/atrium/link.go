@@ -61,7 +61,7 @@ func runLink(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // linkFlags names the flag that carries each API field.
-var linkFlags = map[string]string{"expiresAt": "--expires", "projectId": "--project", "label": "--label",
+var linkFlags = map[string]string{"expiresAt": "--expires", "projectId": "--project", "label": "--label", "locale": "--locale",
 	"active": "--active", "pin": "--pin", "allowFeedback": "--feedback"}
 
 // cliError words domain errors for the shell: every invalid field's
@@ -103,7 +103,7 @@ func flagWords(field, msg string, flags map[string]string) string {
 func linkCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	var c config
 	var in studio.LinkInput
-	fs := newFlagSet("link create", "link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never] [--no-feedback] [--no-downloads]\n\n"+
+	fs := newFlagSet("link create", "link create --project ID [--label L] [--expires 30d|YYYY-MM-DD|never] [--no-feedback] [--no-downloads] [--locale fr]\n\n"+
 		"Creates a client link and prints its address. --expires takes a number of days (7d, 30d, 90d),\n"+
 		"a date (the link works through that day, UTC), an RFC 3339 time, or never (the default).", stdout)
 	c.flags(fs, false)
@@ -112,6 +112,7 @@ func linkCreate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&in.Expires, "expires", "never", "`expiry`: 7d, 30d, 90d, Nd, YYYY-MM-DD, an RFC 3339 time, or never")
 	noFeedback := fs.Bool("no-feedback", false, "the client may not approve, ask for changes or write to the studio")
 	noDownloads := fs.Bool("no-downloads", false, "the client sees previews only, and may not download the originals")
+	fs.StringVar(&in.Locale, "locale", "", "`language` of the client page and emails: en, fr, de, es, it or nl (default: the studio's)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -207,7 +208,7 @@ func linkDeactivate(ctx context.Context, args []string, stdout io.Writer) error 
 
 func linkUpdate(ctx context.Context, args []string, stdout io.Writer) error {
 	var c config
-	fs := newFlagSet("link update", "link update ID [--label L] [--expires DATE|never] [--active true|false] [--pin 1234|--no-pin] [--feedback true|false]\n\n"+
+	fs := newFlagSet("link update", "link update ID [--label L] [--expires DATE|never] [--active true|false] [--pin 1234|--no-pin] [--feedback true|false] [--locale fr|\"\"]\n\n"+
 		"Changes what the flags given say and prints the link. --expires takes a date (the link works\n"+
 		"through that day, UTC), an RFC 3339 time, a number of days (30d) or never. --active true\n"+
 		"reactivates a deactivated link, false deactivates it. A new PIN, or --no-pin, signs every client\n"+
@@ -219,6 +220,7 @@ func linkUpdate(ctx context.Context, args []string, stdout io.Writer) error {
 	pin := fs.String("pin", "", "new `PIN` of 4 to 8 digits the client page asks for")
 	noPin := fs.Bool("no-pin", false, "remove the PIN")
 	feedback := fs.String("feedback", "", "`true` lets the client approve, ask for changes and write; false stops it")
+	loc := fs.String("locale", "", "`language` of the client page and emails (en, fr, de, es, it, nl; \"\" for the studio's)")
 	id, err := parseLinkID(fs, args)
 	if err != nil {
 		return err
@@ -243,6 +245,8 @@ func linkUpdate(ctx context.Context, args []string, stdout io.Writer) error {
 				bad = append(bad, "--feedback must be true or false")
 			}
 			ch.AllowFeedback = &v
+		case "locale":
+			ch.Locale = loc
 		case "pin":
 			if *pin == "" {
 				bad = append(bad, "--pin must be 4 to 8 digits; use --no-pin to remove it")
@@ -263,7 +267,7 @@ func linkUpdate(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := ch.Apply(&studio.Link{}); err != nil && studio.ErrorCode(err) == studio.ECodeInvalidInput {
 		return err // checked before the store is opened; Apply needs no secret to refuse
 	}
-	if ch.Label == nil && ch.Expires == nil && ch.Active == nil && ch.AllowFeedback == nil && ch.PIN == nil {
+	if ch.Label == nil && ch.Expires == nil && ch.Active == nil && ch.AllowFeedback == nil && ch.PIN == nil && ch.Locale == nil {
 		fs.Usage()
 		return errors.New("nothing to change: give at least one flag")
 	}

@@ -46,6 +46,7 @@ func TestLinkUpdateAndRotateCommands(t *testing.T) {
 			{"link", "update", id, "--active", "maybe"},
 			{"link", "update", id, "--expires", "2001-01-01"},
 			{"link", "update", id, "--expires", ""},
+			{"link", "update", id, "--locale", "pt"},
 			{"link", "update", store.NewID(), "--label", "x"},
 			{"link", "rotate"},
 		} {
@@ -57,6 +58,18 @@ func TestLinkUpdateAndRotateCommands(t *testing.T) {
 			t.Errorf("past expiry: %v, want the flag named", err)
 		}
 
+		if _, _, err := runCLI(t, "", "link", "update", id, "--locale", "xx"); err == nil || !strings.Contains(err.Error(), "--locale") {
+			t.Errorf("bad locale: %v, want the flag named", err)
+		}
+		if _, _, err := runCLI(t, "", "link", "update", id, "--locale", "de"); err != nil {
+			t.Fatal(err)
+		}
+		if l, _ := st.Link(ctx, id); l.Locale != "de" {
+			t.Errorf("after --locale de: %q", l.Locale)
+		}
+		if _, _, err := runCLI(t, "", "link", "create", "--project", p.ID, "--locale", "klingon"); err == nil || !strings.Contains(err.Error(), "--locale") {
+			t.Errorf("create with a bad locale: %v", err)
+		}
 		out, _, err = runCLI(t, "", "link", "update", id, "--label", "Jane Doe", "--expires", "2031-02-03", "--pin", "2468", "--active", "false")
 		if err != nil || !strings.Contains(out, "deactivated") || !strings.Contains(out, "PIN set") {
 			t.Fatalf("update: %v\n%s", err, out)

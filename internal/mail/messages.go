@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"embed"
 	htmltemplate "html/template"
-	"strconv"
 	"strings"
 	texttemplate "text/template"
+	"time"
 	"unicode"
 
+	"atrium/internal/locale"
 	"atrium/internal/studio"
 )
 
@@ -35,6 +36,8 @@ type clientMail struct {
 	NoteLines                       []string
 	LastDay                         string
 	Unsubscribe                     string
+	// The mail's fixed words, in the client's language.
+	Lang, CopyHint, Until, Personal, Stop string
 }
 
 // ClientBrand is the studio's public face in a client's email.
@@ -49,48 +52,48 @@ func BrandOf(st *studio.Settings) ClientBrand {
 	if st.HasLogo || st.LogoKey != "" {
 		b.LogoKey = st.LogoKey
 	}
-	if b.Name == "" {
-		b.Name = "Your design studio"
-	}
 	if !studio.ValidAccent(b.Accent) {
 		b.Accent = "#7a5c3e"
 	}
 	return b
 }
 
-// Invitation renders the mail that sends a client link: to, the project's
-// name, the link's address and last day ("" when it never expires), and
-// the studio's note.
-func Invitation(b ClientBrand, project, linkURL, lastDay string, inv *studio.Invitation) (*studio.Mail, error) {
+// Invitation renders the mail that sends a client link, in language
+// code (locale.Codes): to, the project's name, the link's address and
+// last day (YYYY-MM-DD, "" when it never expires), and the studio's note.
+func Invitation(b ClientBrand, code, project, linkURL, lastDay string, inv *studio.Invitation) (*studio.Mail, error) {
+	l := locale.For(code)
+	b = b.in(l)
 	project = oneLine(project)
 	d := clientMail{
-		Subject: b.Name + ": follow " + project + " online",
+		Subject: l.T("%s: follow %s online", b.Name, project),
 		Heading: project,
-		Intro:   b.Name + " has set up a page where you can follow the progress of " + project + ", room by room, and see the latest renderings.",
-		Button:  "Open your project page",
-		URL:     linkURL, LastDay: lastDay,
-		Note: safeText(inv.Note),
+		Intro:   l.T("%s has set up a page where you can follow the progress of %s, room by room, and see the latest renderings.", b.Name, project),
+		Button:  l.T("Open your project page"),
+		URL:     linkURL,
+		Note:    safeText(inv.Note),
 	}
-	return render(b, d, inv.To, studio.MailInvitation)
+	if t, err := time.Parse(time.DateOnly, lastDay); err == nil {
+		d.LastDay = l.LongDate(t)
+	}
+	return render(b, l, d, inv.To, studio.MailInvitation)
 }
 
-// Update renders a "new renderings to see" mail for n renderings, with
-// its one-click unsubscribe address.
-func Update(b ClientBrand, project, linkURL, unsubscribeURL, to string, n int) (*studio.Mail, error) {
+// Update renders a "new renderings to see" mail for n renderings, in
+// language code, with its one-click unsubscribe address.
+func Update(b ClientBrand, code, project, linkURL, unsubscribeURL, to string, n int) (*studio.Mail, error) {
+	l := locale.For(code)
+	b = b.in(l)
 	project = oneLine(project)
-	what := "a new rendering"
-	if n > 1 {
-		what = strconv.Itoa(n) + " new renderings"
-	}
 	d := clientMail{
-		Subject:     "New renderings to see: " + project,
-		Heading:     "New renderings to see",
-		Intro:       b.Name + " has shared " + what + " of " + project + " since we last wrote.",
-		Button:      "See them",
+		Subject:     l.T("New renderings to see: %s", project),
+		Heading:     l.T("New renderings to see"),
+		Intro:       l.T("%[2]s has shared %[1]d new renderings of %[3]s since we last wrote.", n, b.Name, project),
+		Button:      l.T("See them"),
 		URL:         linkURL,
 		Unsubscribe: unsubscribeURL,
 	}
-	m, err := render(b, d, to, studio.MailUpdate)
+	m, err := render(b, l, d, to, studio.MailUpdate)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +101,20 @@ func Update(b ClientBrand, project, linkURL, unsubscribeURL, to string, n int) (
 	return m, nil
 }
 
-func render(b ClientBrand, d clientMail, to, kind string) (*studio.Mail, error) {
+// in is b with a name in l when the studio has none.
+func (b ClientBrand) in(l *locale.L) ClientBrand {
+	if b.Name == "" {
+		b.Name = l.T("Your design studio")
+	}
+	return b
+}
+
+func render(b ClientBrand, l *locale.L, d clientMail, to, kind string) (*studio.Mail, error) {
+	d.Lang, d.CopyHint, d.Personal, d.Stop = l.Code, l.T("Or copy this address into your browser:"),
+		l.T("This link is personal: anyone who has it can see the project, so please keep it to yourself."), l.T("Stop these updates")
+	if d.LastDay != "" {
+		d.Until = l.T("The link works until %s.", d.LastDay)
+	}
 	d.Studio, d.Accent, d.ContactEmail, d.ContactPhone, d.Logo = b.Name, b.Accent, b.ContactEmail, b.ContactPhone, b.LogoKey != ""
 	d.Subject = oneLine(d.Subject)
 	if d.Note != "" {

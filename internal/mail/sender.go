@@ -1,6 +1,8 @@
 package mail
 
 import (
+	"atrium/internal/locale"
+
 	"bytes"
 	"context"
 	"errors"
@@ -256,7 +258,7 @@ func (s *Sender) updateMail(ctx context.Context) func(u *store.UpdateDue) *studi
 		}
 		url := studio.LinkURL(s.cfg.BaseURL, studio.LinkTokenGen(s.cfg.Secret, u.LinkID, u.TokenGen))
 		unsub := s.cfg.BaseURL + "/unsubscribe/" + studio.UnsubscribeToken(s.cfg.Secret, u.LinkID)
-		m, rerr := Update(BrandOf(st), u.ProjectName, url, unsub, u.To, u.New)
+		m, rerr := Update(BrandOf(st), locale.Effective(u.Locale, st.Locale), u.ProjectName, url, unsub, u.To, u.New)
 		if rerr != nil {
 			s.cfg.Log.Error("mail: render update", "err", rerr)
 			return nil

@@ -67,7 +67,7 @@ func queueInvitations(t *testing.T, s *store.Store, n int) {
 			t.Fatal(err)
 		}
 		to := "client" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "@example.test"
-		m, err := mail.Invitation(mail.BrandOf(st), p.Name, studio.LinkURL("http://portal.test", token), "", &studio.Invitation{To: to})
+		m, err := mail.Invitation(mail.BrandOf(st), "en", p.Name, studio.LinkURL("http://portal.test", token), "", &studio.Invitation{To: to})
 		if err != nil {
 			t.Fatal(err)
 		}

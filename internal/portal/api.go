@@ -134,6 +134,22 @@ func (s *Server) Logo(w http.ResponseWriter, r *http.Request) {
 	s.serveClientObject(w, r, st.LogoKey, "image/jpeg", s.clientETag("logo\x00"+st.LogoKey))
 }
 
+// StudioLogo answers GET /client-logo: the studio's logo without a token,
+// for the pages that have none that works (an unknown link's 404, the
+// unsubscribe page). The logo is the studio's public face, shown with its
+// name on those pages already; nothing of a project is behind it.
+func (s *Server) StudioLogo(w http.ResponseWriter, r *http.Request) {
+	st, err := s.store.Settings(r.Context())
+	if err == nil && st.LogoKey == "" {
+		err = studio.Errorf(studio.ECodeNotFound, "The studio has no logo.")
+	}
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.serveClientObject(w, r, st.LogoKey, "image/jpeg", s.clientETag("logo\x00"+st.LogoKey))
+}
+
 // serveClientObject streams a stored image to a client (not logged).
 func (s *Server) serveClientObject(w http.ResponseWriter, r *http.Request, key, ctype, etag string) {
 	obj, err := s.files.Open(r.Context(), key)

@@ -1,9 +1,7 @@
 package portal
 
 import (
-	"strconv"
-	"strings"
-
+	"atrium/internal/locale"
 	"atrium/internal/studio"
 )
 
@@ -30,37 +28,36 @@ func (f *feedbackForm) Decision() string    { return str(f.In.Decision) }
 func (f *feedbackForm) Message() string     { return str(f.In.Message) }
 func (f *feedbackForm) Name() string        { return str(f.In.Name) }
 
-// threadItem is an item of the thread with the title of its rendering.
+// threadItem is an item of the thread with the title of its rendering
+// and the line under the name: "Approved “Kitchen view”".
 type threadItem struct {
 	studio.ClientFeedback
 	Title string
+	What  string
 }
 
-// What is the line under the name: "Approved “Kitchen view”".
-func (t threadItem) What() string {
+// what is the line under the name in locale l.
+func what(l *locale.L, decision *string, title string) string {
 	d := ""
-	if t.Decision != nil {
-		d = *t.Decision
+	if decision != nil {
+		d = *decision
+	}
+	q := l.T("a rendering")
+	if title != "" {
+		q = "\u201c" + title + "\u201d"
 	}
 	switch {
 	case d == studio.DecisionApproved:
-		return "Approved " + quoteOr(t.Title, "a rendering")
+		return l.T("Approved %s", q)
 	case d == studio.DecisionChangesRequested:
-		return "Asked for changes on " + quoteOr(t.Title, "a rendering")
-	case t.Title != "":
-		return "About \u201c" + t.Title + "\u201d"
+		return l.T("Asked for changes on %s", q)
+	case title != "":
+		return l.T("About %s", q)
 	}
 	return ""
 }
 
-func quoteOr(title, none string) string {
-	if title == "" {
-		return none
-	}
-	return "\u201c" + title + "\u201d"
-}
-
-func newThread(v *studio.ClientView) []threadItem {
+func newThread(v *studio.ClientView, l *locale.L) []threadItem {
 	titles := make(map[string]string, len(v.Renderings))
 	for _, r := range v.Renderings {
 		titles[r.ID] = r.Title
@@ -71,14 +68,15 @@ func newThread(v *studio.ClientView) []threadItem {
 		if f.RenderingID != nil {
 			out[i].Title = titles[*f.RenderingID]
 		}
+		out[i].What = what(l, f.Decision, out[i].Title)
 	}
 	return out
 }
 
 // newSummary is the line at the top of a page with news since the
 // previous visit, e.g. "2 new renderings and 1 completed phase since 28
-// Nov"; "" without news or an earlier visit. portal.js writes the same.
-func newSummary(v *studio.ClientView) string {
+// Nov"; "" without news or an earlier visit. feedback.js writes the same.
+func newSummary(v *studio.ClientView, l *locale.L) string {
 	if v.Link.PreviousVisitAt == nil {
 		return ""
 	}
@@ -97,26 +95,17 @@ func newSummary(v *studio.ClientView) string {
 	}
 	var parts []string
 	if renderings > 0 {
-		parts = append(parts, count(renderings, "new rendering", "new renderings"))
+		parts = append(parts, l.T("%d new renderings", renderings))
 	}
 	if phases > 0 {
-		parts = append(parts, count(phases, "completed phase", "completed phases"))
+		parts = append(parts, l.T("%d completed phases", phases))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
 	line := parts[0]
 	if len(parts) == 2 {
-		line += " and " + parts[1]
+		line = l.T("%s and %s", parts[0], parts[1])
 	}
-	// "28 November 2026" -> "28 Nov"
-	d := strings.Fields(longDate(*v.Link.PreviousVisitAt))
-	return line + " since " + d[0] + " " + d[1][:3]
-}
-
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
+	return l.T("%s since %s", line, l.DayMonth(*v.Link.PreviousVisitAt))
 }

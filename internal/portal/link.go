@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"atrium/internal/httpx"
+	"atrium/internal/locale"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 )
@@ -160,5 +161,13 @@ func (s *Server) clientView(ctx context.Context, c *clientReq) (*studio.ClientVi
 	if err != nil {
 		return nil, err
 	}
-	return studio.NewClientView(p, st, c.Link, c.URLs, c.Link.PreviousVisit(s.now(), c.pageView)), nil
+	v := studio.NewClientView(p, st, c.Link, c.URLs, c.Link.PreviousVisit(s.now(), c.pageView))
+	// Phase names are the client's language's (the page's and the JSON's).
+	l := locale.For(v.Link.Locale)
+	for i := range v.Rooms {
+		for j := range v.Rooms[i].Phases {
+			v.Rooms[i].Phases[j].Name = l.T(v.Rooms[i].Phases[j].Name)
+		}
+	}
+	return v, nil
 }

@@ -7,12 +7,14 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"atrium/internal/files"
 	"atrium/internal/httpx"
+	"atrium/internal/locale"
 	"atrium/internal/studio"
 )
 
@@ -23,11 +25,15 @@ import (
 var templateFS embed.FS
 
 // parseTemplates parses the page templates (New does, once: a broken
-// template makes New fail, never a client's request) without their
-// indentation, which would otherwise be sent with every page (the pages
-// hold no <pre> or <textarea>, where it would matter).
-func parseTemplates(fsys fs.FS) (*template.Template, error) {
-	set := template.New("portal").Funcs(portalFuncs)
+// template makes New fail, never a client's request), then clones them
+// once per locale with the functions of that locale (t translates, dates
+// and numbers follow the locale). The templates are parsed without their
+// indentation and without the line breaks between tags, which would
+// otherwise be sent with every page: a line break stays where text meets
+// text (it may be a space between words). The pages hold no <pre>, and
+// their one <textarea> is on one line.
+func parseTemplates(fsys fs.FS) (map[string]*template.Template, error) {
+	set := template.New("portal").Funcs(portalFuncs).Funcs(localeFuncs(locale.For(locale.Default)))
 	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -37,42 +43,66 @@ func parseTemplates(fsys fs.FS) (*template.Template, error) {
 		if err != nil {
 			return nil, err
 		}
-		lines := strings.Split(string(b), "\n")
-		for i, l := range lines {
-			lines[i] = strings.TrimLeft(l, " \t")
-		}
-		if _, err := set.New(path.Base(name)).Parse(strings.Join(lines, "\n")); err != nil {
+		if _, err := set.New(path.Base(name)).Parse(compactTemplate(string(b))); err != nil {
 			return nil, err
 		}
 	}
-	return set, nil
+	out := make(map[string]*template.Template, len(locale.Codes))
+	for _, code := range locale.Codes {
+		c, err := set.Clone()
+		if err != nil {
+			return nil, err
+		}
+		out[code] = c.Funcs(localeFuncs(locale.For(code)))
+	}
+	return out, nil
+}
+
+// compactTemplate drops each line's indentation, and the line break
+// after a line that ends with a tag or an action when the next begins
+// with one.
+func compactTemplate(src string) string {
+	lines := strings.Split(src, "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		l = strings.TrimLeft(l, " \t")
+		if i > 0 {
+			prev := strings.TrimRight(lines[i-1], " \t")
+			if !(strings.HasSuffix(prev, ">") || strings.HasSuffix(prev, "}}") || prev == "") ||
+				!(strings.HasPrefix(l, "<") || strings.HasPrefix(l, "{{") || l == "") {
+				b.WriteByte('\n')
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
 }
 
 var portalFuncs = template.FuncMap{
-	"asset":    Static.URL,
-	"longDate": longDate,
-	"shortDate": func(v any) string {
-		d := longDate(v) // "2 October 2026" -> "2 Oct 2026"
-		day, rest, _ := strings.Cut(d, " ")
-		month, year, ok := strings.Cut(rest, " ")
-		if !ok || len(month) < 3 {
-			return d
-		}
-		return day + " " + month[:3] + " " + year
-	},
+	"asset":   Static.URL,
 	"dateOf":  func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
 	"telHref": telHref,
-	"decision": func(d string) string {
-		if d == studio.DecisionApproved {
-			return "Approved"
-		}
-		return "Changes requested"
-	},
+}
+
+// localeFuncs are the template functions that speak a language.
+func localeFuncs(l *locale.L) template.FuncMap {
+	return template.FuncMap{
+		"lang":      func() string { return l.Code },
+		"t":         l.T,
+		"tr":        l.Raw,
+		"longDate":  func(v any) string { return dateWith(v, l.LongDate) },
+		"shortDate": func(v any) string { return dateWith(v, l.ShortDate) },
+		"pct":       l.Percent,
+		"status":    func(s studio.PhaseStatus) string { return l.T(s.Label()) },
+		"decision":  func(d string) string { return l.T(studio.DecisionLabel(d)) },
+		"strings":   func() template.JS { return jsStrings(l) },
+	}
 }
 
 // portalPage is the data of portal.html.
 type portalPage struct {
 	V         *studio.ClientView
+	L         *locale.L
 	Title     string
 	ThemeURL  string
 	EventsURL string
@@ -85,6 +115,7 @@ type portalPage struct {
 	Sent      bool   // the form was just sent (the 303's ?sent=1)
 	Respond   bool   // the form with a rendering and a decision (?respond=1), for browsers without JavaScript
 	SavedName string // the name this device gave last (no-JS path)
+	ByRoom    bool   // the gallery by room (?view=rooms), else newest first
 	FormURL   string
 }
 
@@ -159,6 +190,7 @@ const gallerySizes = "(min-width:620px) 240px,160px"
 func newPortalPage(v *studio.ClientView, version string, urls studio.ClientURLs, imgBase string) *portalPage {
 	p := &portalPage{
 		V:         v,
+		L:         locale.For(v.Link.Locale),
 		Title:     v.Project.Name + " · " + v.Studio.Name,
 		ThemeURL:  themeURL(v.Studio.AccentColor),
 		EventsURL: urls.Events() + "?v=" + version,
@@ -181,26 +213,48 @@ func newPortalPage(v *studio.ClientView, version string, urls studio.ClientURLs,
 		p.Tiles[i] = t
 	}
 	p.FormURL = urls.FeedbackForm()
-	p.Summary = newSummary(v)
-	p.Thread = newThread(v)
+	p.Summary = newSummary(v, p.L)
+	p.Thread = newThread(v, p.L)
 	return p
 }
 
-// renderingAlt describes a rendering for people who cannot see it.
+// The gallery's orders (?view=), and the cookie that remembers the choice.
+const (
+	viewNewest = "new"
+	viewRooms  = "rooms"
+	viewCookie = "atrium_view"
+)
+
+// byRoom orders the gallery by room, in the rooms' order, newest first
+// within a room; renderings of no room come last. portal.js orders it the
+// same way when the device remembers the choice.
+func (p *portalPage) byRoom() {
+	p.ByRoom = true
+	order := make(map[string]int, len(p.V.Rooms))
+	for i, r := range p.V.Rooms {
+		order[r.Name] = i + 1
+	}
+	rank := func(t portalTile) int {
+		if n := order[t.Room]; n > 0 {
+			return n
+		}
+		return len(order) + 1
+	}
+	sort.SliceStable(p.Tiles, func(i, j int) bool { return rank(p.Tiles[i]) < rank(p.Tiles[j]) })
+}
+
+// renderingAlt describes a rendering for people who cannot see it: its
+// title and room (the gallery says they are renderings).
 func renderingAlt(r studio.ClientRendering) string {
-	alt := "Rendering: " + r.Title
+	alt := r.Title
 	if r.Room != "" {
 		alt += ", " + r.Room
 	}
 	return alt
 }
 
-var monthNames = [...]string{"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"}
-
-// longDate writes a YYYY-MM-DD date (or a time's UTC date) as "2 October
-// 2026". portal.js formats dates the same way.
-func longDate(v any) string {
+// dateWith writes a YYYY-MM-DD date, or a time's UTC date, with format.
+func dateWith(v any, format func(time.Time) string) string {
 	var t time.Time
 	switch d := v.(type) {
 	case string:
@@ -218,7 +272,7 @@ func longDate(v any) string {
 	default:
 		return ""
 	}
-	return strconv.Itoa(t.Day()) + " " + monthNames[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	return format(t)
 }
 
 // telHref keeps the characters a tel: link may hold: a leading + and
@@ -284,8 +338,20 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, c *clientReq
 	if p.Form.Name() == "" {
 		p.SavedName = savedName(r)
 	}
+	// The gallery's order: ?view= chooses it, and a cookie keeps the
+	// choice on this device, as the name of the feedback form is kept.
+	view := r.URL.Query().Get("view")
+	if view == viewRooms || view == viewNewest {
+		http.SetCookie(w, &http.Cookie{Name: viewCookie, Value: view, Path: c.URLs.Page(),
+			MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	} else if ck, err := r.Cookie(viewCookie); err == nil {
+		view = ck.Value
+	}
+	if view == viewRooms {
+		p.byRoom()
+	}
 	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, "portal.html", p); err != nil {
+	if err := s.page(p.L.Code).ExecuteTemplate(&buf, "portal.html", p); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
@@ -296,6 +362,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, c *clientReq
 			return
 		}
 	}
+	w.Header().Set("Content-Language", p.L.Code)
 	if l := p.preloadLink(); l != "" {
 		w.Header().Set("Link", l)
 	}
@@ -312,6 +379,7 @@ type errorPage struct {
 	ThemeURL string
 	Dead     *deadLink // an expired or deactivated link's page (request_link.go)
 	PIN      *pinPage  // the PIN form of a link that asks for one (pin.go)
+	L        *locale.L
 }
 
 // renderError is Fail's page for a client: a calm page that says what
@@ -336,12 +404,23 @@ func (s *Server) renderErrorPageWith(w http.ResponseWriter, r *http.Request, sta
 	// that exists (working, expired or deactivated) only.
 	// A refusal over the rate limit reads nothing, except on a known
 	// link's page: it answers floods.
+	// The page speaks the link's language when the link is known, else
+	// the studio's.
+	linkLocale := ""
+	if dead != nil {
+		linkLocale = dead.Locale
+	} else if pin != nil {
+		linkLocale = pin.Locale
+	}
+	studioLocale := ""
 	if code != studio.ECodeRateLimited || dead != nil || pin != nil {
 		if st, serr := s.store.Settings(r.Context()); serr == nil {
 			cs := studio.NewClientStudio(st, urls)
-			p.Studio = &cs
+			p.Studio, studioLocale = &cs, st.Locale
 		}
 	}
+	p.L = locale.For(locale.Effective(linkLocale, studioLocale))
+	t := p.L.T
 	accent := ""
 	if p.Studio != nil {
 		accent = p.Studio.AccentColor
@@ -349,52 +428,55 @@ func (s *Server) renderErrorPageWith(w http.ResponseWriter, r *http.Request, sta
 	p.ThemeURL = themeURL(accent)
 	switch code {
 	case studio.ECodeLinkInvalid, studio.ECodeNotFound:
-		p.Title, p.Heading = "Link not found", "This link doesn’t lead anywhere"
-		p.Message = "The address may be incomplete: check that the whole link was copied from your email or message."
+		p.Title, p.Heading = t("Link not found"), t("This link doesn’t lead anywhere")
+		p.Message = t("The address may be incomplete: check that the whole link was copied from your email or message.")
 	case studio.ECodeLinkExpired:
-		p.Title, p.Heading = "Link expired", "This link has expired"
-		p.Message = "To keep your project private, client links stop working after a while. The studio will gladly send you a new one."
+		p.Title, p.Heading = t("Link expired"), t("This link has expired")
+		p.Message = t("To keep your project private, client links stop working after a while. The studio will gladly send you a new one.")
 	case studio.ECodeLinkDeactivated:
-		p.Title, p.Heading = "Link no longer active", "This link is no longer active"
-		p.Message = "The studio has switched this link off. If you still need to follow your project, ask them for a new one."
+		p.Title, p.Heading = t("Link no longer active"), t("This link is no longer active")
+		p.Message = t("The studio has switched this link off. If you still need to follow your project, ask them for a new one.")
 	case studio.ECodeRateLimited:
-		p.Title, p.Heading = "Too many attempts", "Please wait a moment"
-		p.Message = "There were too many attempts with links that do not work from your connection."
+		p.Title, p.Heading = t("Too many attempts"), t("Please wait a moment")
+		p.Message = t("There were too many attempts with links that do not work from your connection.")
 		if ra := w.Header().Get("Retry-After"); ra != "" {
-			p.Message += " Try again in " + ra + " seconds."
+			if n, err := strconv.Atoi(ra); err == nil {
+				p.Message += " " + t("Try again in %d seconds.", n)
+			}
 		}
 	case studio.ECodeFeedbackOff:
-		p.Title, p.Heading = "Messages are off", "Messages are turned off for this link"
-		p.Message = "The studio has not opened this page to messages. Please write to them directly."
+		p.Title, p.Heading = t("Messages are off"), t("Messages are turned off for this link")
+		p.Message = t("The studio has not opened this page to messages. Please write to them directly.")
 	case studio.ECodeForbidden:
-		p.Title, p.Heading = "Request refused", "This request was refused"
-		p.Message = "It came from another site. Open the link itself and try again from the page."
+		p.Title, p.Heading = t("Request refused"), t("This request was refused")
+		p.Message = t("It came from another site. Open the link itself and try again from the page.")
 	case studio.ECodePINRequired:
-		p.Title, p.Heading = "Enter your PIN", "This page is protected with a PIN"
-		p.Message = "Enter the PIN the studio gave you with this link. You will only need it once on this device."
+		p.Title, p.Heading = t("Enter your PIN"), t("This page is protected with a PIN")
+		p.Message = t("Enter the PIN the studio gave you with this link. You will only need it once on this device.")
 	case studio.ECodeMethodNotAllowed:
-		p.Title, p.Heading = "Not possible here", "This page can only be read"
-		p.Message = "Open the link itself to see your project."
+		p.Title, p.Heading = t("Not possible here"), t("This page can only be read")
+		p.Message = t("Open the link itself to see your project.")
 	default:
-		p.Title, p.Heading = "Something went wrong", "Something went wrong on our side"
-		p.Message = "The page could not be shown just now. Please try again in a moment."
+		p.Title, p.Heading = t("Something went wrong"), t("Something went wrong on our side")
+		p.Message = t("The page could not be shown just now. Please try again in a moment.")
 	}
 	if dead != nil { // the page of the link's state, whatever refused this request
-		p.Title, p.Heading = "Link no longer active", "This link is no longer active"
-		p.Message = "The studio has switched this link off."
+		p.Title, p.Heading = t("Link no longer active"), t("This link is no longer active")
+		p.Message = t("The studio has switched this link off.")
 		if dead.State == studio.ECodeLinkExpired {
-			p.Title, p.Heading = "Link expired", "This link has expired"
-			p.Message = "To keep your project private, client links stop working after a while."
+			p.Title, p.Heading = t("Link expired"), t("This link has expired")
+			p.Message = t("To keep your project private, client links stop working after a while.")
 		}
 		if dead.Project != "" {
 			p.Title += " · " + dead.Project
 		}
 	}
 	var buf bytes.Buffer
-	if terr := s.pages.ExecuteTemplate(&buf, "error.html", p); terr != nil {
+	if terr := s.page(p.L.Code).ExecuteTemplate(&buf, "error.html", p); terr != nil {
 		s.log.Error("client error page failed", "err", terr)
 		http.Error(w, p.Heading+". "+p.Message, status)
 		return
 	}
+	w.Header().Set("Content-Language", p.L.Code)
 	httpx.WriteHTML(w, status, buf.Bytes())
 }

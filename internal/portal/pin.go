@@ -2,7 +2,6 @@ package portal
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"atrium/internal/httpx"
@@ -29,18 +28,21 @@ func (s *Server) hasPINCookie(r *http.Request, l *studio.Link) bool {
 // pinPage is the PIN form on the page of a link that asks for one.
 type pinPage struct {
 	Action string
-	Err    string
+	Err    string // a message id (locale), formatted with ErrN when that is not 0
+	ErrN   int
 	Locked bool
 	// Refresh reloads the page once when it was opened from another site
 	// (a link in a mail): that navigation carries no SameSite=Strict
 	// cookie, the reload does.
 	Refresh bool
+	Locale  string // the link's own, "" for the studio's
 }
 
 // renderPIN shows the PIN form, with nothing of the project: the studio's
 // name, logo, colours and contact only.
 func (s *Server) renderPIN(w http.ResponseWriter, r *http.Request, c *clientReq, status int, form pinPage) {
 	form.Action = c.URLs.Page() + "/pin"
+	form.Locale = c.Link.Locale
 	if c.Link.LockedAt != nil {
 		form.Locked, form.Err = true, "This link is locked after too many wrong PINs. Please ask the studio for help."
 	}
@@ -77,8 +79,8 @@ func (s *Server) PINForm(w http.ResponseWriter, r *http.Request) {
 	if n >= studio.PINTries {
 		retry := oldest.Add(studio.PINWindow).Sub(now)
 		w.Header().Set("Retry-After", httpx.RetryAfter(retry))
-		s.renderPIN(w, r, c, http.StatusTooManyRequests, pinPage{Err: "Too many wrong PINs. Try again in " +
-			humanWait(retry) + ", or ask the studio."})
+		s.renderPIN(w, r, c, http.StatusTooManyRequests, pinPage{Err: "Too many wrong PINs. Try again in %d minutes, or ask the studio.",
+			ErrN: waitMinutes(retry)})
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -101,14 +103,14 @@ func (s *Server) PINForm(w http.ResponseWriter, r *http.Request) {
 			s.renderPIN(w, r, c, http.StatusLocked, pinPage{})
 			return
 		}
-		msg := "That PIN is not right. Please try again."
+		form := pinPage{Err: "That PIN is not right. Please try again."}
 		if left := studio.PINTries - n - 1; left <= 2 {
-			msg = "That PIN is not right. " + map[bool]string{true: "One try is", false: "Two tries are"}[left == 1] + " left before a pause."
+			form = pinPage{Err: "That PIN is not right. %d tries are left before a pause.", ErrN: left}
 			if left <= 0 {
-				msg = "That PIN is not right. Too many wrong PINs: try again in 15 minutes, or ask the studio."
+				form = pinPage{Err: "That PIN is not right. Too many wrong PINs: try again in 15 minutes, or ask the studio."}
 			}
 		}
-		s.renderPIN(w, r, c, http.StatusUnauthorized, pinPage{Err: msg})
+		s.renderPIN(w, r, c, http.StatusUnauthorized, form)
 		return
 	}
 	until := studio.PINCookieUntil(c.Link, now)
@@ -120,11 +122,7 @@ func (s *Server) PINForm(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, page, http.StatusSeeOther)
 }
 
-// humanWait says a wait of up to 15 minutes in words.
-func humanWait(d time.Duration) string {
-	m := int((d + time.Minute - 1) / time.Minute)
-	if m <= 1 {
-		return "a minute"
-	}
-	return strconv.Itoa(m) + " minutes"
+// waitMinutes is a wait in whole minutes, at least one.
+func waitMinutes(d time.Duration) int {
+	return max(1, int((d+time.Minute-1)/time.Minute))
 }

@@ -19,6 +19,7 @@ import (
 	"atrium/internal/files"
 	"atrium/internal/httpx"
 	"atrium/internal/live"
+	"atrium/internal/locale"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 )
@@ -61,11 +62,11 @@ type Server struct {
 	files  files.Storage
 	live   live.Broker
 	log    *slog.Logger
-	lookup Limiter          // failed token lookups by client address
-	access *store.AccessLog // client access rows, group-committed (link.go)
-	views  viewCache        // encoded client JSON by link (cache.go)
-	sse    streams          // the open client event streams (events.go)
-	pages  *template.Template
+	lookup Limiter                       // failed token lookups by client address
+	access *store.AccessLog              // client access rows, group-committed (link.go)
+	views  viewCache                     // encoded client JSON by link (cache.go)
+	sse    streams                       // the open client event streams (events.go)
+	pages  map[string]*template.Template // by locale
 	// requests counts link requests per client address (request_link.go).
 	requests requestLimit
 }
@@ -127,6 +128,14 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.renderError(w, r, f.Status, f.Code)
+}
+
+// page is the page templates of locale code.
+func (s *Server) page(code string) *template.Template {
+	if t, ok := s.pages[code]; ok {
+		return t
+	}
+	return s.pages[locale.Default]
 }
 
 func (s *Server) clientIP(r *http.Request) string { return httpx.ClientIP(r, s.cfg.TrustedProxies) }

@@ -27,13 +27,15 @@ type deadLink struct {
 	RequestURL string
 	Requested  bool   // the studio was just asked (the 303's ?requested=1)
 	Notice     string // why the request was not taken (429)
+	Locale     string // the link's own, "" for the studio's
 }
 
 // renderDeadLink is the page of an expired or deactivated link, with the
 // status and code its refusal got (err) and, after a request, a notice.
 func (s *Server) renderDeadLink(w http.ResponseWriter, r *http.Request, cl *store.ClientLink, token string, err error, notice string) {
 	f := httpx.Fail(s.log, r, err)
-	d := &deadLink{State: cl.Link.State(s.now()), RequestURL: studio.ClientURLs{Token: token}.Page() + "/request-link", Notice: notice}
+	d := &deadLink{State: cl.Link.State(s.now()), RequestURL: studio.ClientURLs{Token: token}.Page() + "/request-link", Notice: notice,
+		Locale: cl.Link.Locale}
 	if p, perr := s.store.Project(r.Context(), cl.Link.ProjectID); perr == nil {
 		d.Project = p.Name
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"atrium/internal/httpx"
+	"atrium/internal/locale"
 	"atrium/internal/studio"
 )
 
@@ -20,6 +21,8 @@ import (
 type unsubscribePage struct {
 	Title, ThemeURL string
 	Studio          *studio.ClientStudio
+	StudioName      string
+	L               *locale.L
 	Project         string
 	Action          string
 	Done            bool
@@ -62,17 +65,19 @@ func (s *Server) Unsubscribe(w http.ResponseWriter, r *http.Request) {
 	if pr, err := s.store.Project(r.Context(), l.ProjectID); err == nil {
 		p.Project = pr.Name
 	}
-	accent := ""
+	accent, studioLocale := "", ""
 	if st, err := s.store.Settings(r.Context()); err == nil {
 		cs := studio.NewClientStudio(st, studio.ClientURLs{})
-		p.Studio, accent = &cs, cs.AccentColor
+		p.Studio, p.StudioName, accent, studioLocale = &cs, cs.Name, cs.AccentColor, st.Locale
 	}
+	p.L = locale.For(locale.Effective(l.Locale, studioLocale))
 	p.ThemeURL = themeURL(accent)
-	p.Title = "Update emails"
+	p.Title = p.L.T("Update emails")
 	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, "unsubscribe.html", p); err != nil {
+	if err := s.page(p.L.Code).ExecuteTemplate(&buf, "unsubscribe.html", p); err != nil {
 		s.Fail(w, r, err)
 		return
 	}
+	w.Header().Set("Content-Language", p.L.Code)
 	httpx.WriteHTML(w, http.StatusOK, buf.Bytes())
 }

@@ -328,7 +328,7 @@ func callsChangeLink(n ast.Node) bool {
 // see. Every field of studio.Link is in one of the two.
 var (
 	clientLinkFields = []string{"ID", "ProjectID", "ExpiresAt", "Active", "AllowFeedback", "LastViewAt", "PreviousVisitAt",
-		"AllowDownloads", "PINDigest", "PINVersion", "LockedAt"}
+		"AllowDownloads", "PINDigest", "PINVersion", "LockedAt", "Locale"}
 	staffOnlyLinkFields = []string{"Label", "TokenDigest", "TokenHint", "CreatedBy", "CreatedAt", "DeactivatedAt",
 		"DeactivatedBy", "AccessCount", "LastAccessedAt", "DownloadCount", "UniqueIPs", "SentTo", "SentAt", "TokenGen"}
 )
@@ -349,7 +349,7 @@ func TestLinkForClientReadsWhatClientsUse(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		p := seedProject(t, s, "Hillside")
-		l, _, err := s.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID, Label: "Jane", Expires: "30d"}, []byte("test secret test secret test secret"), time.Now())
+		l, _, err := s.IssueLink(ctx, studio.LinkInput{ProjectID: p.ID, Label: "Jane", Expires: "30d", Locale: "fr"}, []byte("test secret test secret test secret"), time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,7 +16,7 @@ import (
 const linkCols = `l.id, l.project_id, l.label, l.token_digest, l.token_hint, l.created_by, l.created_at, l.expires_at,
 	l.active, l.deactivated_at, l.deactivated_by, l.access_count, l.last_accessed_at, l.download_count,
 	l.sent_to, l.sent_at, l.allow_feedback, l.last_view_at, l.previous_visit_at, l.allow_downloads,
-	l.token_gen, l.pin_digest, l.pin_version, l.locked_at`
+	l.token_gen, l.pin_digest, l.pin_version, l.locked_at, l.locale`
 
 func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, error) {
 	var l studio.Link
@@ -25,7 +25,7 @@ func scanLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, 
 	dest := append([]any{&l.ID, &l.ProjectID, &l.Label, &l.TokenDigest, &l.TokenHint, &createdBy, &created, &expires,
 		&l.Active, &deactivatedAt, &deactivatedBy, &l.AccessCount, &lastAccess, &l.DownloadCount,
 		&l.SentTo, &sentAt, &l.AllowFeedback, &lastView, &prevVisit, &l.AllowDownloads,
-		&l.TokenGen, &l.PINDigest, &l.PINVersion, &locked}, extra...)
+		&l.TokenGen, &l.PINDigest, &l.PINVersion, &locked, &l.Locale}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -65,9 +65,9 @@ func (s *Store) CreateLink(ctx context.Context, l *studio.Link) error {
 	}
 	defer tx.Rollback()
 	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO client_links (id, project_id, label, token_digest, token_hint,
-		created_by, created_at, expires_at, active, allow_feedback, allow_downloads) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		created_by, created_at, expires_at, active, allow_feedback, allow_downloads, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		l.ID, l.ProjectID, l.Label, l.TokenDigest, l.TokenHint, nullStr(l.CreatedBy), fmtTime(l.CreatedAt),
-		fmtTimePtr(l.ExpiresAt), true, l.AllowFeedback, l.AllowDownloads)
+		fmtTimePtr(l.ExpiresAt), true, l.AllowFeedback, l.AllowDownloads, l.Locale)
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			return studio.Invalid("projectId", "No such project.")
@@ -156,13 +156,13 @@ type ClientLink struct {
 // TestLinkForClientReadsWhatClientsUse, which fails until it is one or the
 // other.
 const clientLinkCols = `l.id, l.project_id, l.expires_at, l.active, l.allow_feedback, l.last_view_at, l.previous_visit_at, l.allow_downloads,
-	l.pin_digest, l.pin_version, l.locked_at`
+	l.pin_digest, l.pin_version, l.locked_at, l.locale`
 
 func scanClientLink(row interface{ Scan(...any) error }, extra ...any) (*studio.Link, error) {
 	var l studio.Link
 	var expires, lastView, prevVisit, locked sql.NullString
 	if err := row.Scan(append([]any{&l.ID, &l.ProjectID, &expires, &l.Active, &l.AllowFeedback, &lastView, &prevVisit,
-		&l.AllowDownloads, &l.PINDigest, &l.PINVersion, &locked}, extra...)...); err != nil {
+		&l.AllowDownloads, &l.PINDigest, &l.PINVersion, &locked, &l.Locale}, extra...)...); err != nil {
 		return nil, err
 	}
 	l.ExpiresAt, l.LockedAt = parseTimePtr(expires), parseTimePtr(locked)
@@ -213,7 +213,7 @@ func (s *Store) linkForClient(ctx context.Context, digest string) (*ClientLink, 
 	// its previous visit, allowDownloads) are part of the view too.
 	return &ClientLink{Link: l, Versions: projectAt.String + "|" + settingsAt.String + "|" + strconv.FormatInt(approved, 10) +
 		"|" + strconv.FormatInt(feedbackN, 10) + "|" + feedbackAt.String + "|" + strconv.FormatBool(l.AllowFeedback) +
-		"|" + fmtTimeOrEmpty(l.PreviousVisitAt) + "|" + strconv.FormatBool(l.AllowDownloads)}, nil
+		"|" + fmtTimeOrEmpty(l.PreviousVisitAt) + "|" + strconv.FormatBool(l.AllowDownloads) + "|" + l.Locale}, nil
 }
 
 func fmtTimeOrEmpty(t *time.Time) string {
@@ -253,6 +253,9 @@ func (s *Store) UpdateLink(ctx context.Context, id string, ch studio.LinkChange)
 	if ch.Active != nil {
 		set, args = append(set, "active = ?", "deactivated_at = ?", "deactivated_by = ?"),
 			append(args, l.Active, fmtTimePtr(l.DeactivatedAt), nullStr(l.DeactivatedBy))
+	}
+	if ch.Locale != nil {
+		set, args = append(set, "locale = ?"), append(args, l.Locale)
 	}
 	if ch.PIN != nil {
 		// The version moves in the database: two changes at once both count.

@@ -186,6 +186,7 @@ func (s *Store) recipients(ctx context.Context, tx *sql.Tx, projectID string) ([
 // UpdateDue is a link owed a "new renderings to see" mail.
 type UpdateDue struct {
 	LinkID, ProjectID, ProjectName, To string
+	Locale                             string    // the link's own, "" for the studio's
 	TokenGen                           int       // the link's token generation (studio.LinkTokenGen)
 	New                                int       // renderings approved since the last mail (or the invitation)
 	Newest                             time.Time // when the last of them was approved
@@ -207,7 +208,7 @@ func (s *Store) DispatchUpdates(ctx context.Context, now time.Time, every, quiet
 	// Renderings of hidden rooms are not news to clients.
 	const newer = `FROM renderings r WHERE r.project_id = l.project_id AND r.status = 'approved' AND ` + shownToClients +
 		` AND r.approved_at > ` + since
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT l.id, l.token_gen, l.project_id, p.name, l.sent_to,
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT l.id, l.token_gen, l.project_id, p.name, l.sent_to, l.locale,
 		(SELECT COUNT(*) `+newer+`), (SELECT MAX(r.approved_at) `+newer+`)
 		FROM client_links l JOIN projects p ON p.id = l.project_id
 		WHERE l.sent_to <> '' AND l.sent_at IS NOT NULL AND l.updates_off = ? AND l.active = ?
@@ -222,7 +223,7 @@ func (s *Store) DispatchUpdates(ctx context.Context, now time.Time, every, quiet
 	for rows.Next() {
 		var u UpdateDue
 		var newest sql.NullString
-		if err := rows.Scan(&u.LinkID, &u.TokenGen, &u.ProjectID, &u.ProjectName, &u.To, &u.New, &newest); err != nil {
+		if err := rows.Scan(&u.LinkID, &u.TokenGen, &u.ProjectID, &u.ProjectName, &u.To, &u.Locale, &u.New, &newest); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("store: dispatch updates: %w", err)
 		}

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"time"
+
+	"atrium/internal/locale"
 )
 
 // ClientView is everything a client may see, and nothing more. It is built
@@ -73,6 +75,8 @@ type ClientLink struct {
 	// ZIP of every approved original, "" when downloads are off.
 	AllowDownloads bool   `json:"allowDownloads"`
 	DownloadAllURL string `json:"downloadAllUrl"`
+	// Locale is the page's language: the link's, else the studio's.
+	Locale string `json:"locale"`
 }
 
 // ClientFeedback is an item of the thread a client sees: what clients
@@ -106,7 +110,15 @@ func (u ClientURLs) base() string   { return "/api/client-progress/" + u.Token }
 func (u ClientURLs) Page() string   { return "/client-progress/" + u.Token }
 func (u ClientURLs) JSON() string   { return u.base() }
 func (u ClientURLs) Events() string { return u.base() + "/events" }
-func (u ClientURLs) Logo() string   { return u.base() + "/logo" }
+
+// Logo is the studio's logo under the token, or, without one (an unknown
+// link's page), at /client-logo.
+func (u ClientURLs) Logo() string {
+	if u.Token == "" {
+		return "/client-logo"
+	}
+	return u.base() + "/logo"
+}
 func (u ClientURLs) Feedback() string {
 	return u.base() + "/feedback"
 }
@@ -132,8 +144,8 @@ func (u ClientURLs) Download(id string) string { return u.base() + "/download/" 
 func (u ClientURLs) DownloadAll() string { return u.base() + "/download.zip" }
 
 // NewClientStudio is the studio as a client sees it, on the portal and on
-// its error pages. The logo is served under a working token only: without
-// one (urls.Token == "", as on the page of a dead link) there is none.
+// its error pages. The logo is served under the link's token, or without
+// one (urls.Token == "", as on an unknown link's page) at /client-logo.
 func NewClientStudio(s *Settings, urls ClientURLs) ClientStudio {
 	cs := ClientStudio{
 		Name:         s.Name,
@@ -141,7 +153,7 @@ func NewClientStudio(s *Settings, urls ClientURLs) ClientStudio {
 		ContactEmail: s.ContactEmail,
 		ContactPhone: s.ContactPhone,
 	}
-	if s.HasLogo && urls.Token != "" {
+	if s.HasLogo {
 		cs.LogoURL = urls.Logo() + "?v=" + LogoVersion(s.LogoKey)
 	}
 	return cs
@@ -168,7 +180,7 @@ func NewClientView(p *ProjectDetail, s *Settings, l *Link, urls ClientURLs, prev
 		Rooms:      make([]ClientRoom, 0, len(rooms)),
 		Renderings: []ClientRendering{},
 		Link: ClientLink{ExpiresAt: l.ExpiresAt, AllowFeedback: l.AllowFeedback, PreviousVisitAt: utcPtr(prev),
-			AllowDownloads: l.AllowDownloads},
+			AllowDownloads: l.AllowDownloads, Locale: locale.Effective(l.Locale, s.Locale)},
 		Feedback: []ClientFeedback{},
 	}
 	if l.AllowDownloads {

@@ -1,10 +1,18 @@
 package studio
 
+import (
+	"strings"
+
+	"atrium/internal/locale"
+)
+
 // The inputs of the studio's own settings and its staff accounts.
 
 // SettingsInput is an edit of the studio's settings.
 type SettingsInput struct {
 	Name, AccentColor, ContactEmail, ContactPhone *string
+	// Locale is one of locale.Codes; Currency an ISO 4217 code (EUR).
+	Locale, Currency *string
 }
 
 // Apply applies in to st.
@@ -21,6 +29,20 @@ func (in SettingsInput) Apply(st *Settings) error {
 	}
 	set(&q.ContactEmail)(pr.email("contactEmail", in.ContactEmail))
 	set(&q.ContactPhone)(pr.text("contactPhone", in.ContactPhone, MaxPhone))
+	if c, ok := pr.text("locale", in.Locale, MaxName); ok {
+		if locale.Valid(c) {
+			q.Locale = c
+		} else {
+			pr.Add("locale", "locale must be one of %s.", strings.Join(locale.Codes, ", "))
+		}
+	}
+	if c, ok := pr.text("currency", in.Currency, MaxName); ok {
+		if c = strings.ToUpper(c); locale.ValidCurrency(c) {
+			q.Currency = c
+		} else {
+			pr.Add("currency", "currency must be an ISO 4217 code such as EUR or USD.")
+		}
+	}
 	if err := pr.Err(); err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+
+	"atrium/internal/locale"
 )
 
 // Link is a client's access to one project's portal.
@@ -47,6 +49,9 @@ type Link struct {
 	PINDigest  string     `json:"-"`
 	PINVersion int        `json:"-"`
 	LockedAt   *time.Time `json:"-"`
+	// Locale is the language of the link's page and emails (locale.Codes),
+	// "" for the studio's.
+	Locale string `json:"locale"`
 }
 
 // Token is the link's current token (LinkTokenGen).
@@ -272,6 +277,8 @@ type LinkInput struct {
 	// AllowDownloads lets the link's holder download the originals; nil
 	// means yes.
 	AllowDownloads *bool
+	// Locale is the link's language, "" for the studio's (locale.Codes).
+	Locale string
 }
 
 // NewLink checks in and makes the link it describes, with id, and its
@@ -289,7 +296,7 @@ func NewLink(in LinkInput, id string, secret []byte, now time.Time) (*Link, stri
 	}
 	l := &Link{ID: id, ProjectID: in.ProjectID, Label: label, CreatedBy: in.CreatedBy, ExpiresAt: expires,
 		AllowFeedback:  in.AllowFeedback == nil || *in.AllowFeedback,
-		AllowDownloads: in.AllowDownloads == nil || *in.AllowDownloads}
+		AllowDownloads: in.AllowDownloads == nil || *in.AllowDownloads, Locale: in.Locale}
 	token := LinkToken(secret, l.ID)
 	l.TokenDigest, l.TokenHint = TokenDigest(token), TokenHint(token)
 	return l, token, nil
@@ -307,8 +314,18 @@ func (in LinkInput) check(now time.Time) (label string, expires *time.Time, err 
 		pr.Add("projectId", "No such project.")
 	}
 	label, _ = pr.text("label", &in.Label, MaxName)
+	pr.locale(in.Locale)
 	expires, err = ParseExpiry("expiresAt", in.Expires, now)
 	return label, expires, Join(pr.Err(), err)
+}
+
+// locale checks a link's locale: one of locale.Codes, or "" for the studio's.
+func (p *Problems) locale(code string) bool {
+	if code != "" && !locale.Valid(code) {
+		p.Add("locale", "locale must be one of %s, or empty for the studio's.", strings.Join(locale.Codes, ", "))
+		return false
+	}
+	return true
 }
 
 // LinkURL is the address a client opens.

@@ -19,6 +19,8 @@ type LinkChange struct {
 	// PIN is the new PIN (4 to 8 digits), or "" to remove it. Setting or
 	// removing it also unlocks a locked link, as reactivating does.
 	PIN *string
+	// Locale is the link's language (locale.Codes), "" for the studio's.
+	Locale *string
 
 	// Who makes the change (a staff id, "" from the command line), when,
 	// and the server secret the PIN digest is keyed with: not fields of
@@ -30,7 +32,7 @@ type LinkChange struct {
 
 // LinkChangeFields are the JSON names LinkChange reads; any other field of
 // a request is refused by name.
-var LinkChangeFields = []string{"label", "allowFeedback", "allowDownloads", "expiresAt", "active", "pin"}
+var LinkChangeFields = []string{"label", "allowFeedback", "allowDownloads", "expiresAt", "active", "pin", "locale"}
 
 // Apply checks ch and applies it to l.
 func (ch LinkChange) Apply(l *Link) error {
@@ -50,6 +52,9 @@ func (ch LinkChange) Apply(l *Link) error {
 		} else {
 			pinDigest = PINDigest(ch.Secret, *ch.PIN)
 		}
+	}
+	if ch.Locale != nil {
+		pr.locale(*ch.Locale)
 	}
 	if err := Join(pr.Err(), expErr); err != nil {
 		return err
@@ -74,6 +79,9 @@ func (ch LinkChange) Apply(l *Link) error {
 			at := ch.At
 			l.DeactivatedAt, l.DeactivatedBy = &at, ch.By
 		}
+	}
+	if ch.Locale != nil {
+		l.Locale = *ch.Locale
 	}
 	if ch.PIN != nil {
 		l.PINDigest = pinDigest

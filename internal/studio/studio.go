@@ -156,11 +156,16 @@ type Comment struct {
 
 // Settings are the studio's branding and contact, shown on the client page.
 type Settings struct {
-	Name         string    `json:"name"`
-	AccentColor  string    `json:"accentColor"`
-	ContactEmail string    `json:"contactEmail"`
-	ContactPhone string    `json:"contactPhone"`
-	LogoKey      string    `json:"-"`
-	HasLogo      bool      `json:"hasLogo"`
-	UpdatedAt    time.Time `json:"updatedAt"`
+	Name         string `json:"name"`
+	AccentColor  string `json:"accentColor"`
+	ContactEmail string `json:"contactEmail"`
+	ContactPhone string `json:"contactPhone"`
+	LogoKey      string `json:"-"`
+	HasLogo      bool   `json:"hasLogo"`
+	// Locale is the client pages' and emails' language unless a link
+	// chooses its own (locale.Codes); Currency the ISO 4217 code budgets
+	// and costs are in, shown the locale's way.
+	Locale    string    `json:"locale"`
+	Currency  string    `json:"currency"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }

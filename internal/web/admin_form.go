@@ -131,7 +131,7 @@ func formText(form url.Values, name string) *string {
 // formMoney reads a money input (e.g. "12,500.50") as cents for the field
 // of that name: set says the input was there, an empty one clears the
 // amount (nil).
-func formMoney(form url.Values, input, field string) (set bool, cents *int64, err error) {
+func formMoney(form url.Values, input, field string, m money) (set bool, cents *int64, err error) {
 	v := formText(form, input)
 	if v == nil {
 		return false, nil, nil
@@ -139,12 +139,14 @@ func formMoney(form url.Values, input, field string) (set bool, cents *int64, er
 	if strings.TrimSpace(*v) == "" {
 		return true, nil, nil
 	}
-	n, err := parseMoney(*v)
+	n, err := m.Parse(*v)
 	if err != nil {
-		return false, nil, studio.Invalid(field, "Enter an amount like 12500 or 12500.50.")
+		return false, nil, studio.Invalid(field, "Enter an amount in %s like 12500 or %s.", m.Currency(), m.Input(&example))
 	}
 	return true, &n, nil
 }
+
+var example = int64(1250050)
 
 // pathAndForm is what most admin POSTs start with: the id of the kind of
 // thing the path names, then the form.

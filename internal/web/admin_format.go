@@ -1,6 +1,8 @@
 package web
 
 import (
+	"atrium/internal/locale"
+
 	"errors"
 	"fmt"
 	"strconv"
@@ -52,57 +54,56 @@ func fmtISO(v any) string {
 	return ""
 }
 
-// fmtMoney shows cents as 12,500.00; the studio's currency is its own.
-func fmtMoney(cents *int64) string {
+// money shows and reads amounts (budgets, costs) in the studio's
+// currency, the way of the studio's locale: "185 000,00 €" in French.
+type money struct {
+	l   *locale.L
+	cur string
+}
+
+func moneyOf(st *studio.Settings) money {
+	cur := st.Currency
+	if cur == "" {
+		cur = "EUR"
+	}
+	return money{l: locale.For(st.Locale), cur: cur}
+}
+
+// Currency is the ISO 4217 code amounts are in.
+func (m money) Currency() string { return m.cur }
+
+// Show writes cents as money ("€12,500.50"), "" for none.
+func (m money) Show(cents *int64) string {
 	if cents == nil {
 		return ""
 	}
-	n := *cents
-	whole := strconv.FormatInt(n/100, 10)
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return fmt.Sprintf("%s.%02d", b.String(), n%100)
+	return m.l.Money(*cents, m.cur)
 }
 
-// moneyInput shows cents as a form value: 12500 or 12500.50.
-func moneyInput(cents *int64) string {
+// Input writes cents as a form value: 12500, or 12500.50 (12500,50 where
+// the locale writes a decimal comma).
+func (m money) Input(cents *int64) string {
 	if cents == nil {
 		return ""
 	}
 	if *cents%100 == 0 {
 		return strconv.FormatInt(*cents/100, 10)
 	}
-	return fmt.Sprintf("%d.%02d", *cents/100, *cents%100)
+	sep := "."
+	if strings.Contains(m.l.Money(150, m.cur), "1,50") {
+		sep = ","
+	}
+	return fmt.Sprintf("%d%s%02d", *cents/100, sep, *cents%100)
 }
 
-// parseMoney reads an amount like "12,500.50" into cents.
-func parseMoney(s string) (int64, error) {
-	s = strings.NewReplacer(",", "", " ", "", "\u00a0", "").Replace(strings.TrimSpace(s))
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	if whole == "" || len(whole) > 13 || (hasFrac && (len(frac) == 0 || len(frac) > 2)) {
+// Parse reads an amount typed the locale's way ("12 500,50", "12,500.50")
+// or as a plain number into cents.
+func (m money) Parse(s string) (int64, error) {
+	n, ok := m.l.ParseMoney(s)
+	if !ok {
 		return 0, errors.New("bad amount")
 	}
-	for _, part := range []string{whole, frac} {
-		for _, c := range part {
-			if c < '0' || c > '9' {
-				return 0, errors.New("bad amount")
-			}
-		}
-	}
-	w, _ := strconv.ParseInt(whole, 10, 64)
-	var f int64
-	if hasFrac {
-		f, _ = strconv.ParseInt(frac, 10, 64)
-		if len(frac) == 1 {
-			f *= 10
-		}
-	}
-	return w*100 + f, nil
+	return n, nil
 }
 
 // humanSize shows a byte count like 200 MB.

@@ -10,40 +10,56 @@ import (
 
 func TestAdminMoney(t *testing.T) {
 	t.Parallel()
+	en := moneyOf(&studio.Settings{Locale: "en", Currency: "EUR"})
+	fr := moneyOf(&studio.Settings{Locale: "fr", Currency: "EUR"})
+	de := moneyOf(&studio.Settings{Locale: "de", Currency: "CHF"})
 	for _, tc := range []struct {
+		m    money
 		in   string
 		want int64
 		bad  bool
 	}{
-		{"12500", 1250000, false},
-		{"12,500.50", 1250050, false},
-		{" 0.5 ", 50, false},
-		{"7.05", 705, false},
-		{"12k", 0, true},
-		{"1.234", 0, true},
-		{"-5", 0, true},
-		{".5", 0, true},
-		{"5.", 0, true},
-		{"", 0, true},
+		{en, "12500", 1250000, false},
+		{en, "12,500.50", 1250050, false},
+		{en, " 0.5 ", 50, false},
+		{en, "7.05", 705, false},
+		{fr, "185 000,50", 18500050, false},
+		{fr, "12500.5", 1250050, false},
+		{de, "185.000,50", 18500050, false},
+		{de, "185000", 18500000, false},
+		{en, "12k", 0, true},
+		{en, "1.234", 0, true},
+		{fr, "12,345", 0, true},
+		{en, "-5", 0, true},
+		{en, ".5", 0, true},
+		{en, "5.", 0, true},
+		{en, "", 0, true},
 	} {
-		got, err := parseMoney(tc.in)
+		got, err := tc.m.Parse(tc.in)
 		if (err != nil) != tc.bad || got != tc.want {
-			t.Errorf("parseMoney(%q) = %d, %v; want %d, bad=%v", tc.in, got, err, tc.want, tc.bad)
+			t.Errorf("%s Parse(%q) = %d, %v; want %d, bad=%v", tc.m.l.Code, tc.in, got, err, tc.want, tc.bad)
 		}
 	}
 	for _, tc := range []struct {
+		m          money
 		cents      int64
 		show, edit string
 	}{
-		{1250050, "12,500.50", "12500.50"},
-		{100000000, "1,000,000.00", "1000000"},
-		{5, "0.05", "0.05"},
+		{en, 1250050, "€12,500.50", "12500.50"},
+		{en, 100000000, "€1,000,000.00", "1000000"},
+		{en, 5, "€0.05", "0.05"},
+		{fr, 18500000, "185\u00a0000,00\u00a0€", "185000"},
+		{fr, 1250050, "12\u00a0500,50\u00a0€", "12500,50"},
+		{de, 1250050, "12.500,50\u00a0CHF", "12500,50"},
 	} {
-		if got := fmtMoney(&tc.cents); got != tc.show {
-			t.Errorf("fmtMoney(%d) = %q, want %q", tc.cents, got, tc.show)
+		if got := tc.m.Show(&tc.cents); got != tc.show {
+			t.Errorf("%s Show(%d) = %q, want %q", tc.m.l.Code, tc.cents, got, tc.show)
 		}
-		if got := moneyInput(&tc.cents); got != tc.edit {
-			t.Errorf("moneyInput(%d) = %q, want %q", tc.cents, got, tc.edit)
+		if got := tc.m.Input(&tc.cents); got != tc.edit {
+			t.Errorf("%s Input(%d) = %q, want %q", tc.m.l.Code, tc.cents, got, tc.edit)
+		}
+		if back, err := tc.m.Parse(tc.m.Input(&tc.cents)); err != nil || back != tc.cents {
+			t.Errorf("%s Parse(Input(%d)) = %d, %v", tc.m.l.Code, tc.cents, back, err)
 		}
 	}
 }

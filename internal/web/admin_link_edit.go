@@ -37,6 +37,10 @@ func (s *Server) adminEditLink(w http.ResponseWriter, r *http.Request) {
 	case on != l.LastDay():
 		ch.Expires = &on
 	}
+	if f.Has("locale") {
+		loc := f.Get("locale")
+		ch.Locale = &loc
+	}
 	if pin := f.Get("pin"); pin != "" {
 		ch.PIN = &pin
 	} else if f.Get("removePin") == "1" && l.HasPIN() {

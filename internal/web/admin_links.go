@@ -125,12 +125,14 @@ type linkFormView struct {
 	ExpiresOn string
 	Feedback  bool
 	Downloads bool
+	Locale    string
 }
 
 func newLinkForm(f *adminForm) linkFormView {
 	if f.Is("link") {
 		return linkFormView{Label: f.Values.Get("label"), Expires: f.Values.Get("expires"), ExpiresOn: f.Values.Get("expiresOn"),
-			Feedback: f.Values.Get("allowFeedback") == "1", Downloads: f.Values.Get("allowDownloads") == "1"}
+			Feedback: f.Values.Get("allowFeedback") == "1", Downloads: f.Values.Get("allowDownloads") == "1",
+			Locale: f.Values.Get("locale")}
 	}
 	return linkFormView{Expires: "90", Feedback: true, Downloads: true}
 }
@@ -163,7 +165,8 @@ func (s *Server) adminCreateLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now().UTC()
-	in := studio.LinkInput{ProjectID: projectID, Label: r.PostForm.Get("label"), CreatedBy: userFrom(r.Context()).ID}
+	in := studio.LinkInput{ProjectID: projectID, Label: r.PostForm.Get("label"), CreatedBy: userFrom(r.Context()).ID,
+		Locale: r.PostForm.Get("locale")}
 	if r.PostForm.Get("feedbackShown") == "1" { // an unticked box sends nothing
 		allow := r.PostForm.Get("allowFeedback") == "1"
 		in.AllowFeedback = &allow

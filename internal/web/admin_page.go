@@ -1,6 +1,8 @@
 package web
 
 import (
+	"atrium/internal/locale"
+
 	"bytes"
 	"embed"
 	"fmt"
@@ -66,8 +68,13 @@ var adminFuncs = template.FuncMap{
 	"shortDay":      func(t time.Time) string { return t.UTC().Format("2 Jan") },
 	"decisionLabel": studio.DecisionLabel,
 	"activityLabel": studio.ActivityLabel,
-	"money":         fmtMoney,
-	"moneyInput":    moneyInput,
+	"locales": func() []struct{ Code, Name string } {
+		out := make([]struct{ Code, Name string }, len(locale.Codes))
+		for i, c := range locale.Codes {
+			out[i].Code, out[i].Name = c, locale.Names[c]
+		}
+		return out
+	},
 	"initial": func(name string) string {
 		for _, r := range strings.TrimSpace(name) {
 			return strings.ToUpper(string(r))

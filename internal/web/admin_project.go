@@ -25,6 +25,7 @@ type projectView struct {
 	MaxUploadBytes  int64 // for admin.js: a larger file fails at once, unsent
 	Today           string
 	Feedback        feedbackPart
+	Money           money  // the studio's currency and locale
 	StudioName      string // how replies are signed on the client page
 	Activity        []studio.Activity
 	ActivityTotal   int
@@ -83,6 +84,7 @@ func (s *Server) renderProject(w http.ResponseWriter, r *http.Request, id string
 		Today:           s.now().UTC().Format(time.DateOnly),
 		Feedback:        newFeedbackPart(d),
 		StudioName:      settings.Name,
+		Money:           moneyOf(settings),
 	}
 	for _, u := range staff {
 		v.StaffNames[u.ID] = u.Name
@@ -122,14 +124,14 @@ func (s *Server) projectPage(id string) func(http.ResponseWriter, *http.Request,
 
 // projectFormInput reads the project form: the fields of the API, with the
 // budget as money ("12,500.50") in place of cents.
-func projectFormInput(form url.Values) (studio.ProjectInput, error) {
+func projectFormInput(form url.Values, m money) (studio.ProjectInput, error) {
 	in := studio.ProjectInput{
 		Name: formText(form, "name"), ClientName: formText(form, "clientName"), ClientEmail: formText(form, "clientEmail"),
 		Address: formText(form, "address"), InternalNotes: formText(form, "internalNotes"),
 		StartDate: formText(form, "startDate"), TargetDate: formText(form, "targetDate"),
 	}
 	var err error
-	in.BudgetSet, in.BudgetCents, err = formMoney(form, "budget", "budgetCents")
+	in.BudgetSet, in.BudgetCents, err = formMoney(form, "budget", "budgetCents", m)
 	return in, err
 }
 
@@ -144,7 +146,12 @@ func (s *Server) adminUpdateProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	in, moneyErr := projectFormInput(r.PostForm)
+	settings, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in, moneyErr := projectFormInput(r.PostForm, moneyOf(settings))
 	err = studio.Join(in.Apply(p, false), moneyErr)
 	if err == nil {
 		err = s.store.UpdateProject(r.Context(), p, userFrom(r.Context()).ID)

@@ -42,7 +42,7 @@ func TestAdminCreateProjectForm(t *testing.T) {
 		{"dates reversed", url.Values{"name": {"Villa Sole"}, "clientName": {"Ann"}, "startDate": {"2027-05-01"}, "targetDate": {"2027-01-01"}}, 422,
 			[]string{"Target date must not be before start date."}},
 		{"bad budget", url.Values{"name": {"Villa Sole"}, "clientName": {"Ann"}, "budget": {"twelve"}}, 422,
-			[]string{"Enter an amount like 12500 or 12500.50."}},
+			[]string{"Enter an amount in EUR like 12500 or 12500.50."}},
 	} {
 		r := c.postForm("/admin/projects", tc.form)
 		if r.Status != tc.status {
@@ -239,7 +239,7 @@ func TestAdminFormShowsEveryFieldError(t *testing.T) {
 		wantFieldError(t, r, "/admin/projects", "clientName", "Client name must not be empty.")
 		wantFieldError(t, r, "/admin/projects", "clientEmail", "Client email must be an email address.")
 		wantFieldError(t, r, "/admin/projects", "targetDate", "Target date must not be before start date.")
-		wantFieldError(t, r, "/admin/projects", "budget", "Enter an amount like 12500 or 12500.50.")
+		wantFieldError(t, r, "/admin/projects", "budget", "Enter an amount in EUR like 12500 or 12500.50.")
 		wantFieldError(t, r, "/admin/projects", "name", "")
 		wantBody(t, r, `value="Villa Sole"`, `value="not-an-email"`)
 

@@ -51,9 +51,14 @@ func (s *Server) adminCreateProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	in, moneyErr := projectFormInput(r.PostForm)
+	settings, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in, moneyErr := projectFormInput(r.PostForm, moneyOf(settings))
 	p := &studio.Project{CreatedBy: userFrom(r.Context()).ID}
-	err := studio.Join(in.Apply(p, true), moneyErr)
+	err = studio.Join(in.Apply(p, true), moneyErr)
 	if err == nil {
 		err = s.store.CreateProject(r.Context(), p)
 	}

@@ -19,6 +19,8 @@ var settingsLabels = map[string]string{
 	"accentColor":  "Accent colour",
 	"contactEmail": "Contact email",
 	"contactPhone": "Contact phone",
+	"locale":       "Client language",
+	"currency":     "Currency",
 	"file":         "Logo",
 }
 
@@ -49,7 +51,8 @@ func (s *Server) adminUpdateSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	err = studio.SettingsInput{Name: formText(f, "name"), AccentColor: formText(f, "accentColor"),
-		ContactEmail: formText(f, "contactEmail"), ContactPhone: formText(f, "contactPhone")}.Apply(st)
+		ContactEmail: formText(f, "contactEmail"), ContactPhone: formText(f, "contactPhone"),
+		Locale: formText(f, "locale"), Currency: formText(f, "currency")}.Apply(st)
 	if err == nil {
 		err = s.store.UpdateSettings(r.Context(), st)
 	}

@@ -72,3 +72,40 @@ func TestAdminStaffAccounts(t *testing.T) {
 	r = c.postForm("/admin/users", url.Values{"name": {"Max"}, "email": {"max@studio.test"}, "role": {"owner"}, "password": {"a long enough password"}})
 	wantBody(t, r, "Role must be admin or designer.")
 }
+
+// The studio's language and currency in the settings form; budgets are
+// then shown and typed the language's way, in that currency.
+func TestAdminSettingsLocaleAndCurrency(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, dbSQLite, nil)
+	c := e.adminSignIn(adminEmail)
+	wantBody(t, c.get("/admin/settings"), `name="locale"`, `name="currency"`, `value="EUR"`)
+	base := url.Values{"name": {"Maison"}, "accentColor": {"#336699"}}
+	with := func(kv ...string) url.Values {
+		v := url.Values{}
+		for k, vs := range base {
+			v[k] = vs
+		}
+		for i := 0; i < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	for _, bad := range []url.Values{with("currency", "XYZ"), with("currency", ""), with("locale", "pt")} {
+		if r := c.postForm("/admin/settings", bad); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("%v: %d", bad, r.Status)
+		} else if !strings.Contains(string(r.Body), "ISO 4217") && !strings.Contains(string(r.Body), "must be one of en") {
+			t.Errorf("%v: no error named:\n%s", bad, r.Body)
+		}
+	}
+	r := c.postForm("/admin/settings", with("locale", "de", "currency", "chf"))
+	wantBody(t, c.follow(r), "Studio settings saved.", `value="CHF"`, `<option value="de" selected>Deutsch</option>`)
+
+	r = c.postForm("/admin/projects", url.Values{"name": {"Casa"}, "clientName": {"Ana"}, "budget": {"12,345"}})
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "Enter an amount in CHF like 12500 or 12500,50.") {
+		t.Errorf("a budget the German way cannot read: %d", r.Status)
+	}
+	r = c.postForm("/admin/projects", url.Values{"name": {"Casa"}, "clientName": {"Ana"}, "budget": {"185.000,50"}})
+	page := c.follow(r)
+	wantBody(t, page, "185.000,50\u00a0CHF", `value="185000,50"`, "Budget in CHF")
+}

@@ -44,10 +44,10 @@ func (s *Server) apiCreateLink(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	b.Only("projectId", "label", "expiresAt", "allowFeedback", "allowDownloads")
+	b.Only("projectId", "label", "expiresAt", "allowFeedback", "allowDownloads", "locale")
 	in := studio.LinkInput{ProjectID: orEmpty(b.Required("projectId")), Label: orEmpty(b.Text("label")),
 		Expires: orEmpty(b.Text("expiresAt")), CreatedBy: userFrom(r.Context()).ID, AllowFeedback: b.Bool("allowFeedback"),
-		AllowDownloads: b.Bool("allowDownloads")}
+		AllowDownloads: b.Bool("allowDownloads"), Locale: orEmpty(b.Text("locale"))}
 	now := s.now().UTC()
 	if err := b.Err(); err != nil {
 		s.fail(w, r, studio.Join(err, in.Validate(now)))
@@ -171,8 +171,8 @@ func (s *Server) apiUpdateLink(w http.ResponseWriter, r *http.Request) {
 	}
 	b.Only(studio.LinkChangeFields...)
 	ch := studio.LinkChange{Label: b.Text("label"), AllowFeedback: b.Bool("allowFeedback"), AllowDownloads: b.Bool("allowDownloads"),
-		Active: b.Bool("active"),
-		By:     userFrom(r.Context()).ID, At: s.now().UTC(), Secret: s.cfg.Secret}
+		Active: b.Bool("active"), Locale: b.Text("locale"),
+		By: userFrom(r.Context()).ID, At: s.now().UTC(), Secret: s.cfg.Secret}
 	if b.Has("expiresAt") {
 		ch.Expires = b.Text("expiresAt") // null: never
 		if ch.Expires != nil && *ch.Expires == "" && !b.isNull("expiresAt") {

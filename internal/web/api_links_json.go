@@ -32,6 +32,7 @@ type linkJSON struct {
 	AllowDownloads bool       `json:"allowDownloads"`
 	HasPIN         bool       `json:"hasPin"`
 	LockedAt       *time.Time `json:"lockedAt"` // set while too many wrong PINs keep the link locked
+	Locale         string     `json:"locale"`   // "" for the studio's
 }
 
 func (s *Server) linkJSON(l *studio.Link) linkJSON {
@@ -43,6 +44,7 @@ func (s *Server) linkJSON(l *studio.Link) linkJSON {
 		DownloadCount: l.DownloadCount, UniqueIPs: l.UniqueIPs, AllowFeedback: l.AllowFeedback,
 		AllowDownloads: l.AllowDownloads,
 		SentTo:         l.SentTo, SentAt: l.SentAt, HasPIN: l.HasPIN(), LockedAt: l.LockedAt,
+		Locale: l.Locale,
 	}
 	j.Active = j.State == studio.LinkActive
 	if j.Active {

@@ -25,7 +25,7 @@ func TestLinksAPI(t *testing.T) {
 			t.Fatalf("create: %d %s", r.Status, r.Body)
 		}
 		wantKeys(t, "created link", r.Body, "id", "projectId", "label", "tokenHint", "token", "url", "createdAt", "createdBy",
-			"expiresAt", "active", "state", "deactivatedAt", "accessCount", "lastAccessedAt", "downloadCount", "uniqueIps", "sentTo", "sentAt", "allowFeedback", "allowDownloads", "hasPin", "lockedAt")
+			"expiresAt", "active", "state", "deactivatedAt", "accessCount", "lastAccessedAt", "downloadCount", "uniqueIps", "sentTo", "sentAt", "allowFeedback", "allowDownloads", "hasPin", "lockedAt", "locale")
 		var l linkOut
 		r.decode(t, &l)
 		if !studio.WellFormedToken(l.Token) || l.TokenHint != l.Token[:4] {
@@ -115,7 +115,7 @@ func TestLinksAPI(t *testing.T) {
 			t.Fatalf("deactivate: %d %s", r.Status, r.Body)
 		}
 		wantKeys(t, "deactivated link", r.Body, "id", "projectId", "label", "tokenHint", "url", "createdAt", "createdBy",
-			"expiresAt", "active", "state", "deactivatedAt", "accessCount", "lastAccessedAt", "downloadCount", "uniqueIps", "sentTo", "sentAt", "allowFeedback", "allowDownloads", "hasPin", "lockedAt")
+			"expiresAt", "active", "state", "deactivatedAt", "accessCount", "lastAccessedAt", "downloadCount", "uniqueIps", "sentTo", "sentAt", "allowFeedback", "allowDownloads", "hasPin", "lockedAt", "locale")
 		var d2 linkOut
 		r = c.do("DELETE", "/api/client-access?id="+l.ID, nil)
 		r.decode(t, &d2)

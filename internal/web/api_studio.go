@@ -46,9 +46,10 @@ func (s *Server) apiUpdateStudio(w http.ResponseWriter, r *http.Request) {
 
 // settingsInput reads the studio's settings from a JSON body.
 func settingsInput(b *body) studio.SettingsInput {
-	b.Only("name", "accentColor", "contactEmail", "contactPhone")
+	b.Only("name", "accentColor", "contactEmail", "contactPhone", "locale", "currency")
 	return studio.SettingsInput{Name: b.Text("name"), AccentColor: b.Text("accentColor"),
-		ContactEmail: b.Text("contactEmail"), ContactPhone: b.Text("contactPhone")}
+		ContactEmail: b.Text("contactEmail"), ContactPhone: b.Text("contactPhone"),
+		Locale: b.Text("locale"), Currency: b.Text("currency")}
 }
 
 // apiUploadLogo stores a new logo (multipart field "file"), then removes the

@@ -320,6 +320,9 @@ func TestNothingInternalLeaks(t *testing.T) {
 		}
 		get("/api/client-progress/"+strings.Repeat("Z", 32), nil)
 		wantClientStudioOnly(t, get("/client-progress/"+strings.Repeat("Z", 32), nil))
+		if r := get("/client-logo", nil); r.Status != 200 || r.Header.Get("Content-Type") != "image/jpeg" {
+			t.Errorf("GET /client-logo: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
 		get("/client-progress/"+link.Token+"/nothing", nil)
 		answers = append(answers, readSSE(t, e.URL+base+"/events", 700*time.Millisecond))
 		// Live: work on the hidden room while a page watches sends nothing
@@ -634,7 +637,9 @@ func wantClientStudioOnly(t *testing.T, r *resp) {
 			t.Errorf("client error page %d lacks the studio's %q", r.Status, want)
 		}
 	}
-	if bytes.Contains(body, []byte("/logo")) || bytes.Contains(body, []byte("<img")) {
-		t.Errorf("client error page %d shows a logo: %s", r.Status, r.Body)
+	// The studio's logo, at its token-less address (issue 14): no token,
+	// no project behind it.
+	if !bytes.Contains(body, []byte(`src="/client-logo?v=`)) || bytes.Contains(body, []byte("/api/client-progress/")) {
+		t.Errorf("client error page %d: the logo is not the token-less one: %s", r.Status, r.Body)
 	}
 }

@@ -1,10 +1,11 @@
 package web
 
 import (
+	"atrium/internal/locale"
+
 	"context"
 	"encoding/json"
 	"net/http"
-	"time"
 
 	"atrium/internal/httpx"
 	"atrium/internal/mail"
@@ -144,13 +145,8 @@ func (s *Server) sendLink(ctx context.Context, id string, inv *studio.Invitation
 	if err != nil {
 		return nil, err
 	}
-	lastDay := ""
-	if d := l.LastDay(); d != "" {
-		if t, err := time.Parse(time.DateOnly, d); err == nil {
-			lastDay = t.Format("2 January 2006")
-		}
-	}
-	m, err := mail.Invitation(mail.BrandOf(st), p.Name, studio.LinkURL(s.cfg.BaseURL, l.Token(s.cfg.Secret)), lastDay, inv)
+	m, err := mail.Invitation(mail.BrandOf(st), locale.Effective(l.Locale, st.Locale), p.Name,
+		studio.LinkURL(s.cfg.BaseURL, l.Token(s.cfg.Secret)), l.LastDay(), inv)
 	if err != nil {
 		return nil, err
 	}

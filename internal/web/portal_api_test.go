@@ -39,7 +39,7 @@ func TestClientProgressJSON(t *testing.T) {
 		wantKeys(t, "view", r.Body, "studio", "project", "rooms", "renderings", "link", "feedback")
 		wantKeys(t, "studio", v.Studio, "name", "logoUrl", "accentColor", "contactEmail", "contactPhone")
 		wantKeys(t, "project", v.Project, "name", "clientName", "targetDate", "overallProgress", "updatedAt")
-		wantKeys(t, "link", v.Link, "expiresAt", "allowFeedback", "previousVisitAt", "allowDownloads", "downloadAllUrl")
+		wantKeys(t, "link", v.Link, "expiresAt", "allowFeedback", "previousVisitAt", "allowDownloads", "downloadAllUrl", "locale")
 		if len(v.Rooms) != 1 || len(v.Renderings) != 1 {
 			t.Fatalf("rooms %d, renderings %d (only the approved one is listed): %s", len(v.Rooms), len(v.Renderings), r.Body)
 		}

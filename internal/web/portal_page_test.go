@@ -212,7 +212,8 @@ var (
 func portalWantStrictHTML(t *testing.T, what string, body []byte) {
 	t.Helper()
 	for _, tag := range portalScriptTag.FindAll(body, -1) {
-		if !bytes.Contains(tag, []byte(` src="/static/`)) {
+		// The page's words for its scripts are data, which the CSP lets be.
+		if !bytes.Contains(tag, []byte(` src="/static/`)) && string(tag) != `<script type="application/json" id="l10n">` {
 			t.Errorf("%s: inline or foreign script %s", what, tag)
 		}
 	}
@@ -251,7 +252,7 @@ func TestClientPage(t *testing.T) {
 		`<li class="step step--completed">`, `<time datetime="2026-10-02">2 Oct 2026</time>`,
 		`<li class="step step--in_progress">`, "In progress", `<li class="step step--not_started">`, "Not started",
 		`<li class="step step--skipped">`, "Skipped",
-		"Oak and travertine, view 1.", `alt="Rendering: Approved view 1, Kitchen"`,
+		"Oak and travertine, view 1.", `alt="Approved view 1, Kitchen"`,
 		`fetchpriority="high"`, `width="480" height="320"`, ` 360w,`, ` 480w,`, ` 1600w"`, `sizes="`,
 		"This private link works until <time datetime=\"" + exp.Format(time.DateOnly) + "\">",
 		`href="mailto:hello@maison.test"`, `href="tel:+14155550100"`, "+1 415 555 0100",
@@ -260,7 +261,7 @@ func TestClientPage(t *testing.T) {
 	}
 	for _, a := range s.approved {
 		urls := studio.ClientURLs{Token: s.token}
-		want = append(want, a.Title, `href="`+urls.Download(a.ID)+`" aria-label="Download `, `href="`+urls.Preview(a.ID)+`"`,
+		want = append(want, a.Title, `href="`+urls.Download(a.ID)+`">Download</a>`, `href="`+urls.Preview(a.ID)+`"`,
 			`src="`+s.token+"/"+a.ID+`/t"`) // relative to the page: /client-progress/TOKEN/ID/t
 	}
 	for _, w := range want {

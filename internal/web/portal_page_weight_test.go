@@ -15,9 +15,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"atrium/internal/files"
 	"atrium/internal/live"
+	"atrium/internal/locale"
 	"atrium/internal/store"
 	"atrium/internal/studio"
 	"atrium/internal/testsupport"
@@ -269,4 +271,34 @@ func BenchmarkClientPageWeight(b *testing.B) {
 	b.ReportMetric(float64(p.eagerImages), "eager-images")
 	b.ReportMetric(float64(ws.thumbAvg), "thumb-bytes")
 	b.ReportMetric(float64(int64(p.total())+weightRenderings*ws.thumbAvg), "first-view-max-bytes")
+}
+
+// The page stays under the budget in every language: German, with the
+// longest words, weighs the most. Each locale's page is that of a new link
+// of the weight studio's project with that locale.
+func TestClientPageWeightPerLocale(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("seeds 24 renderings")
+	}
+	ws := newWeightServer(t)
+	ctx := context.Background()
+	cl, err := weightStudio.st.LinkForClient(ctx, studio.TokenDigest(ws.token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range locale.Codes {
+		_, token, err := weightStudio.st.IssueLink(ctx, studio.LinkInput{ProjectID: cl.Link.ProjectID, Label: "weight " + code, Locale: code},
+			[]byte("weight test secret"), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		lws := *ws
+		lws.token = token
+		p := measurePage(t, &lws)
+		t.Logf("%s: HTML %d + CSS %d + theme %d + JS %d = %d bytes (budget %d)", code, p.html, p.css, p.theme, p.js, p.total(), budgetPageBytes)
+		if p.total() >= budgetPageBytes {
+			t.Errorf("%s: the page weighs %d bytes, over the %d budget", code, p.total(), budgetPageBytes)
+		}
+	}
 }

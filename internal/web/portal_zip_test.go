@@ -224,7 +224,7 @@ func TestDownloadsOff(t *testing.T) {
 		page := anon.do("GET", "/client-progress/"+off.Token, nil)
 		// The "Download all" button is there for a live switch, hidden
 		// and going nowhere.
-		if page.Status != 200 || !bytes.Contains(page.Body, []byte(`<a class="button button--download" data-bind="zip" hidden>`)) ||
+		if page.Status != 200 || !bytes.Contains(page.Body, []byte(`<a class="button dl" data-bind="zip" hidden>`)) ||
 			bytes.Contains(page.Body, []byte("download.zip")) || bytes.Contains(page.Body, []byte("/download/")) ||
 			!bytes.Contains(page.Body, []byte("/preview")) {
 			t.Errorf("page with downloads off: %d, shows download controls or no previews:\n%s", page.Status, page.Body)

@@ -73,6 +73,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	// Embedded CSS and JS at content-hashed URLs (httpx/assets.go), the admin's and the portal's.
 	mux.HandleFunc("GET /static/{name}", s.serveStatic)
+	mux.HandleFunc("GET /client-logo", s.portal.StudioLogo) // the studio's logo on pages without a working token
 
 	// The client page and its live updates.
 	mux.HandleFunc("GET /client-progress/{token}", s.portal.Page)

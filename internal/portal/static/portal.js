@@ -8,9 +8,11 @@
   var gallery = doc.querySelector("[data-bind=gallery]");
   if (!main || !gallery) return; // an error page
 
-  var MONTHS = "January February March April May June July August September October November December".split(" ");
-  var STATUS = { completed: "Completed", in_progress: "In progress", not_started: "Not started", skipped: "Skipped" };
-  var DEC = { approved: "Approved", changes_requested: "Changes requested" };
+  // The page's words, in its language (strings.go): L.key.
+  var L = JSON.parse(doc.getElementById("l10n").textContent);
+  // f fills a message's %s (or %d) in order.
+  function f(s) { var a = arguments, i = 1; return s.replace(/%[sd]/g, function () { return a[i++]; }); }
+  function pct(n) { return L.pc.replace("0", n); }
 
   function $(name) { return doc.querySelector("[data-bind=" + name + "]"); }
   function all(sel, root) { return Array.prototype.slice.call((root || doc).querySelectorAll(sel)); }
@@ -27,13 +29,12 @@
   }
   function text(node, value) { if (node && node.textContent !== value) node.textContent = value; }
 
-  // Dates as the server writes them: "2 October 2026" (UTC), short "2 Oct 2026".
+  // Dates as the server writes them (locale.L.LongDate, ShortDate), UTC.
   function ymd(v) { return !v ? "" : /^\d{4}-\d\d-\d\d$/.test(v) ? v : new Date(v).toISOString().slice(0, 10); }
   function formatDate(v, short) {
     var d = ymd(v);
-    if (!d) return "";
-    var m = MONTHS[d.slice(5, 7) - 1];
-    return +d.slice(8) + " " + (short ? m.slice(0, 3) : m) + " " + d.slice(0, 4);
+    return d && (short ? L.ds : L.dl).replace("Y", d.slice(0, 4)).replace("D", +d.slice(8))
+      .replace("M", (short ? L.ms : L.mo).split("|")[d.slice(5, 7) - 1]);
   }
   function timeEl(v, short) { return el("time", { datetime: ymd(v) }, formatDate(v, short)); }
   // The last day a link expiring at v still opens: the date of the last
@@ -60,10 +61,10 @@
     vTitle = el("h2", { class: "viewer__title", id: "viewer-title" });
     vRoom = el("p", { class: "viewer__room" });
     vDesc = el("p", { class: "viewer__desc" });
-    vDownload = el("a", { class: "button button--download", download: "" }, "Download original");
-    vPrev = button("viewer__prev ico--prev", "Previous rendering");
-    vNext = button("viewer__next ico--next", "Next rendering");
-    var close = button("viewer__close ico--close", "Close");
+    vDownload = el("a", { class: "button dl", download: "" }, L.do);
+    vPrev = button("viewer__prev ico--prev", L.pv);
+    vNext = button("viewer__next ico--next", L.nx);
+    var close = button("viewer__close ico--close", L.cl);
     var stage = el("div", { class: "viewer__stage" }, vImg, vPrev, vNext);
     viewer = el("dialog", { class: "viewer", "aria-labelledby": "viewer-title", "data-testid": "viewer" },
       stage, el("div", { class: "viewer__caption" }, el("div", null, vCount, vRoom, vTitle, vDesc), vDownload), close);
@@ -99,11 +100,11 @@
       vImg.src = preview;
     }
     vImg.alt = t.querySelector("img").alt;
-    text(vCount, i + 1 + " of " + list.length);
+    text(vCount, f(L.of, i + 1, list.length));
     text(vTitle, part(t, ".tile__title"));
     text(vRoom, part(t, ".tile__room"));
     text(vDesc, part(t, ".tile__desc"));
-    var dl = t.querySelector(".button--download");
+    var dl = t.querySelector(".dl");
     vDownload.hidden = !dl;
     if (dl) vDownload.href = dl.getAttribute("href");
     vPrev.hidden = vNext.hidden = list.length < 2;
@@ -120,6 +121,7 @@
   }
 
   function openViewer(id) {
+    if (doc.body.classList.contains("is-gone")) return; // the images are gone with the link
     if (!viewer) buildViewer();
     lastFocus = doc.activeElement;
     show(id);
@@ -184,8 +186,8 @@
   }
 
   function applyStudio(s) {
-    text($("studioName"), s.name || "Your design studio");
-    text($("studioName2"), s.name || "the studio");
+    text($("studioName"), s.name || L.ys);
+    text($("studioName2"), s.name || L.ts);
     var logo = $("logo");
     if (s.logoUrl && !logo) $("studioName").before(el("img", { class: "brand__logo", src: s.logoUrl, alt: "", height: "40", "data-bind": "logo" }));
     // A new logo has a new URL (its ?v=).
@@ -216,19 +218,19 @@
   }
 
   function roomNode(room, i) {
-    var pct = room.progress + "%";
+    var p = pct(room.progress);
     return el("article", { class: "room", "aria-labelledby": "room-" + i },
       el("div", { class: "room__head" },
         el("h3", { class: "room__name", id: "room-" + i }, room.name),
-        el("p", { class: "room__pct" }, el("span", null, pct), " complete")),
-      el("progress", { class: "bar", max: "100", value: room.progress, "aria-label": room.name + ": " + pct + " complete" }, pct),
+        el("p", { class: "room__pct" }, f(L.cp, p))),
+      el("progress", { class: "bar", max: "100", value: room.progress, "aria-label": f(L.ra, room.name, p) }, p),
       el.apply(null, ["ol", { class: "steps" }].concat(room.phases.map(function (ph) {
         var done = ph.status === "completed";
         return el("li", { class: "step step--" + ph.status },
           el("span", { class: "step__name" }, ph.name),
           el("span", { class: "step__state" },
-            done && ph.completedAt ? timeEl(ph.completedAt, true) : STATUS[ph.status] || STATUS.not_started,
-            done ? el("span", { class: "visually-hidden" }, " (completed)") : null,
+            done && ph.completedAt ? timeEl(ph.completedAt, true) : L["s_" + ph.status] || L.s_not_started,
+            done ? el("span", { class: "visually-hidden" }, " " + L.cd) : null,
             ph.isNew ? " " : null, ph.isNew ? badge() : null));
       }))));
   }
@@ -252,18 +254,18 @@
     return [Math.max(1, Math.round(w * k)), Math.max(1, Math.round(h * k))];
   }
 
-  function altOf(r) { return "Rendering: " + r.title + (r.room ? ", " + r.room : ""); }
+  function altOf(r) { return r.title + (r.room ? ", " + r.room : ""); }
 
-  function badge() { return el("span", { class: "badge" }, "New"); }
+  function badge() { return el("span", { class: "badge" }, L.nw); }
 
   function tileBody(r) {
     var d = r.clientDecision;
     return el("div", { class: "tile__body" },
-      r.isNew || d ? el("p", { class: "tags" }, r.isNew ? badge() : null, d ? el("span", { class: "dec dec--" + d }, DEC[d]) : null) : null,
+      r.isNew || d ? el("p", { class: "tags" }, r.isNew ? badge() : null, d ? el("span", { class: "dec dec--" + d }, L["d_" + d]) : null) : null,
       r.room ? el("p", { class: "tile__room" }, r.room) : null,
       el("h3", { class: "tile__title" }, r.title),
       r.description ? el("p", { class: "tile__desc" }, r.description) : null,
-      r.downloadUrl ? el("a", { class: "button button--download", href: r.downloadUrl, "aria-label": "Download " + r.title }, "Download") : null,
+      r.downloadUrl ? el("a", { class: "button dl", href: r.downloadUrl }, L.dn) : null,
       fbButtons(r.id));
   }
 
@@ -277,9 +279,12 @@
   }
 
   // applyGallery keeps the tiles it has (their images stay loaded) and
-  // returns the titles of the new renderings.
-  function applyGallery(renderings) {
-    var have = {}, added = [];
+  // returns the titles of the new renderings. By room (?view=rooms), the
+  // rooms' order comes first, as page.go's byRoom orders them.
+  function applyGallery(renderings, rooms) {
+    var have = {}, added = [], names = rooms.map(function (r) { return r.name; });
+    function rank(r) { var i = names.indexOf(r.room); return i < 0 ? names.length : i; }
+    if (gallery.dataset.view) renderings = renderings.slice().sort(function (a, b) { return rank(a) - rank(b); });
     tiles().forEach(function (t) { have[key(t)] = t; });
     gallery.replaceChildren.apply(gallery, renderings.map(function (r) {
       var t = have[r.previewUrl];
@@ -296,9 +301,9 @@
 
   function applyExpiry(link) {
     var p = $("expiry"), next = el("p", { class: "footer__expiry", "data-bind": "expiry" });
-    if (link.expiresAt) next.append("This private link works until ", timeEl(lastDay(link.expiresAt)), ".");
-    else next.append("This private link does not expire.");
-    next.append(" It is meant for you alone: anyone with the link can see this page.");
+    if (link.expiresAt) next.append(L.eu + " ", timeEl(lastDay(link.expiresAt)), ".");
+    else next.append(L.en);
+    next.append(" " + L.em);
     if (next.textContent !== p.textContent) p.replaceWith(next);
   }
 
@@ -314,7 +319,7 @@
     fbWait = [fn];
     var s = el("script", { src: main.dataset.fb });
     s.onload = function () {
-      fbMod = window.atriumFeedback({ el, text, timeEl, formatDate, announce, $, form, main });
+      fbMod = window.atriumFeedback({ el, text, timeEl, formatDate, announce, $, form, main, L, f });
       fbWait.forEach(function (f) { f(fbMod); });
     };
     doc.head.append(s);
@@ -323,7 +328,7 @@
   function fbButtons(id) {
     if (!canFb) return null;
     function b(dec, label) { return el("button", { class: "button", type: "button", "data-dec": dec, value: id }, label); }
-    return el("div", { class: "tile__fb" }, b("approved", "Approve"), b("changes_requested", "Request changes"));
+    return el("div", { class: "tile__fb" }, b("approved", L.ap), b("changes_requested", L.rc));
   }
 
   if (canFb) {
@@ -347,14 +352,14 @@
     applyStudio(v.studio);
     applyProject(v);
     applyRooms(v.rooms);
-    var added = applyGallery(v.renderings), zip = $("zip"), u = v.link.downloadAllUrl;
+    var added = applyGallery(v.renderings, v.rooms), zip = $("zip"), u = v.link.downloadAllUrl;
     if (u) zip.href = u;
     zip.hidden = !u || !v.renderings.length;
     applyExpiry(v.link);
-    announce(added.length === 1 ? "New rendering: " + added[0]
-      : added.length ? added.length + " new renderings"
-      : before !== String(v.project.overallProgress) ? "Progress updated: " + v.project.overallProgress + "% overall"
-      : "This page was just updated");
+    announce(added.length === 1 ? f(L.nr, added[0])
+      : added.length ? f(L.nn[1], added.length)
+      : before !== String(v.project.overallProgress) ? f(L.pu, pct(v.project.overallProgress))
+      : L.ju);
     fb(function (m) { m.apply(v); }); // after: a new reply's notice wins
   }
 
@@ -363,13 +368,14 @@
   function gone(code) {
     doc.body.classList.add("is-gone");
     closeViewer();
+    if (viewer) viewer.remove(); // no viewer, no image control: the images are gone with the link
     if (doc.querySelector(".gone")) return;
     var c = $("contacts").cloneNode(true);
     c.removeAttribute("data-bind");
     doc.querySelector(".masthead").after(el("div", { class: "gone", role: "alert", "data-testid": "notice" },
       el("div", { class: "wrap gone__in" },
-        el("strong", null, code === "link_expired" ? "This link has expired." : "This link is no longer active."),
-        el("p", null, "What you see is how the project stood when the link stopped working. To keep following it, ask the studio for a new link."),
+        el("strong", null, code === "link_expired" ? L.ex : L.na),
+        el("p", null, L.ws),
         c)));
   }
 
