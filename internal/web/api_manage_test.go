@@ -181,8 +181,8 @@ func TestDeleteAPI(t *testing.T) {
 		})
 
 		// A designer deletes a rendering: its files go once the row has.
-		if n := len(leftovers(t, e.FilesDir+"/renderings/"+f.approved.ID)); n != 3 {
-			t.Fatalf("the approved rendering has %d files, want 3", n)
+		if n := len(leftovers(t, e.FilesDir+"/renderings/"+f.approved.ID)); n != 4 {
+			t.Fatalf("the approved rendering has %d files, want 4 (original, preview, thumbnail, small)", n)
 		}
 		stream := readSSENext(t, e.URL+base+"/events", func() {
 			if r := designer.do("DELETE", "/api/renderings/"+f.approved.ID, nil); r.Status != 204 || len(r.Body) != 0 {
@@ -284,7 +284,7 @@ func TestDeleteRemovesS3Objects(t *testing.T) {
 				t.Errorf("the bucket still holds %s", k)
 			}
 		}
-		if len(storedKeys(t, st)) != 3 {
+		if len(storedKeys(t, st)) != 4 {
 			t.Errorf("the other rendering's objects: %v", storedKeys(t, st))
 		}
 		if r := f.staff.do("DELETE", "/api/projects/"+f.project.ID, nil); r.Status != 204 {
@@ -319,18 +319,18 @@ func TestDeletedFilesLeftBehindAreSwept(t *testing.T) {
 		if _, err := e.Store.Rendering(context.Background(), f.approved.ID); studio.ErrorCode(err) != studio.ECodeNotFound {
 			t.Fatalf("the row is still there: %v", err)
 		}
-		if left := leftovers(t, dir+"/renderings/"+f.approved.ID); len(left) != 3 {
-			t.Fatalf("files of the deleted rendering: %v, want the 3 the storage failed to delete", left)
+		if left := leftovers(t, dir+"/renderings/"+f.approved.ID); len(left) != 4 {
+			t.Fatalf("files of the deleted rendering: %v, want the 4 the storage failed to delete", left)
 		}
 		res, err := files.SweepOrphans(context.Background(), local, files.Sweep{
 			Existing: e.Store.ExistingRenderings, Now: time.Now().Add(2 * files.OrphanAge)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Deleted != 3 || len(leftovers(t, dir+"/renderings/"+f.approved.ID)) != 0 {
+		if res.Deleted != 4 || len(leftovers(t, dir+"/renderings/"+f.approved.ID)) != 0 {
 			t.Errorf("the sweep deleted %d files; left %v", res.Deleted, leftovers(t, dir+"/renderings/"+f.approved.ID))
 		}
-		if left := leftovers(t, dir+"/renderings/"+f.draft.ID); len(left) != 3 {
+		if left := leftovers(t, dir+"/renderings/"+f.draft.ID); len(left) != 4 {
 			t.Errorf("the sweep touched a living rendering's files: %v", left)
 		}
 	})
