@@ -355,6 +355,10 @@ func TestAdminBatchUpload(t *testing.T) {
 	if !eval[bool](tb, "check the marker", `window.e2eMarker === 42`) {
 		t.Errorf("batch: the page reloaded")
 	}
+	if !eval[bool](tb, "check the new list can be reordered", `(() => { const li = [...document.querySelectorAll("ul.renderings li.rendering")];
+		return li.length > 2 && li.every(l => l.draggable) })()`) {
+		t.Errorf("batch: the renderings swapped in after the batch cannot be dragged to reorder")
+	}
 	if got := eval[string](tb, "read the toast", `document.querySelector(".toasts")?.innerText || ""`); !strings.Contains(got, "2 renderings uploaded") || !strings.Contains(got, "1 not uploaded") {
 		t.Errorf("batch: the toast says %q", got)
 	}

@@ -377,7 +377,9 @@
         var old = area.querySelector("#renderings > .renderings, #renderings > .empty");
         if (!fresh || !old) return;
         var known = $all("li[id^='rendering-']", old).map(function (li) { return li.id; });
-        old.parentNode.replaceChild(document.importNode(fresh, true), old);
+        var swapped = document.importNode(fresh, true);
+        old.parentNode.replaceChild(swapped, old);
+        if (swapped.matches("ul.renderings")) reorderable(swapped);
         $all("li[id^='rendering-']", area).forEach(function (li) { if (known.indexOf(li.id) < 0) li.classList.add("is-new"); });
         localTimes(area);
         items.filter(function (it) { return it.state === "done"; }).forEach(function (it) {
@@ -532,7 +534,9 @@
   // buttons, which do the same without JS and from the keyboard. The order
   // dropped goes to the API as positions 1, 2, ... (PATCH
   // /api/renderings/{id} {"position"}), then the page reloads to show it.
-  $all("ul.renderings").forEach(function (list) {
+  // A batch upload's refresh swaps the list in anew and calls it again.
+  $all("ul.renderings").forEach(reorderable);
+  function reorderable(list) {
     var dragged = null;
     var items = function () { return $all("li.rendering", list); };
     items().forEach(function (li) {
@@ -574,5 +578,5 @@
         list.parentNode.insertBefore(msg, list);
       });
     });
-  });
+  }
 })();
