@@ -147,15 +147,21 @@ func TestClientLightAccent(t *testing.T) {
 		tb.fail("open the client link", fmt.Errorf("status %d, want 200", got))
 	}
 	tb.waitFor("the project name is shown", `document.body.innerText.includes("Hillside Residence")`, `document.body.innerText.slice(0, 300)`)
-	if href := eval[string](tb, "read the theme", `document.getElementById("theme")?.getAttribute("href") || ""`); !strings.Contains(href, strings.TrimPrefix(accent, "#")) {
+	if href := eval[string](tb, "read the theme", `(t => t ? t.getAttribute("href") || t.dataset.href : "")(document.getElementById("theme"))`); !strings.Contains(href, strings.TrimPrefix(accent, "#")) {
 		t.Fatalf("the page's theme is %q, not the studio's accent %s", href, accent)
 	}
 	expectImagesLoad(tb, "every image loads")
 	tb.shot("page")
 	tb.axe("page")
 
-	// The link switched off while the page is open: the gone banner.
+	// A new colour while the page is open: the theme, inline at first,
+	// gives way to the cached stylesheet of the new colour.
 	a.Live.waitWatchers(t, 1, waitTimeout)
+	api.patchStudio(map[string]string{"accentColor": "#2f6f4e"})
+	tb.waitFor("the new colour's stylesheet", `(t => t.tagName === "LINK" && t.getAttribute("href").includes("2f6f4e") && t.sheet !== null)(document.getElementById("theme"))`,
+		`document.getElementById("theme").outerHTML.slice(0, 200)`)
+
+	// The link switched off while the page is open: the gone banner.
 	api.do("DELETE", "/api/client-access/"+a.Demo.LinkID, nil, http.StatusOK, nil)
 	gone := jsVisible + `(` + jsString(selGone) + `)`
 	tb.waitFor("the gone banner", gone, "")

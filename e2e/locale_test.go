@@ -71,7 +71,7 @@ func TestClientPageLocales(t *testing.T) {
 				checkNoOverflow(tb, 1366)
 				tb.shot("page-1366")
 				// The viewer's words too.
-				tb.step("open the viewer", chromedp.Click(`.tile__link`, chromedp.NodeVisible))
+				tb.step("open the viewer", chromedp.Click(chromedp.CSS(`.tile__link`), chromedp.NodeVisible))
 				tb.waitFor("the viewer", `document.querySelector("dialog.viewer")?.open`, `document.body.className`)
 				if got, want := eval[string](tb, "read the close label", `document.querySelector(".viewer__close").getAttribute("aria-label")`), locale.For(code).T("Close"); got != want {
 					t.Errorf("viewer close label %q, want %q", got, want)
@@ -110,7 +110,7 @@ func TestClientDeactivatedWhileOpen(t *testing.T) {
 	if got := tb.navigate("open the link", a.URL+"/client-progress/"+token); got != 200 {
 		t.Fatalf("status %d", got)
 	}
-	tb.step("open the viewer", chromedp.Click(`.tile__link`, chromedp.NodeVisible))
+	tb.step("open the viewer", chromedp.Click(chromedp.CSS(`.tile__link`), chromedp.NodeVisible))
 	tb.waitFor("the viewer", `document.querySelector("dialog.viewer")?.open`, `document.body.className`)
 	off := false
 	if _, err := a.Store.UpdateLink(context.Background(), l.ID, studio.LinkChange{Active: &off, At: time.Now()}); err != nil {

@@ -172,6 +172,16 @@ func (set *Assets) URL(name string) string {
 	return "/static/" + a.hashed
 }
 
+// Body returns the file name as served (minified). An unknown name panics,
+// like URL.
+func (set *Assets) Body(name string) []byte {
+	a, ok := set.byName[name]
+	if !ok {
+		panic("httpx: no static asset " + name)
+	}
+	return a.body
+}
+
 // Names lists the logical names of the files.
 func (set *Assets) Names() []string {
 	names := make([]string, 0, len(set.byName))

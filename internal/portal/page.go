@@ -119,6 +119,14 @@ type portalPage struct {
 	FormURL   string
 }
 
+// CSS is portal.css, inline in the page (theme.go).
+func (p *portalPage) CSS() template.CSS { return pageCSS }
+
+// ThemeCSS is the accent stylesheet, inline in the page.
+func (p *portalPage) ThemeCSS() template.CSS {
+	return template.CSS(themeCSS(accentHex(p.V.Studio.AccentColor)))
+}
+
 // GallerySizes is the sizes attribute of the gallery's images.
 func (p *portalPage) GallerySizes() string { return gallerySizes }
 
@@ -363,6 +371,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, c *clientReq
 		}
 	}
 	w.Header().Set("Content-Language", p.L.Code)
+	w.Header().Set("Content-Security-Policy", styleCSP(string(p.ThemeCSS())))
 	if l := p.preloadLink(); l != "" {
 		w.Header().Set("Link", l)
 	}

@@ -24,8 +24,9 @@ func baseHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// csp allows only our own origin: no inline script, no third party.
-const csp = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+// csp allows only our own origin: no inline script, no third party
+// (httpx.CSP; the client page adds the hashes of its inline styles).
+const csp = httpx.CSP
 
 // clientHeaders adds the client headers (docs/SECURITY.md) to every
 // client-facing response: the portal, its API and robots.txt. It wraps the

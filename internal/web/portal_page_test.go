@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"image"
@@ -204,6 +205,8 @@ func portalWantHeaders(t *testing.T, what string, h http.Header) {
 var (
 	portalScriptTag   = regexp.MustCompile(`(?i)<script\b[^>]*>`)
 	portalInlineStyle = regexp.MustCompile(`(?i)<style\b|\sstyle\s*=`)
+	// portalStyleElement is an inline stylesheet and its text.
+	portalStyleElement = regexp.MustCompile(`(?s)<style(?: id="theme" data-href="[^"]*")?>(.*?)</style>`)
 	portalEventAttr   = regexp.MustCompile(`(?i)<[^>]+\son[a-z]+\s*=`)
 	portalAssetRef    = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
 )
@@ -220,6 +223,24 @@ func portalWantStrictHTML(t *testing.T, what string, body []byte) {
 	if loc := portalInlineStyle.FindIndex(body); loc != nil {
 		t.Errorf("%s: inline style at %q", what, body[loc[0]:min(len(body), loc[0]+60)])
 	}
+}
+
+// portalWantHashedStyles checks the client page's inline stylesheets: each
+// is let in by its hash in the answer's CSP, and nothing else is inline.
+func portalWantHashedStyles(t *testing.T, what string, h http.Header, body []byte) {
+	t.Helper()
+	csp := h.Get("Content-Security-Policy")
+	styles := portalStyleElement.FindAllSubmatch(body, -1)
+	if len(styles) != 2 {
+		t.Errorf("%s: %d inline stylesheets, want the page's and the theme's", what, len(styles))
+	}
+	for _, m := range styles {
+		sum := sha256.Sum256(m[1])
+		if hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !strings.Contains(csp, "style-src 'self' ") || !strings.Contains(csp, hash) {
+			t.Errorf("%s: the CSP %q lacks the hash %s of an inline stylesheet", what, csp, hash)
+		}
+	}
+	portalWantStrictHTML(t, what, portalStyleElement.ReplaceAll(body, nil))
 	if m := portalEventAttr.Find(body); m != nil {
 		t.Errorf("%s: inline event handler %s", what, m)
 	}
@@ -238,7 +259,7 @@ func TestClientPage(t *testing.T) {
 		t.Errorf("Content-Type = %q", ct)
 	}
 	portalWantHeaders(t, "page", r.Header)
-	portalWantStrictHTML(t, "page", r.Body)
+	portalWantHashedStyles(t, "page", r.Header, r.Body)
 	body := strings.ReplaceAll(string(r.Body), "&#43;", "+")
 
 	want := []string{
@@ -330,7 +351,9 @@ func TestClientPageAssets(t *testing.T) {
 		seen[string(m[1])] = true
 	}
 	css, js := portal.Static.URL("portal.css"), portal.Static.URL("portal.js")
-	for _, u := range []string{css, js, "/static/theme/8b5e3c.v1.css"} {
+	// The page holds its styles inline (with the theme's URL for a live
+	// change of colour); the error pages link the files.
+	for _, u := range []string{js, "/static/theme/8b5e3c.v1.css"} {
 		if !seen[u] {
 			t.Errorf("page does not reference %s (it has %v)", u, seen)
 		}

@@ -193,10 +193,12 @@
     // A new logo has a new URL (its ?v=).
     if (s.logoUrl && logo && logo.getAttribute("src") !== s.logoUrl) logo.src = s.logoUrl;
     if (!s.logoUrl && logo) logo.remove();
-    var theme = doc.getElementById("theme"), href = theme.getAttribute("href");
+    // The theme is inline at first (its URL in data-href): a new colour
+    // brings the cached stylesheet of that colour in its place.
+    var theme = doc.getElementById("theme"), href = theme.getAttribute("href") || theme.dataset.href;
     if (/^#[0-9a-f]{6}$/i.test(s.accentColor)) {
       var next = href.replace(/[0-9a-f]{6}(?=\.v\d+\.css$)/, s.accentColor.slice(1).toLowerCase());
-      if (next !== href) theme.href = next;
+      if (next !== href) theme.replaceWith(el("link", { rel: "stylesheet", href: next, id: "theme" }));
     }
     $("contacts").replaceWith(contacts(s));
   }
