@@ -207,8 +207,8 @@ var (
 	portalInlineStyle = regexp.MustCompile(`(?i)<style\b|\sstyle\s*=`)
 	// portalStyleElement is an inline stylesheet and its text.
 	portalStyleElement = regexp.MustCompile(`(?s)<style(?: id="theme" data-href="[^"]*")?>(.*?)</style>`)
-	portalEventAttr   = regexp.MustCompile(`(?i)<[^>]+\son[a-z]+\s*=`)
-	portalAssetRef    = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
+	portalEventAttr    = regexp.MustCompile(`(?i)<[^>]+\son[a-z]+\s*=`)
+	portalAssetRef     = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
 )
 
 // portalWantStrictHTML checks that a page needs nothing the CSP forbids.
