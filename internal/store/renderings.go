@@ -245,7 +245,11 @@ func (s *Store) MoveRendering(ctx context.Context, id string, delta int) (*studi
 	if err != nil {
 		return nil, fmt.Errorf("store: move rendering: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings WHERE project_id = ?`), projectID)
+	// The project's renderings are locked, in one order for every mover,
+	// before they are read (PostgreSQL): moves at once then run one after
+	// the other, each from the order the previous one left, rather than
+	// deadlocking on their updates or undoing each other.
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings WHERE project_id = ? ORDER BY id`+s.forUpdate()), projectID)
 	if err != nil {
 		return nil, fmt.Errorf("store: move rendering: %w", err)
 	}
