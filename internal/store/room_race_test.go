@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"atrium/internal/studio"
 )
@@ -45,6 +46,38 @@ func TestUpdateRoomConcurrentHideAndRename(t *testing.T) {
 			}
 			if !got.Hidden {
 				t.Fatalf("round %d: the room was hidden while renamed, and is shown again (%q)", round, got.Name)
+			}
+		}
+	})
+}
+
+// A room hidden at the same moment as it is deleted: if the hide went
+// through, the deletion saw it, and the room's approved renderings do not
+// come out roomless, that is shown to clients.
+func TestDeleteRoomConcurrentHide(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		p := seedProject(t, s, "Hillside")
+		hide := true
+		for round := range 30 {
+			room := seedRoom(t, s, p.ID, fmt.Sprint("Room ", round))
+			rd := approvedRendering(t, s, p.ID, room.ID, "R", time.Now().UTC())
+			var wg sync.WaitGroup
+			var hideErr, deleteErr error
+			wg.Add(2)
+			go func() { defer wg.Done(); _, hideErr = s.UpdateRoom(ctx, room.ID, studio.RoomInput{Hidden: &hide}) }()
+			go func() { defer wg.Done(); _, deleteErr = s.DeleteRoom(ctx, room.ID, "") }()
+			wg.Wait()
+			if deleteErr != nil {
+				t.Fatal(deleteErr)
+			}
+			got, err := s.Rendering(ctx, rd.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if hideErr == nil && got.Status == studio.RenderingApproved {
+				t.Fatalf("round %d: the room was hidden, then deleted, and its rendering is shown to clients", round)
 			}
 		}
 	})

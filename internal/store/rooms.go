@@ -128,7 +128,9 @@ func (s *Store) DeleteRoom(ctx context.Context, id, by string) (projectID string
 	defer tx.Rollback()
 	var hidden bool
 	var name string
-	err = tx.QueryRowContext(ctx, s.q(`SELECT project_id, hidden, name FROM rooms WHERE id = ?`), id).Scan(&projectID, &hidden, &name)
+	// Locked as read (PostgreSQL): a hide at the same moment either ends
+	// before, and is seen here, or waits and finds no room.
+	err = tx.QueryRowContext(ctx, s.q(`SELECT project_id, hidden, name FROM rooms WHERE id = ?`+s.forUpdate()), id).Scan(&projectID, &hidden, &name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", notFound("Room")
 	}
