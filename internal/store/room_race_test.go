@@ -82,3 +82,39 @@ func TestDeleteRoomConcurrentHide(t *testing.T) {
 		}
 	})
 }
+
+// A rendering of a hidden room approved at the same moment as the room is
+// deleted: either the approval fails (no room any more) or the deletion
+// sees it and takes it back to review; it never comes out approved and
+// roomless, that is shown to clients.
+func TestDeleteHiddenRoomConcurrentApproval(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		p := seedProject(t, s, "Hillside")
+		for round := range 30 {
+			room, err := s.AddRoom(ctx, p.ID, fmt.Sprint("Room ", round), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rd := seedRendering(t, s, p.ID, room.ID, "R")
+			var wg sync.WaitGroup
+			var deleteErr error
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				at := time.Now().UTC()
+				rd.Status, rd.ApprovedAt = studio.RenderingApproved, &at
+				s.UpdateRendering(ctx, rd, "") // fails when the room went first
+			}()
+			go func() { defer wg.Done(); _, deleteErr = s.DeleteRoom(ctx, room.ID, "") }()
+			wg.Wait()
+			if deleteErr != nil {
+				t.Fatal(deleteErr)
+			}
+			if _, err := s.ApprovedRendering(ctx, p.ID, rd.ID); err == nil {
+				t.Fatalf("round %d: a rendering approved in a hidden room as it was deleted is shown to clients", round)
+			}
+		}
+	})
+}
