@@ -249,6 +249,10 @@ func (p *portalPage) byRoom() {
 		return len(order) + 1
 	}
 	sort.SliceStable(p.Tiles, func(i, j int) bool { return rank(p.Tiles[i]) < rank(p.Tiles[j]) })
+	// The first row is this order's: it is the one in view.
+	for i := range p.Tiles {
+		p.Tiles[i].Eager, p.Tiles[i].First = i < eagerTiles, i == 0
+	}
 }
 
 // renderingAlt describes a rendering for people who cannot see it: its

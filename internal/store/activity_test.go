@@ -49,6 +49,10 @@ func TestActivityTrail(t *testing.T) {
 		if _, err := s.UpdateLink(ctx, l.ID, studio.LinkChange{Label: &label, AllowDownloads: &off, By: ben.ID, At: clock}); err != nil {
 			t.Fatal(err)
 		}
+		de := "de"
+		if _, err := s.UpdateLink(ctx, l.ID, studio.LinkChange{Locale: &de, By: ana.ID, At: clock}); err != nil {
+			t.Fatal(err)
+		}
 		if _, _, err := s.RotateLink(ctx, l.ID, secret, ""); err != nil {
 			t.Fatal(err)
 		}
@@ -79,6 +83,7 @@ func TestActivityTrail(t *testing.T) {
 			{"ben", studio.ActionLinkReactivated, "“Jane & Tom”"},
 			{"ana", studio.ActionLinkDeactivated, "“Jane & Tom”"},
 			{studio.ActorCommandLine, studio.ActionLinkRotated, "“Jane & Tom”: new address"},
+			{"ana", studio.ActionLinkChanged, "“Jane & Tom”: language the studio's → de"},
 			{"ben", studio.ActionLinkChanged, "“Jane & Tom”: label “Jane” → “Jane & Tom”; downloads off"},
 			{"ana", studio.ActionLinkCreated, "“Jane”, expires never"},
 			{"ana", studio.ActionRenderingStatus, "“Island”: draft → in review"},

@@ -75,12 +75,20 @@ func (s *Store) checkRoom(ctx context.Context, tx *sql.Tx, projectID, roomID str
 	if roomID == "" {
 		return nil
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM rooms WHERE id = ? AND project_id = ?`), roomID, projectID).Scan(&n); err != nil {
-		return fmt.Errorf("store: check room: %w", err)
+	// The room is locked against deletion until tx ends (PostgreSQL): a
+	// deletion of a hidden room at the same moment then either comes first
+	// (no such room) or sees this rendering's new status, which it must.
+	lock := ""
+	if s.dialect == postgres {
+		lock = " FOR SHARE"
 	}
-	if n == 0 {
+	var id string
+	err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM rooms WHERE id = ? AND project_id = ?`+lock), roomID, projectID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return studio.Invalid("roomId", "No such room in this project.")
+	}
+	if err != nil {
+		return fmt.Errorf("store: check room: %w", err)
 	}
 	return nil
 }
@@ -245,7 +253,11 @@ func (s *Store) MoveRendering(ctx context.Context, id string, delta int) (*studi
 	if err != nil {
 		return nil, fmt.Errorf("store: move rendering: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings WHERE project_id = ?`), projectID)
+	// The project's renderings are locked, in one order for every mover,
+	// before they are read (PostgreSQL): moves at once then run one after
+	// the other, each from the order the previous one left, rather than
+	// deadlocking on their updates or undoing each other.
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT `+renderingCols+` FROM renderings WHERE project_id = ? ORDER BY id`+s.forUpdate()), projectID)
 	if err != nil {
 		return nil, fmt.Errorf("store: move rendering: %w", err)
 	}

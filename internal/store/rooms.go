@@ -71,8 +71,11 @@ func (s *Store) UpdateRoom(ctx context.Context, id string, in studio.RoomInput) 
 		return nil, fmt.Errorf("store: update room: %w", err)
 	}
 	defer tx.Rollback()
+	// Locked as read (PostgreSQL): an edit at the same moment of the other
+	// field (a rename while hiding) waits, then starts from this one's
+	// result instead of writing back what it read before.
 	var old studio.Room
-	err = tx.QueryRowContext(ctx, s.q(`SELECT id, project_id, name, position, hidden FROM rooms WHERE id = ?`), id).
+	err = tx.QueryRowContext(ctx, s.q(`SELECT id, project_id, name, position, hidden FROM rooms WHERE id = ?`+s.forUpdate()), id).
 		Scan(&old.ID, &old.ProjectID, &old.Name, &old.Position, &old.Hidden)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Room")
@@ -125,7 +128,9 @@ func (s *Store) DeleteRoom(ctx context.Context, id, by string) (projectID string
 	defer tx.Rollback()
 	var hidden bool
 	var name string
-	err = tx.QueryRowContext(ctx, s.q(`SELECT project_id, hidden, name FROM rooms WHERE id = ?`), id).Scan(&projectID, &hidden, &name)
+	// Locked as read (PostgreSQL): a hide at the same moment either ends
+	// before, and is seen here, or waits and finds no room.
+	err = tx.QueryRowContext(ctx, s.q(`SELECT project_id, hidden, name FROM rooms WHERE id = ?`+s.forUpdate()), id).Scan(&projectID, &hidden, &name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", notFound("Room")
 	}

@@ -135,6 +135,9 @@ func LinkChangeSubject(old, new *Link) string {
 	if old.AllowFeedback != new.AllowFeedback {
 		parts = append(parts, "feedback "+onOff(new.AllowFeedback))
 	}
+	if old.Locale != new.Locale {
+		parts = append(parts, "language "+localeOrStudio(old.Locale)+" → "+localeOrStudio(new.Locale))
+	}
 	if old.PINDigest != new.PINDigest || old.PINVersion != new.PINVersion {
 		if new.PINDigest == "" {
 			parts = append(parts, "PIN removed")
@@ -146,6 +149,14 @@ func LinkChangeSubject(old, new *Link) string {
 		return ""
 	}
 	return LinkName(new) + ": " + strings.Join(parts, "; ")
+}
+
+// localeOrStudio is a link's locale as the trail writes it.
+func localeOrStudio(code string) string {
+	if code == "" {
+		return "the studio's"
+	}
+	return code
 }
 
 // LinkName names a link in the trail: its label, or its token's hint.

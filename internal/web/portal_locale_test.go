@@ -169,6 +169,19 @@ func TestClientGalleryByRoom(t *testing.T) {
 	if got := order(r); !sorted(got) || len(got) != len(newest) || !strings.Contains(string(r.Body), `data-view="rooms"`) {
 		t.Errorf("?view=rooms: %v", got)
 	}
+	// The first row of this order is the one in view: eager, the first
+	// tile with fetchpriority=high and announced in the Link header.
+	imgs := tileImg.FindAllSubmatch(r.Body, -1)
+	for i, m := range imgs {
+		tag := string(m[0])
+		lazy, high := strings.Contains(tag, `loading="lazy"`), strings.Contains(tag, `fetchpriority="high"`)
+		if lazy != (i >= 3) || high != (i == 0) {
+			t.Errorf("by room, tile %d: lazy %v, fetchpriority=high %v; want lazy from the fourth, high on the first only", i, lazy, high)
+		}
+	}
+	if lm := linkTarget.FindStringSubmatch(r.Header.Get("Link")); len(imgs) == 0 || lm == nil || lm[1] != string(imgs[0][1]) {
+		t.Errorf("by room, Link %q: want a preload of the first tile", r.Header.Get("Link"))
+	}
 	if got := order(c.do("GET", page, nil)); !sorted(got) {
 		t.Errorf("the device forgot the choice: %v", got)
 	}
