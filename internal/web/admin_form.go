@@ -187,3 +187,15 @@ func parseAdminForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	return nil
 }
+
+// formTrueFalse reads a form field that must be "true" or "false" (a
+// button's value), naming the field otherwise.
+func formTrueFalse(form url.Values, name string) (bool, error) {
+	switch form.Get(name) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, studio.Invalid(name, "%s must be true or false.", name)
+}

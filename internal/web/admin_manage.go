@@ -36,13 +36,9 @@ func (s *Server) adminRoomVisibility(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var hidden bool
-	switch r.PostForm.Get("hidden") {
-	case "true":
-		hidden = true
-	case "false":
-	default:
-		s.fail(w, r, studio.Invalid("hidden", "hidden must be true or false."))
+	hidden, err := formTrueFalse(r.PostForm, "hidden")
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	room, err := s.store.UpdateRoom(r.Context(), id, studio.RoomInput{Hidden: &hidden})

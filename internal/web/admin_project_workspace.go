@@ -35,13 +35,9 @@ func (s *Server) adminArchiveProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var archive bool
-	switch r.PostForm.Get("archived") {
-	case "true":
-		archive = true
-	case "false":
-	default:
-		s.fail(w, r, studio.Invalid("archived", "archived must be true or false."))
+	archive, err := formTrueFalse(r.PostForm, "archived")
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if r.PostForm.Get("confirmed") != "1" {
