@@ -77,22 +77,12 @@ type activityView struct {
 
 // adminProjectActivity shows a page (?page=N) of a project's trail.
 func (s *Server) adminProjectActivity(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	page, err := activityPage(r, "page")
+	id, page, list, total, err := s.projectActivity(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p, err := s.store.Project(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, total, err := s.store.ProjectActivity(r.Context(), id, page)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -12,22 +12,25 @@ import (
 // first (studio.ActivityPerPage a page). Staff only, like every /api route
 // but the client's.
 func (s *Server) apiProjectActivity(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "Project")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	page, err := activityPage(r, "page")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	list, total, err := s.store.ProjectActivity(r.Context(), id, page)
+	_, _, list, total, err := s.projectActivity(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, map[string]any{"activity": list, "total": total, "perPage": studio.ActivityPerPage})
+}
+
+// projectActivity reads the project (path) and page (?page=) a request
+// names, and that page of the project's trail with the number of entries.
+func (s *Server) projectActivity(r *http.Request) (id string, page int, list []studio.Activity, total int, err error) {
+	if id, err = pathID(r, "Project"); err != nil {
+		return "", 0, nil, 0, err
+	}
+	if page, err = activityPage(r, "page"); err != nil {
+		return "", 0, nil, 0, err
+	}
+	list, total, err = s.store.ProjectActivity(r.Context(), id, page)
+	return id, page, list, total, err
 }
 
 // activityPage reads the trail's page number from the named query
