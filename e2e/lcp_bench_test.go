@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -292,6 +295,16 @@ func TestClientPagePaintProfile(t *testing.T) {
 	}
 	if s.CLS != 0 {
 		t.Errorf("CLS %.4f, want 0", s.CLS)
+	}
+	// The logo's width is in the markup, so nothing moves when it arrives.
+	res, err := http.Get(a.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if logo := regexp.MustCompile(`<img class="brand__logo"[^>]*>`).Find(page); !regexp.MustCompile(` height="40" width="\d+"`).Match(logo) {
+		t.Errorf("the logo has no width: %s", logo)
 	}
 	if s.Bytes <= 0 || s.Bytes > 150_000 {
 		t.Errorf("%d bytes before LCP, want the page and a few thumbnails", s.Bytes)

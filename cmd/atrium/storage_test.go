@@ -250,8 +250,12 @@ func TestServeSweepsAtStart(t *testing.T) {
 		if _, err := s.st.Stat(ctx, young); err != nil {
 			t.Errorf("serve's sweep took a young file: %v", err)
 		}
-		if !strings.Contains(in.log.String(), "removed orphan file") {
-			t.Errorf("the deletion is not logged:\n%s", in.log.String())
+		// The line is written just after the file is gone: give it a moment.
+		for deadline := time.Now().Add(5 * time.Second); !strings.Contains(in.log.String(), "removed orphan file"); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Errorf("the deletion is not logged:\n%s", in.log.String())
+				break
+			}
 		}
 	})
 }

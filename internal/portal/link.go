@@ -161,6 +161,7 @@ func (s *Server) clientView(ctx context.Context, c *clientReq) (*studio.ClientVi
 	if err != nil {
 		return nil, err
 	}
+	s.noteLogo(ctx, st.LogoKey)
 	v := studio.NewClientView(p, st, c.Link, c.URLs, c.Link.PreviousVisit(s.now(), c.pageView))
 	// Phase names are the client's language's (the page's and the JSON's).
 	l := locale.For(v.Link.Locale)

@@ -93,6 +93,7 @@ func localeFuncs(l *locale.L) template.FuncMap {
 		"longDate":  func(v any) string { return dateWith(v, l.LongDate) },
 		"shortDate": func(v any) string { return dateWith(v, l.ShortDate) },
 		"pct":       l.Percent,
+		"logoWidth": logoWidth,
 		"status":    func(s studio.PhaseStatus) string { return l.T(s.Label()) },
 		"decision":  func(d string) string { return l.T(studio.DecisionLabel(d)) },
 		"strings":   func() template.JS { return jsStrings(l) },
