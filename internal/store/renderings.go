@@ -151,6 +151,39 @@ func (s *Store) renderings(ctx context.Context, projectID string, forClient bool
 // Client-visible changes bump the project's updated_at; a change of status
 // is recorded in the project's trail, in the same transaction.
 func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering, by string) error {
+	return s.updateRendering(ctx, r, by, nil)
+}
+
+// errRenderingChanged: the row changed between the read and the write.
+var errRenderingChanged = errors.New("store: the rendering changed meanwhile")
+
+// ChangeRendering applies change to rendering id as it is now and saves
+// it, by a staff member (by): an edit read from the row and written back
+// whole. If another edit lands between the read and the write, the change
+// is applied again to the row as that edit left it, so neither is lost
+// (two tabs, or drag and drop's position writes beside a review). A change
+// that fails (bad input) saves nothing.
+func (s *Store) ChangeRendering(ctx context.Context, id, by string, change func(*studio.Rendering) error) (*studio.Rendering, error) {
+	for attempt := 0; ; attempt++ {
+		r, err := s.Rendering(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		was := *r
+		if err := change(r); err != nil {
+			return r, err
+		}
+		err = s.updateRendering(ctx, r, by, &was)
+		if errors.Is(err, errRenderingChanged) && attempt < 8 {
+			continue
+		}
+		return r, err
+	}
+}
+
+// updateRendering writes r; with was, only if the row is still as was
+// (else errRenderingChanged, nothing written).
+func (s *Store) updateRendering(ctx context.Context, r *studio.Rendering, by string, was *studio.Rendering) error {
 	r.UpdatedAt = s.now()
 	r.ApprovedAt = microPtr(r.ApprovedAt)
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -168,14 +201,26 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering, by str
 	if err != nil {
 		return fmt.Errorf("store: update rendering: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE renderings SET room_id = ?, title = ?, description = ?, status = ?,
-		approved_at = ?, approved_by = ?, internal_notes = ?, updated_at = ?, position = ? WHERE id = ?`),
-		nullStr(r.RoomID), r.Title, r.Description, string(r.Status), fmtTimePtr(r.ApprovedAt), nullStr(r.ApprovedBy),
-		r.InternalNotes, fmtTime(r.UpdatedAt), r.Position, r.ID)
+	query := `UPDATE renderings SET room_id = ?, title = ?, description = ?, status = ?,
+		approved_at = ?, approved_by = ?, internal_notes = ?, updated_at = ?, position = ? WHERE id = ?`
+	args := []any{nullStr(r.RoomID), r.Title, r.Description, string(r.Status), fmtTimePtr(r.ApprovedAt), nullStr(r.ApprovedBy),
+		r.InternalNotes, fmtTime(r.UpdatedAt), r.Position, r.ID}
+	if was != nil {
+		// Still as read: every editable field and the time of the last
+		// edit (on PostgreSQL an UPDATE that waited for another one sees
+		// that one's row here).
+		query += ` AND COALESCE(room_id, '') = ? AND title = ? AND description = ? AND status = ? AND internal_notes = ?
+			AND position = ? AND updated_at = ?`
+		args = append(args, was.RoomID, was.Title, was.Description, string(was.Status), was.InternalNotes, was.Position, fmtTime(was.UpdatedAt))
+	}
+	res, err := tx.ExecContext(ctx, s.q(query), args...)
 	if err != nil {
 		return fmt.Errorf("store: update rendering: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
+		if was != nil && old.ID != "" {
+			return errRenderingChanged
+		}
 		return notFound("Rendering")
 	}
 	if clientVisibleChange(old, r, s.roomHidden(ctx, tx, old.RoomID), s.roomHidden(ctx, tx, r.RoomID)) {

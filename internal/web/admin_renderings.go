@@ -60,12 +60,6 @@ func (s *Server) changeRendering(w http.ResponseWriter, r *http.Request, form st
 		s.fail(w, r, err)
 		return
 	}
-	rd, err := s.store.Rendering(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	before := rd.Status
 	field := func(name string) *string {
 		if slices.Contains(fields, name) {
 			return formText(r.PostForm, name)
@@ -74,11 +68,17 @@ func (s *Server) changeRendering(w http.ResponseWriter, r *http.Request, form st
 	}
 	ch := studio.RenderingChange{Status: field("status"), Title: field("title"), Description: field("description"),
 		RoomID: field("roomId"), InternalNotes: field("internalNotes")}
-	err = ch.Apply(rd, userFrom(r.Context()).ID, s.now().UTC())
-	if err == nil {
-		err = s.store.UpdateRendering(r.Context(), rd, userFrom(r.Context()).ID)
-	}
+	by := userFrom(r.Context()).ID
+	var before studio.RenderingStatus
+	rd, err := s.store.ChangeRendering(r.Context(), id, by, func(rd *studio.Rendering) error {
+		before = rd.Status
+		return ch.Apply(rd, by, s.now().UTC())
+	})
 	if err != nil {
+		if rd == nil {
+			s.fail(w, r, err)
+			return
+		}
 		s.fail(w, r, err, formPage{Name: form + id, Values: r.PostForm, Labels: renderingLabels, Render: s.projectPage(rd.ProjectID)})
 		return
 	}

@@ -199,17 +199,12 @@ func (s *Server) apiUpdateRendering(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rd, err := s.store.Rendering(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	ch := renderingChange(b)
-	if err := studio.Join(b.Err(), ch.Apply(rd, userFrom(r.Context()).ID, s.now().UTC())); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.UpdateRendering(r.Context(), rd, userFrom(r.Context()).ID); err != nil {
+	by := userFrom(r.Context()).ID
+	rd, err := s.store.ChangeRendering(r.Context(), id, by, func(rd *studio.Rendering) error {
+		return studio.Join(b.Err(), ch.Apply(rd, by, s.now().UTC()))
+	})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
