@@ -69,3 +69,44 @@ func TestChangeRenderingLosesNoEdit(t *testing.T) {
 		wantCode(t, "unknown rendering", err, studio.ECodeNotFound, "")
 	})
 }
+
+// TestChangePhaseLosesNoEdit: concurrent edits of one phase's different
+// fields all survive (the API's PATCH /api/phases/{id}).
+func TestChangePhaseLosesNoEdit(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		l := newTestLink(t, s)
+		room := seedRoom(t, s, l.ProjectID, "Kitchen")
+		if len(room.Phases) == 0 {
+			t.Fatal("the room has no phases")
+		}
+		id := room.Phases[0].ID
+		const n = 12
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Go(func() {
+				_, _, err := s.ChangePhase(ctx, id, "", func(ph *studio.Phase) error {
+					ph.InternalNotes += string(rune('a' + i))
+					return nil
+				})
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("change: %v", err)
+			}
+		}
+		got, _, err := s.Phase(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.InternalNotes) != n {
+			t.Errorf("notes %q: %d of %d edits kept", got.InternalNotes, len(got.InternalNotes), n)
+		}
+	})
+}

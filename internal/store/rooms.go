@@ -246,6 +246,30 @@ func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID, by
 	return s.UpdatePhases(ctx, projectID, []*studio.Phase{ph}, by)
 }
 
+// ChangePhase applies change to phase id as it is now and saves it, by a
+// staff member, like ChangeRendering: an edit landing between the read and
+// the write is re-read and kept. It returns the phase and its project.
+func (s *Store) ChangePhase(ctx context.Context, id, by string, change func(*studio.Phase) error) (*studio.Phase, string, error) {
+	for attempt := 0; ; attempt++ {
+		ph, projectID, err := s.Phase(ctx, id)
+		if err != nil {
+			return nil, "", err
+		}
+		was := *ph
+		if err := change(ph); err != nil {
+			return ph, projectID, err
+		}
+		err = s.savePhases(ctx, projectID, []*studio.Phase{ph}, by, &was)
+		if errors.Is(err, errPhaseChanged) && attempt < 8 {
+			continue
+		}
+		return ph, projectID, err
+	}
+}
+
+// errPhaseChanged: the row changed between the read and the write.
+var errPhaseChanged = errors.New("store: the phase changed meanwhile")
+
 // UpdatePhases saves the editable fields of phases of one project in one
 // transaction: all of them or, on any error, none. A change of status or
 // completion date (what clients see) bumps the project's updated_at, unless
@@ -253,6 +277,12 @@ func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID, by
 // project's trail, in the same transaction. An unknown assignee is invalid
 // input.
 func (s *Store) UpdatePhases(ctx context.Context, projectID string, phases []*studio.Phase, by string) error {
+	return s.savePhases(ctx, projectID, phases, by, nil)
+}
+
+// savePhases writes phases; with was (one phase), only if its row is still
+// as was (else errPhaseChanged, nothing written).
+func (s *Store) savePhases(ctx context.Context, projectID string, phases []*studio.Phase, by string, was *studio.Phase) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: update phase: %w", err)
@@ -260,7 +290,7 @@ func (s *Store) UpdatePhases(ctx context.Context, projectID string, phases []*st
 	defer tx.Rollback()
 	touched := false
 	for _, ph := range phases {
-		changed, err := s.updatePhase(ctx, tx, ph, projectID, by)
+		changed, err := s.updatePhase(ctx, tx, ph, projectID, by, was)
 		if err != nil {
 			return err
 		}
@@ -279,7 +309,7 @@ func (s *Store) UpdatePhases(ctx context.Context, projectID string, phases []*st
 
 // updatePhase writes one phase of the project in tx, records the change in
 // the trail and reports whether what clients see of it changed.
-func (s *Store) updatePhase(ctx context.Context, tx *sql.Tx, ph *studio.Phase, projectID, by string) (bool, error) {
+func (s *Store) updatePhase(ctx context.Context, tx *sql.Tx, ph *studio.Phase, projectID, by string, was *studio.Phase) (bool, error) {
 	old, err := scanPhase(tx.QueryRowContext(ctx, s.q(`SELECT `+phaseCols+` FROM phases ph JOIN rooms r ON r.id = ph.room_id
 		WHERE ph.id = ? AND r.project_id = ?`), ph.ID, projectID))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -292,9 +322,21 @@ func (s *Store) updatePhase(ctx context.Context, tx *sql.Tx, ph *studio.Phase, p
 	if err := tx.QueryRowContext(ctx, s.q(`SELECT hidden FROM rooms WHERE id = ?`), old.RoomID).Scan(&hidden); err != nil {
 		return false, fmt.Errorf("store: update phase: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE phases SET status = ?, completed_at = ?, assignee_id = ?, due_date = ?,
-		cost_cents = ?, internal_notes = ? WHERE id = ?`),
-		string(ph.Status), ph.CompletedAt, nullStr(ph.AssigneeID), ph.DueDate, nullInt(ph.CostCents), ph.InternalNotes, ph.ID)
+	query := `UPDATE phases SET status = ?, completed_at = ?, assignee_id = ?, due_date = ?,
+		cost_cents = ?, internal_notes = ? WHERE id = ?`
+	args := []any{string(ph.Status), ph.CompletedAt, nullStr(ph.AssigneeID), ph.DueDate, nullInt(ph.CostCents), ph.InternalNotes, ph.ID}
+	if was != nil {
+		// Still as read (on PostgreSQL an UPDATE that waited for another
+		// one sees that one's row here).
+		query += ` AND status = ? AND completed_at = ? AND COALESCE(assignee_id, '') = ? AND due_date = ?
+			AND COALESCE(cost_cents, -1) = ? AND internal_notes = ?`
+		cost := int64(-1)
+		if was.CostCents != nil {
+			cost = *was.CostCents
+		}
+		args = append(args, string(was.Status), was.CompletedAt, was.AssigneeID, was.DueDate, cost, was.InternalNotes)
+	}
+	res, err := tx.ExecContext(ctx, s.q(query), args...)
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			return false, studio.Invalid("assigneeId", "No such staff member.")
@@ -302,6 +344,9 @@ func (s *Store) updatePhase(ctx context.Context, tx *sql.Tx, ph *studio.Phase, p
 		return false, fmt.Errorf("store: update phase: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
+		if was != nil {
+			return false, errPhaseChanged
+		}
 		return false, notFound("Phase")
 	}
 	if err := s.recordPhaseChange(ctx, tx, projectID, by, old, ph); err != nil {

@@ -182,17 +182,11 @@ func (s *Server) apiUpdatePhase(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ph, projectID, err := s.store.Phase(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	ch := phaseChange(b)
-	if err := studio.Join(b.Err(), ch.Apply(ph, s.now())); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.UpdatePhase(r.Context(), ph, projectID, userFrom(r.Context()).ID); err != nil {
+	ph, projectID, err := s.store.ChangePhase(r.Context(), id, userFrom(r.Context()).ID, func(ph *studio.Phase) error {
+		return studio.Join(b.Err(), ch.Apply(ph, s.now()))
+	})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
