@@ -2,14 +2,10 @@ package store
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
-	"atrium/internal/live"
 	"atrium/internal/studio"
-	"atrium/internal/testsupport"
 )
 
 func approvedRendering(t *testing.T, s *Store, projectID, roomID, title string, at time.Time) *studio.Rendering {
@@ -304,26 +300,7 @@ func TestDeleteProjectTakesEverything(t *testing.T) {
 func TestDeleteProjectReachesOtherInstances(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := testsupport.PostgresSchema(t)
-	a, err := Open(ctx, url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := a.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b, err := Open(ctx, url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	cache, _ := cacheLinksFrozen(b)
-	listener, err := live.NewPostgres(ctx, url, live.DefaultChannel, slog.New(slog.NewTextHandler(io.Discard, nil)), cache)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer listener.Close()
+	a, b, cache := twoInstances(t)
 	l := newTestLink(t, a)
 	deadline := time.Now().Add(5 * time.Second)
 	for !cache.cached(l.TokenDigest) {

@@ -192,26 +192,7 @@ func TestLinkCacheDropsReadsOverlappingAChange(t *testing.T) {
 func TestLinkCacheHearsOtherInstances(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := testsupport.PostgresSchema(t)
-	a, err := Open(ctx, url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := a.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b, err := Open(ctx, url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	cache, _ := cacheLinksFrozen(b) // entries never age: only the notice can drop them
-	listener, err := live.NewPostgres(ctx, url, live.DefaultChannel, slog.New(slog.NewTextHandler(io.Discard, nil)), cache)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer listener.Close()
+	a, b, _ := twoInstances(t) // b's entries never age: only the notice can drop them
 
 	l := newTestLink(t, a)
 	if cl, err := b.LinkForClient(ctx, l.TokenDigest); err != nil || !cl.Link.Active {
@@ -375,26 +356,7 @@ func TestLinkForClientReadsWhatClientsUse(t *testing.T) {
 func TestLinkCacheDropsRotatedTokens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := testsupport.PostgresSchema(t)
-	a, err := Open(ctx, url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if err := a.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b, err := Open(ctx, url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	cache, _ := cacheLinksFrozen(b)
-	listener, err := live.NewPostgres(ctx, url, live.DefaultChannel, slog.New(slog.NewTextHandler(io.Discard, nil)), cache)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer listener.Close()
+	a, b, _ := twoInstances(t)
 
 	l := newTestLink(t, a)
 	if _, err := b.LinkForClient(ctx, l.TokenDigest); err != nil {
@@ -417,4 +379,33 @@ func TestLinkCacheDropsRotatedTokens(t *testing.T) {
 	if cl, err := b.LinkForClient(ctx, studio.TokenDigest(token)); err != nil || cl.Link.ID != l.ID {
 		t.Fatalf("the new token: %+v, %v", cl, err)
 	}
+}
+
+// twoInstances opens two stores on one PostgreSQL schema, as two servers
+// would: a to write, and b with a link cache whose entries never age, so
+// that only a's notices (heard by b's listener) can drop them. All three
+// close with the test.
+func twoInstances(t *testing.T) (a, b *Store, cache *LinkCache) {
+	t.Helper()
+	ctx := context.Background()
+	url := testsupport.PostgresSchema(t)
+	var err error
+	if a, err = Open(ctx, url, ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	if err := a.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = Open(ctx, url, ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	cache, _ = cacheLinksFrozen(b)
+	listener, err := live.NewPostgres(ctx, url, live.DefaultChannel, slog.New(slog.NewTextHandler(io.Discard, nil)), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { listener.Close() })
+	return a, b, cache
 }
