@@ -52,18 +52,37 @@ func (s *Store) CreateProject(ctx context.Context, p *studio.Project) error {
 // Archiving or unarchiving is recorded in the project's trail, in the same
 // transaction.
 func (s *Store) UpdateProject(ctx context.Context, p *studio.Project, by string) error {
+	got, err := s.ChangeProject(ctx, p.ID, by, func(cur *studio.Project) error {
+		*cur = *p
+		return nil
+	})
+	if err == nil {
+		p.UpdatedAt = got.UpdatedAt
+	}
+	return err
+}
+
+// ChangeProject applies change to project id as it is at the write (its
+// row locked from the read to the commit) and saves it, by a staff member:
+// an edit of other fields that lands meanwhile waits and is kept, not
+// overwritten. A change that fails (bad input) saves nothing; the project
+// is returned as read, for the form that shows the error.
+func (s *Store) ChangeProject(ctx context.Context, id, by string, change func(*studio.Project) error) (*studio.Project, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: update project: %w", err)
+		return nil, fmt.Errorf("store: update project: %w", err)
 	}
 	defer tx.Rollback()
-	var wasArchived bool
-	err = tx.QueryRowContext(ctx, s.q(`SELECT archived FROM projects WHERE id = ?`+s.forUpdate()), p.ID).Scan(&wasArchived)
+	p, err := scanProject(tx.QueryRowContext(ctx, s.q(`SELECT `+projectCols+` FROM projects WHERE id = ?`+s.forUpdate()), id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("Project")
+		return nil, notFound("Project")
 	}
 	if err != nil {
-		return fmt.Errorf("store: update project: %w", err)
+		return nil, fmt.Errorf("store: update project: %w", err)
+	}
+	wasArchived := p.Archived
+	if err := change(p); err != nil {
+		return p, err
 	}
 	now := fmtTime(s.now())
 	var updated string
@@ -74,24 +93,24 @@ func (s *Store) UpdateProject(ctx context.Context, p *studio.Project, by string)
 		WHERE id = ? RETURNING updated_at`),
 		p.Name, p.ClientName, p.TargetDate, now,
 		p.Name, p.ClientName, p.ClientEmail, p.Address, nullInt(p.BudgetCents), p.InternalNotes,
-		p.StartDate, p.TargetDate, p.Archived, studio.ProjectSearchKey(p.Name, p.ClientName), p.ID).Scan(&updated)
+		p.StartDate, p.TargetDate, p.Archived, studio.ProjectSearchKey(p.Name, p.ClientName), id).Scan(&updated)
 	if err != nil {
-		return fmt.Errorf("store: update project: %w", err)
+		return p, fmt.Errorf("store: update project: %w", err)
 	}
 	if wasArchived != p.Archived {
 		action := studio.ActionProjectArchived
 		if !p.Archived {
 			action = studio.ActionProjectRestored
 		}
-		if err := s.recordActivityTx(ctx, tx, p.ID, by, action, p.Name); err != nil {
-			return fmt.Errorf("store: update project: %w", err)
+		if err := s.recordActivityTx(ctx, tx, id, by, action, p.Name); err != nil {
+			return p, fmt.Errorf("store: update project: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: update project: %w", err)
+		return p, fmt.Errorf("store: update project: %w", err)
 	}
 	p.UpdatedAt = parseTime(updated)
-	return nil
+	return p, nil
 }
 
 // Project finds one project (without its rooms and renderings).

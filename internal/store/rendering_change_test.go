@@ -110,3 +110,44 @@ func TestChangePhaseLosesNoEdit(t *testing.T) {
 		}
 	})
 }
+
+// TestChangeProjectLosesNoEdit: concurrent edits of one project's
+// different fields all survive (the project forms, the API, archiving).
+func TestChangeProjectLosesNoEdit(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		l := newTestLink(t, s)
+		const n = 12
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Go(func() {
+				_, err := s.ChangeProject(ctx, l.ProjectID, "", func(p *studio.Project) error {
+					p.InternalNotes += string(rune('a' + i))
+					if i == 5 {
+						p.Archived = true
+					}
+					return nil
+				})
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("change: %v", err)
+			}
+		}
+		got, err := s.Project(ctx, l.ProjectID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.InternalNotes) != n || !got.Archived {
+			t.Errorf("notes %q (%d of %d edits kept), archived %v", got.InternalNotes, len(got.InternalNotes), n, got.Archived)
+		}
+		_, err = s.ChangeProject(ctx, "0123456789abcdef0123456789abcdef", "", func(*studio.Project) error { return nil })
+		wantCode(t, "unknown project", err, studio.ECodeNotFound, "")
+	})
+}

@@ -154,6 +154,11 @@ func (s *Store) UpdateRendering(ctx context.Context, r *studio.Rendering, by str
 	return s.updateRendering(ctx, r, by, nil)
 }
 
+// editAttempts bounds how often an edit is applied again because another
+// one landed between its read and its write: each round one of them wins,
+// so only a crowd of editors on one row could run out (409 conflict).
+const editAttempts = 40
+
 // errRenderingChanged: the row changed between the read and the write.
 var errRenderingChanged = errors.New("store: the rendering changed meanwhile")
 
@@ -174,8 +179,12 @@ func (s *Store) ChangeRendering(ctx context.Context, id, by string, change func(
 			return r, err
 		}
 		err = s.updateRendering(ctx, r, by, &was)
-		if errors.Is(err, errRenderingChanged) && attempt < 8 {
-			continue
+		if errors.Is(err, errRenderingChanged) {
+			if attempt < editAttempts {
+				time.Sleep(time.Duration(attempt) * time.Millisecond)
+				continue
+			}
+			err = studio.Errorf(studio.ECodeConflict, "The rendering is being changed by others: try again.")
 		}
 		return r, err
 	}

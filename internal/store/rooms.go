@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"atrium/internal/studio"
 )
@@ -260,8 +261,12 @@ func (s *Store) ChangePhase(ctx context.Context, id, by string, change func(*stu
 			return ph, projectID, err
 		}
 		err = s.savePhases(ctx, projectID, []*studio.Phase{ph}, by, &was)
-		if errors.Is(err, errPhaseChanged) && attempt < 8 {
-			continue
+		if errors.Is(err, errPhaseChanged) {
+			if attempt < editAttempts {
+				time.Sleep(time.Duration(attempt) * time.Millisecond)
+				continue
+			}
+			err = studio.Errorf(studio.ECodeConflict, "The phase is being changed by others: try again.")
 		}
 		return ph, projectID, err
 	}

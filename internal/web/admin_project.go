@@ -141,20 +141,18 @@ func (s *Server) adminUpdateProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.store.Project(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	settings, err := s.store.Settings(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	in, moneyErr := projectFormInput(r.PostForm, moneyOf(settings))
-	err = studio.Join(in.Apply(p, false), moneyErr)
-	if err == nil {
-		err = s.store.UpdateProject(r.Context(), p, userFrom(r.Context()).ID)
+	p, err := s.store.ChangeProject(r.Context(), id, userFrom(r.Context()).ID, func(p *studio.Project) error {
+		return studio.Join(in.Apply(p, false), moneyErr)
+	})
+	if p == nil && err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if err != nil {
 		s.fail(w, r, err, formPage{Name: "project", Values: r.PostForm, Labels: projectLabels, Render: s.projectPage(id)})

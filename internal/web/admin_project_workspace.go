@@ -49,12 +49,12 @@ func (s *Server) adminArchiveProject(w http.ResponseWriter, r *http.Request) {
 		s.adminRender(w, r, http.StatusOK, "admin_project_archive.html", v)
 		return
 	}
-	if p.Archived != archive {
+	if p, err = s.store.ChangeProject(r.Context(), id, userFrom(r.Context()).ID, func(p *studio.Project) error {
 		p.Archived = archive
-		if err := s.store.UpdateProject(r.Context(), p, userFrom(r.Context()).ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		return nil
+	}); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	msg := "“" + p.Name + "” is archived: it has left the list of active projects. Its client links keep working until you deactivate them."
 	if !archive {

@@ -100,17 +100,11 @@ func (s *Server) apiUpdateProject(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.store.Project(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	in := projectInput(b)
-	if err := studio.Join(b.Err(), in.Apply(p, false)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.store.UpdateProject(r.Context(), p, userFrom(r.Context()).ID); err != nil {
+	p, err := s.store.ChangeProject(r.Context(), id, userFrom(r.Context()).ID, func(p *studio.Project) error {
+		return studio.Join(b.Err(), in.Apply(p, false))
+	})
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
