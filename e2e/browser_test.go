@@ -315,3 +315,12 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// scrollTo scrolls the element sel into the middle of the view, looking
+// for it again until it is there: a node found before a re-render or a
+// navigation's end is not held on to (chromedp.ScrollIntoView can fail on
+// such a node with "Could not find node with given id").
+func (tb *tab) scrollTo(what, sel string) {
+	tb.t.Helper()
+	tb.waitFor(what, `(e => e ? (e.scrollIntoView({block: "center"}), true) : false)(document.querySelector(`+jsString(sel)+`))`, "")
+}

@@ -48,7 +48,7 @@ func TestHideReorderDelete(t *testing.T) {
 	room := `[...document.querySelectorAll("article.room")].find(r => r.querySelector("h3")?.innerText.trim() === ` + jsString(cellar) + `)`
 	tb.waitFor("the hidden room with its badge", `(`+room+`)?.innerText.includes("Hidden from the client")`, `document.querySelector("#rooms")?.innerText.slice(0, 400)`)
 	tb.mark("the hidden room", "cellar", room)
-	tb.step("scroll to it", chromedp.ScrollIntoView(chromedp.CSS(`[data-e2e="cellar"]`)))
+	tb.scrollTo("scroll to it", `[data-e2e="cellar"]`)
 	tb.shotViewport("hidden-room")
 	tb.axe("hidden-room")
 	time.Sleep(300 * time.Millisecond) // a live update, if one were sent, has arrived
@@ -121,7 +121,7 @@ func TestHideReorderDelete(t *testing.T) {
 	}
 	ct.waitFor("the client page shows it first", `document.querySelector(`+jsString(selThumb)+`)?.closest("li, figure, article")?.innerText.includes(`+jsString(target.Title)+`)`,
 		`document.querySelector(`+jsString(selThumb)+`)?.closest("li, figure, article")?.innerText`)
-	tb.step("scroll to it", chromedp.ScrollIntoView(chromedp.CSS(`#rendering-`+target.ID)))
+	tb.scrollTo("scroll to it", `#rendering-`+target.ID)
 	tb.shotViewport("moved-first")
 
 	// Drag and drop (admin.js): the client's last rendering dropped before
@@ -178,7 +178,7 @@ func TestHideReorderDelete(t *testing.T) {
 		chromedp.Click(chromedp.CSS(selDeleteProjectSubmit), chromedp.NodeVisible),
 	)
 	tb.waitFor("the error next to the field", `document.querySelector("#delete-project .field-error")?.innerText.includes("exactly")`, `document.querySelector("#delete-project")?.innerText`)
-	tb.step("scroll to the error", chromedp.ScrollIntoView(chromedp.CSS(`#delete-project`)))
+	tb.scrollTo("scroll to the error", `#delete-project`)
 	tb.shotViewport("delete-project-wrong-name")
 	tb.axe("delete-project-wrong-name")
 	for _, w := range []int64{390, 1366} {

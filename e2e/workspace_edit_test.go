@@ -213,7 +213,7 @@ func TestAdminPhasesEditInPlace(t *testing.T) {
 
 	// A save on change at the bottom of the page shows its toast in view too.
 	last := `#rooms .room:last-of-type fieldset:nth-of-type(5) [name$=".status"]`
-	tb.step("scroll to the last room", chromedp.ScrollIntoView(chromedp.CSS(last)))
+	tb.scrollTo("scroll to the last room", last)
 	tb.step("last room's FF&E: Skipped", chromedp.SendKeys(chromedp.CSS(last), "S", chromedp.NodeVisible))
 	tb.waitFor("a toast for the save", `/saved/.test(document.querySelector(".toasts")?.innerText || "")`, `document.querySelector(".toasts")?.innerHTML`)
 	if got := eval[string](tb, "is the toast in view", inView); got != "in view" {
@@ -385,7 +385,7 @@ func TestAdminBatchUpload(t *testing.T) {
 	tb.waitFor("the dropped file is listed", `[...document.querySelectorAll(".upload-item input[type=text]")].some(i => i.value === "Terrace at dusk")`,
 		`document.querySelector("[data-upload-list]")?.innerText`)
 	tb.step("phone width", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
-	tb.step("scroll to the upload", chromedp.ScrollIntoView(chromedp.CSS("#upload")))
+	tb.scrollTo("scroll to the upload", "#upload")
 	tb.shotViewport("list-390")
 	tb.axe("list-390")
 }
