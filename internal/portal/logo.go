@@ -21,8 +21,8 @@ var logoWidths sync.Map // studio.LogoVersion(key) → width at 40 px high
 const logoHeight = 40
 
 // noteLogo learns the width of the logo stored under key, once. A logo
-// that cannot be read gets no width: the page is drawn without it, as
-// before.
+// that cannot be read is remembered as 0 (no width: the page is drawn
+// without it, as before), so it is not read again on every request.
 func (s *Server) noteLogo(ctx context.Context, key string) {
 	if key == "" {
 		return
@@ -31,16 +31,17 @@ func (s *Server) noteLogo(ctx context.Context, key string) {
 	if _, ok := logoWidths.Load(v); ok {
 		return
 	}
-	obj, err := s.files.Open(ctx, key)
-	if err != nil {
-		return
+	width := 0
+	if obj, err := s.files.Open(ctx, key); err == nil {
+		cfg, _, err := image.DecodeConfig(obj)
+		obj.Close()
+		if err == nil && cfg.Width > 0 && cfg.Height > 0 {
+			width = max(1, (cfg.Width*logoHeight+cfg.Height/2)/cfg.Height)
+		}
+	} else if ctx.Err() != nil {
+		return // the request went away: try again with the next one
 	}
-	defer obj.Close()
-	cfg, _, err := image.DecodeConfig(obj)
-	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return
-	}
-	logoWidths.Store(v, max(1, (cfg.Width*logoHeight+cfg.Height/2)/cfg.Height))
+	logoWidths.Store(v, width)
 }
 
 // logoWidth is the width to draw the logo at logoURL (…?v=VERSION) 40 px

@@ -21,27 +21,16 @@ func TestChangeRenderingLosesNoEdit(t *testing.T) {
 		l := newTestLink(t, s)
 		rd := approvedRendering(t, s, l.ProjectID, "", "Island", time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC))
 		const n = 12
-		var wg sync.WaitGroup
-		errs := make(chan error, n)
-		for i := range n {
-			wg.Go(func() {
-				_, err := s.ChangeRendering(ctx, rd.ID, "", func(r *studio.Rendering) error {
-					r.Description += string(rune('a' + i))
-					if i%3 == 0 {
-						r.Position = i // another field, as drag and drop writes
-					}
-					return nil
-				})
-				errs <- err
+		concurrently(t, n, func(i int) error {
+			_, err := s.ChangeRendering(ctx, rd.ID, "", func(r *studio.Rendering) error {
+				r.Description += string(rune('a' + i))
+				if i%3 == 0 {
+					r.Position = i // another field, as drag and drop writes
+				}
+				return nil
 			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Errorf("change: %v", err)
-			}
-		}
+			return err
+		})
 		got, err := s.Rendering(ctx, rd.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -83,24 +72,13 @@ func TestChangePhaseLosesNoEdit(t *testing.T) {
 		}
 		id := room.Phases[0].ID
 		const n = 12
-		var wg sync.WaitGroup
-		errs := make(chan error, n)
-		for i := range n {
-			wg.Go(func() {
-				_, _, err := s.ChangePhase(ctx, id, "", func(ph *studio.Phase) error {
-					ph.InternalNotes += string(rune('a' + i))
-					return nil
-				})
-				errs <- err
+		concurrently(t, n, func(i int) error {
+			_, _, err := s.ChangePhase(ctx, id, "", func(ph *studio.Phase) error {
+				ph.InternalNotes += string(rune('a' + i))
+				return nil
 			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Errorf("change: %v", err)
-			}
-		}
+			return err
+		})
 		got, _, err := s.Phase(ctx, id)
 		if err != nil {
 			t.Fatal(err)
@@ -119,27 +97,16 @@ func TestChangeProjectLosesNoEdit(t *testing.T) {
 		ctx := context.Background()
 		l := newTestLink(t, s)
 		const n = 12
-		var wg sync.WaitGroup
-		errs := make(chan error, n)
-		for i := range n {
-			wg.Go(func() {
-				_, err := s.ChangeProject(ctx, l.ProjectID, "", func(p *studio.Project) error {
-					p.InternalNotes += string(rune('a' + i))
-					if i == 5 {
-						p.Archived = true
-					}
-					return nil
-				})
-				errs <- err
+		concurrently(t, n, func(i int) error {
+			_, err := s.ChangeProject(ctx, l.ProjectID, "", func(p *studio.Project) error {
+				p.InternalNotes += string(rune('a' + i))
+				if i == 5 {
+					p.Archived = true
+				}
+				return nil
 			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			if err != nil {
-				t.Errorf("change: %v", err)
-			}
-		}
+			return err
+		})
 		got, err := s.Project(ctx, l.ProjectID)
 		if err != nil {
 			t.Fatal(err)
@@ -150,4 +117,21 @@ func TestChangeProjectLosesNoEdit(t *testing.T) {
 		_, err = s.ChangeProject(ctx, "0123456789abcdef0123456789abcdef", "", func(*studio.Project) error { return nil })
 		wantCode(t, "unknown project", err, studio.ECodeNotFound, "")
 	})
+}
+
+// concurrently runs edit(0) … edit(n-1) at the same moment and fails the
+// test for each error.
+func concurrently(t *testing.T, n int, edit func(i int) error) {
+	t.Helper()
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = edit(i) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("edit %d: %v", i, err)
+		}
+	}
 }
