@@ -169,24 +169,33 @@ var errRenderingChanged = errors.New("store: the rendering changed meanwhile")
 // (two tabs, or drag and drop's position writes beside a review). A change
 // that fails (bad input) saves nothing.
 func (s *Store) ChangeRendering(ctx context.Context, id, by string, change func(*studio.Rendering) error) (*studio.Rendering, error) {
-	for attempt := 0; ; attempt++ {
-		r, err := s.Rendering(ctx, id)
-		if err != nil {
-			return nil, err
+	var r *studio.Rendering
+	err := editAgain("rendering", errRenderingChanged, func() (err error) {
+		if r, err = s.Rendering(ctx, id); err != nil {
+			return err
 		}
 		was := *r
 		if err := change(r); err != nil {
-			return r, err
+			return err
 		}
-		err = s.updateRendering(ctx, r, by, &was)
-		if errors.Is(err, errRenderingChanged) {
-			if attempt < editAttempts {
-				time.Sleep(time.Duration(attempt) * time.Millisecond)
-				continue
-			}
-			err = studio.Errorf(studio.ECodeConflict, "The rendering is being changed by others: try again.")
+		return s.updateRendering(ctx, r, by, &was)
+	})
+	return r, err
+}
+
+// editAgain runs an edit (read, change, write if the row is still as read)
+// again while it fails with changed, pausing a little longer each time;
+// after editAttempts it answers conflict.
+func editAgain(what string, changed error, edit func() error) error {
+	for attempt := 0; ; attempt++ {
+		err := edit()
+		if !errors.Is(err, changed) {
+			return err
 		}
-		return r, err
+		if attempt == editAttempts {
+			return studio.Errorf(studio.ECodeConflict, "The %s is being changed by others: try again.", what)
+		}
+		time.Sleep(time.Duration(attempt) * time.Millisecond)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"atrium/internal/studio"
 )
@@ -251,25 +250,19 @@ func (s *Store) UpdatePhase(ctx context.Context, ph *studio.Phase, projectID, by
 // staff member, like ChangeRendering: an edit landing between the read and
 // the write is re-read and kept. It returns the phase and its project.
 func (s *Store) ChangePhase(ctx context.Context, id, by string, change func(*studio.Phase) error) (*studio.Phase, string, error) {
-	for attempt := 0; ; attempt++ {
-		ph, projectID, err := s.Phase(ctx, id)
-		if err != nil {
-			return nil, "", err
+	var ph *studio.Phase
+	var projectID string
+	err := editAgain("phase", errPhaseChanged, func() (err error) {
+		if ph, projectID, err = s.Phase(ctx, id); err != nil {
+			return err
 		}
 		was := *ph
 		if err := change(ph); err != nil {
-			return ph, projectID, err
+			return err
 		}
-		err = s.savePhases(ctx, projectID, []*studio.Phase{ph}, by, &was)
-		if errors.Is(err, errPhaseChanged) {
-			if attempt < editAttempts {
-				time.Sleep(time.Duration(attempt) * time.Millisecond)
-				continue
-			}
-			err = studio.Errorf(studio.ECodeConflict, "The phase is being changed by others: try again.")
-		}
-		return ph, projectID, err
-	}
+		return s.savePhases(ctx, projectID, []*studio.Phase{ph}, by, &was)
+	})
+	return ph, projectID, err
 }
 
 // errPhaseChanged: the row changed between the read and the write.
